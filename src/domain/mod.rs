@@ -1,0 +1,16 @@
+//! Pure rules of the register: no I/O, no redb, no terminal, no clock reads.
+
+pub mod anonymous;
+pub mod audit;
+pub mod consent;
+pub mod date;
+pub mod ids;
+pub mod intervention;
+pub mod organisation;
+pub mod participation;
+pub mod person;
+pub mod personnummer;
+pub mod questionnaire;
+pub mod report;
+pub mod sshkey;
+pub mod user;

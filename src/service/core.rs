@@ -1,0 +1,91 @@
+//! The shared service: the store, the clock, the questionnaire catalogue and the channel that
+//! tells other sessions what changed.
+
+use super::clock::Clock;
+use super::error::ServiceError;
+use crate::domain::audit::{Action, Draft};
+use crate::domain::ids::InterventionId;
+use crate::domain::questionnaire::Catalogue;
+use crate::store::{Store, audit};
+use redb::WriteTransaction;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// What changed, published after each commit so other sessions can reload what they show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    pub intervention: Option<InterventionId>,
+    pub action: Action,
+}
+
+struct Inner {
+    store: Store,
+    clock: Box<dyn Clock>,
+    catalogue: Catalogue,
+    notices: broadcast::Sender<Notice>,
+}
+
+/// The register, shared by every session of the process (cheap to clone).
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("store", &self.inner.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    pub fn new(store: Store, clock: Box<dyn Clock>) -> Self {
+        let (notices, _) = broadcast::channel(1024);
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                catalogue: Catalogue::default_catalogue(),
+                notices,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.inner.catalogue
+    }
+
+    /// Subscribes to change notices.
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.inner.notices.subscribe()
+    }
+
+    /// Appends an audit entry in `tx`.
+    pub(crate) fn audit(&self, tx: &WriteTransaction, draft: Draft) -> Result<(), ServiceError> {
+        audit::append(tx, self.store().crypto(), self.clock().now_ms(), draft)?;
+        Ok(())
+    }
+
+    /// Commits and publishes the notices.
+    pub(crate) fn commit(
+        &self,
+        tx: WriteTransaction,
+        notices: &[Notice],
+    ) -> Result<(), ServiceError> {
+        tx.commit().map_err(crate::store::StoreError::from)?;
+        for n in notices {
+            // No subscriber is fine: nobody else is looking.
+            let _ = self.inner.notices.send(*n);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,140 @@
+//! Errors a user of the service can meet, each with a message in Swedish and English.
+
+use crate::domain::date::DateError;
+use crate::domain::organisation::OrgNumberError;
+use crate::domain::participation::Refusal;
+use crate::domain::person::TextError;
+use crate::domain::personnummer::PnrError;
+use crate::domain::questionnaire::AnswerError;
+use crate::domain::sshkey::SshKeyError;
+use crate::domain::user::UserError;
+use crate::store::StoreError;
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    Sv,
+    #[default]
+    En,
+}
+
+/// Why a command or query did not go through. None of these carries personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// A rule of the register refused it.
+    #[error("{0}")]
+    Refused(#[from] Refusal),
+    /// The user's role or assignments do not allow it.
+    #[error("not allowed: {0}")]
+    Denied(&'static str),
+    #[error("personnummer: {0}")]
+    Pnr(#[from] PnrError),
+    #[error("organisation number: {0}")]
+    OrgNumber(#[from] OrgNumberError),
+    #[error("{field}: {error}")]
+    Date {
+        field: &'static str,
+        error: DateError,
+    },
+    #[error("{field}: {error}")]
+    Text {
+        field: &'static str,
+        error: TextError,
+    },
+    #[error("{0}")]
+    Answers(#[from] AnswerError),
+    #[error("{0}")]
+    User(#[from] UserError),
+    #[error("SSH key: {0}")]
+    SshKey(#[from] SshKeyError),
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ServiceError {
+    /// The message in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ServiceError::Refused(r) => r.message_sv(),
+            ServiceError::Denied(what) => format!("inte tillåtet: {}", denied_sv(what)),
+            ServiceError::Pnr(e) => format!("personnummer: {}", e.message_sv()),
+            ServiceError::OrgNumber(e) => format!("organisationsnummer: {}", e.message_sv()),
+            ServiceError::Date { field, error } => format!("{field}: {}", date_sv(*error)),
+            ServiceError::Text { field, error } => format!("{field}: {}", text_sv(*error)),
+            ServiceError::Answers(e) => e.message_sv(),
+            ServiceError::User(e) => e.message_sv(),
+            ServiceError::SshKey(e) => format!("SSH-nyckel: {e}"),
+            ServiceError::NotFound { what, id } => format!("{what} {id} finns inte"),
+            ServiceError::Conflict(what) => what.to_string(),
+            ServiceError::Store(e) => e.to_string(),
+        }
+    }
+
+    /// Whether this is the user's mistake or a rule (as opposed to a failure of the system).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(
+            self,
+            ServiceError::Store(StoreError::Db(_) | StoreError::Poisoned | StoreError::Codec(_))
+        )
+    }
+
+    pub(crate) fn date(field: &'static str) -> impl FnOnce(DateError) -> ServiceError {
+        move |error| ServiceError::Date { field, error }
+    }
+
+    pub(crate) fn text(field: &'static str) -> impl FnOnce(TextError) -> ServiceError {
+        move |error| ServiceError::Text { field, error }
+    }
+}
+
+fn denied_sv(what: &str) -> &'static str {
+    match what {
+        DENIED_INDIVIDUAL => "bara deltagaransvariga med uppdrag i insatsen ser enskilda deltagare",
+        DENIED_HANDLER => {
+            "bara en deltagaransvarig med uppdrag i insatsen får registrera deltagare"
+        }
+        DENIED_SCOPE => "insatsen ligger utanför dina uppdrag",
+        DENIED_ADMIN => "kräver rollen systemadministratör",
+        DENIED_ASSOCIATION_ADMIN => "kräver samverkansadministratör med uppdrag i förbundet",
+        DENIED_MANAGER => "kräver insatsansvarig med uppdrag i insatsen",
+        DENIED_ROLE => "användaren har inte den rollen",
+        DENIED_INACTIVE => "användaren är avstängd",
+        _ => "saknar behörighet",
+    }
+}
+
+pub(crate) const DENIED_INDIVIDUAL: &str =
+    "only participant handlers assigned to the intervention see individual participants";
+pub(crate) const DENIED_HANDLER: &str =
+    "only a participant handler assigned to the intervention may register participants";
+pub(crate) const DENIED_SCOPE: &str = "the intervention is outside your assignments";
+pub(crate) const DENIED_ADMIN: &str = "requires the system administrator role";
+pub(crate) const DENIED_ASSOCIATION_ADMIN: &str =
+    "requires an association administrator assigned to the association";
+pub(crate) const DENIED_MANAGER: &str =
+    "requires an intervention manager assigned to the intervention";
+pub(crate) const DENIED_ROLE: &str = "the user does not have that role";
+pub(crate) const DENIED_INACTIVE: &str = "the user is deactivated";
+
+fn date_sv(e: DateError) -> &'static str {
+    match e {
+        DateError::Empty => "datumet saknas; skriv det som ÅÅÅÅ-MM-DD",
+        DateError::Format => "datumet ska skrivas som ÅÅÅÅ-MM-DD",
+        DateError::NoSuchDate => "det datumet finns inte i kalendern",
+    }
+}
+
+fn text_sv(e: TextError) -> String {
+    match e {
+        TextError::Empty => "fältet är tomt".into(),
+        TextError::TooLong { max } => format!("texten är för lång (högst {max} tecken)"),
+        TextError::ControlCharacter => "texten innehåller kontrolltecken".into(),
+    }
+}

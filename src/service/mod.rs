@@ -1,0 +1,19 @@
+//! Use cases for a signed-in user. Every command and query checks role and assignment, runs the
+//! domain rule, writes the change and its audit entry in one redb write transaction, and
+//! publishes a change notice for other sessions.
+
+mod admin;
+mod clock;
+mod core;
+mod error;
+mod query;
+mod register;
+mod session;
+
+pub use admin::{AssociationInput, InitInput, InterventionInput};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use core::{Notice, Service};
+pub use error::{Lang, ServiceError};
+pub use query::{AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow};
+pub use register::{ConsentInput, IdentityInput, RegisterInInput};
+pub use session::Session;

@@ -1,0 +1,284 @@
+//! Queries: what a session may see. Individual data only for assigned participant handlers;
+//! opening a participant and searching a personnummer are audited as views.
+
+use super::core::Notice;
+use super::error::{DENIED_INDIVIDUAL, ServiceError};
+use super::session::Session;
+use crate::domain::anonymous::AnonymousCount;
+use crate::domain::audit::{Action, Entry};
+use crate::domain::consent::Consent;
+use crate::domain::date::Year;
+use crate::domain::ids::{InterventionId, ParticipationId, UserId};
+use crate::domain::intervention::{Intervention, Status};
+use crate::domain::participation::Participation;
+use crate::domain::person::Identity;
+use crate::domain::personnummer::Personnummer;
+use crate::domain::report::Counters;
+use crate::domain::user::{Access, Role};
+use crate::store::{Tx, audit, org, people};
+
+/// An intervention as a list shows it.
+#[derive(Debug, Clone)]
+pub struct InterventionView {
+    pub intervention: Intervention,
+    pub association_name: String,
+    pub access: Access,
+    pub status: Status,
+    pub counters: Counters,
+}
+
+/// One participation in a list, for a handler.
+#[derive(Clone)]
+pub struct ParticipantRow {
+    pub participation: Participation,
+    pub identity: Identity,
+}
+
+impl std::fmt::Debug for ParticipantRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParticipantRow")
+            .field("id", &self.participation.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything about one participation, for a handler who opened it.
+#[derive(Debug, Clone)]
+pub struct ParticipantDetail {
+    pub row: ParticipantRow,
+    pub consent: Option<Consent>,
+    /// The person's consent withdrawal date, if any.
+    pub withdrawn_on: Option<chrono::NaiveDate>,
+}
+
+/// Where a personnummer look-up found the person.
+#[derive(Debug, Clone)]
+pub struct LookupHit {
+    pub intervention: InterventionId,
+    pub intervention_name: String,
+    pub participation: Participation,
+}
+
+/// Which audit entries to show.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub intervention: Option<InterventionId>,
+    pub user: Option<UserId>,
+    pub action: Option<Action>,
+    /// Inclusive range of days (as `at_ms` bounds).
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+/// How many entries a filtered audit page scans at most.
+const AUDIT_SCAN_LIMIT: usize = 100_000;
+
+impl Session {
+    /// The interventions this session reaches, with status and stored counts.
+    pub fn interventions(&self) -> Result<Vec<InterventionView>, ServiceError> {
+        let tx = self.service.store().read()?;
+        let today = self.service.clock().today();
+        let mut out = Vec::new();
+        for association in org::associations(&*tx)? {
+            for intervention in org::interventions_of(&*tx, association.id)? {
+                let access = self.access(&*tx, &intervention)?;
+                if access == Access::None {
+                    continue;
+                }
+                out.push(InterventionView {
+                    counters: people::counters(&*tx, intervention.id)?,
+                    status: intervention.status_on(today),
+                    association_name: association.name.clone(),
+                    access,
+                    intervention,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// One window of an intervention's participations, newest first (handlers only).
+    pub fn participants_page(
+        &self,
+        intervention: InterventionId,
+        before: Option<ParticipationId>,
+        limit: usize,
+    ) -> Result<Vec<ParticipantRow>, ServiceError> {
+        let tx = self.service.store().read()?;
+        self.individual(&*tx, intervention)?;
+        let crypto = self.service.store().crypto();
+        people::participations_page(&*tx, intervention, before, limit)?
+            .into_iter()
+            .map(|p| {
+                let row = people::person(&*tx, p.person)?.ok_or(ServiceError::NotFound {
+                    what: "person",
+                    id: p.person.to_string(),
+                })?;
+                Ok(ParticipantRow {
+                    identity: people::unseal_person(crypto, p.person, &row)?,
+                    participation: p,
+                })
+            })
+            .collect()
+    }
+
+    /// Stored counters and anonymous counts per year (every role that reaches the intervention).
+    pub fn aggregates(
+        &self,
+        intervention: InterventionId,
+    ) -> Result<(Counters, Vec<(Year, AnonymousCount)>), ServiceError> {
+        let tx = self.service.store().read()?;
+        self.reachable(&*tx, intervention)?;
+        Ok((
+            people::counters(&*tx, intervention)?,
+            people::anonymous_by_year(&*tx, intervention)?,
+        ))
+    }
+
+    /// Opens one participation: records an access entry, then returns everything about it.
+    pub fn open_participant(&self, id: ParticipationId) -> Result<ParticipantDetail, ServiceError> {
+        let tx = self.service.store().write()?;
+        let p = people::participation(&tx, id)?.ok_or_else(|| ServiceError::NotFound {
+            what: "participation",
+            id: id.to_string(),
+        })?;
+        let (intervention, association) = self.individual(&tx, p.intervention)?;
+        let row = people::person(&tx, p.person)?.ok_or(ServiceError::NotFound {
+            what: "person",
+            id: p.person.to_string(),
+        })?;
+        let identity = people::unseal_person(self.service.store().crypto(), p.person, &row)?;
+        let consent = people::consent(&tx, p.consent)?;
+        let draft = self.draft(
+            Action::ViewParticipant,
+            Some(association.id),
+            Some(intervention.id),
+            Some(p.pseudonym),
+            &[],
+            String::new(),
+        );
+        self.service.audit(&tx, draft)?;
+        self.service.commit(
+            tx,
+            &[Notice {
+                intervention: Some(intervention.id),
+                action: Action::ViewParticipant,
+            }],
+        )?;
+        Ok(ParticipantDetail {
+            row: ParticipantRow {
+                participation: p,
+                identity,
+            },
+            consent,
+            withdrawn_on: row.withdrawn_on,
+        })
+    }
+
+    /// Looks a personnummer up: the participations of the person in interventions where this
+    /// session may see individuals. Every search is an audit entry, found or not.
+    pub fn lookup(&self, pnr: &str) -> Result<Vec<LookupHit>, ServiceError> {
+        if !self.role.may_see_individuals() {
+            return Err(ServiceError::Denied(DENIED_INDIVIDUAL));
+        }
+        let today = self.service.clock().today();
+        let pnr = Personnummer::parse(pnr, today)?;
+        let tx = self.service.store().write()?;
+        let crypto = self.service.store().crypto();
+        let mut hits = Vec::new();
+        let mut subject = None;
+        if let Some(person) = people::person_by_pnr(&tx, crypto, &pnr)? {
+            let assignments = self.assignments(&tx)?;
+            for p in people::participations_of_person(&tx, person)? {
+                let Some(i) = org::intervention(&tx, p.intervention)? else {
+                    continue;
+                };
+                if crate::domain::user::access_to(self.role, &assignments, &i, today)
+                    == Access::Individual
+                {
+                    hits.push(LookupHit {
+                        intervention: i.id,
+                        intervention_name: i.name.clone(),
+                        participation: p,
+                    });
+                }
+            }
+            if !hits.is_empty() {
+                subject = people::person(&tx, person)?.map(|r| r.pseudonym);
+            }
+        }
+        let note = format!("{} hits", hits.len());
+        let draft = self.draft(Action::LookupPersonnummer, None, None, subject, &[], note);
+        self.service.audit(&tx, draft)?;
+        self.service.commit(tx, &[])?;
+        Ok(hits)
+    }
+
+    /// One window of the audit log in this session's scope, newest first. Log reviewers and
+    /// system administrators see every entry of their scope; other roles see the entries of the
+    /// interventions they reach. Entries carry pseudonyms only.
+    pub fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        before: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Entry>, ServiceError> {
+        let tx = self.service.store().read()?;
+        let wide = matches!(self.role, Role::SystemAdmin | Role::LogReviewer);
+        let reach: Vec<InterventionId> = if wide {
+            Vec::new()
+        } else {
+            self.reached_interventions(&*tx)?
+        };
+        let associations: Vec<_> = if self.role == Role::LogReviewer {
+            self.assignments(&*tx)?
+                .iter()
+                .filter_map(|a| match a.scope {
+                    crate::domain::user::Scope::Association(x) => Some(x),
+                    crate::domain::user::Scope::Intervention(_) => None,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(i) = filter.intervention
+            && !wide
+            && !reach.contains(&i)
+        {
+            return Err(ServiceError::Denied(super::error::DENIED_SCOPE));
+        }
+        let keep = |e: &Entry| {
+            let d = &e.draft;
+            let in_scope = match self.role {
+                Role::SystemAdmin => true,
+                Role::LogReviewer => d.association.is_some_and(|a| associations.contains(&a)),
+                _ => d.intervention.is_some_and(|i| reach.contains(&i)),
+            };
+            in_scope
+                && filter.user.is_none_or(|u| d.user == Some(u))
+                && filter.action.is_none_or(|a| d.action == a)
+                && filter.from_ms.is_none_or(|t| e.at_ms >= t)
+                && filter.to_ms.is_none_or(|t| e.at_ms <= t)
+        };
+        Ok(audit::page(
+            &*tx,
+            filter.intervention,
+            before,
+            limit,
+            AUDIT_SCAN_LIMIT,
+            keep,
+        )?)
+    }
+
+    fn reached_interventions(&self, tx: &impl Tx) -> Result<Vec<InterventionId>, ServiceError> {
+        let mut out = Vec::new();
+        for association in org::associations(tx)? {
+            for i in org::interventions_of(tx, association.id)? {
+                if self.access(tx, &i)? != Access::None {
+                    out.push(i.id);
+                }
+            }
+        }
+        Ok(out)
+    }
+}

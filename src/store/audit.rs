@@ -1,0 +1,157 @@
+//! The audit log: an append-only table of hash-chained entries, written in the same transaction
+//! as the change they record.
+
+use super::codec::{Stored, decode, encode};
+use super::crypto::Crypto;
+use super::db::{StoreError, Tx};
+use super::schema::{AUDIT, AUDIT_BY_INTERVENTION, META, META_AUDIT_HEAD};
+use crate::domain::audit::{ChainBreak, Draft, Entry, GENESIS, chain_input};
+use crate::domain::ids::InterventionId;
+use redb::{ReadableTable, WriteTransaction};
+
+impl Stored for Entry {
+    const WHAT: &'static str = "audit entry";
+}
+impl Stored for Draft {
+    const WHAT: &'static str = "audit draft";
+}
+
+/// The last entry's sequence number and MAC (`(0, GENESIS)` for an empty log).
+pub fn head(tx: &impl Tx) -> Result<(u64, [u8; 32]), StoreError> {
+    let meta = tx.table(META)?;
+    let Some(v) = meta.get(META_AUDIT_HEAD)? else {
+        return Ok((0, GENESIS));
+    };
+    let bytes = v.value();
+    let seq = bytes
+        .get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_be_bytes);
+    let mac = bytes.get(8..40).and_then(|b| <[u8; 32]>::try_from(b).ok());
+    match (seq, mac) {
+        (Some(seq), Some(mac)) => Ok((seq, mac)),
+        _ => Err(StoreError::Codec(super::codec::CodecError::Damaged {
+            what: "audit head",
+        })),
+    }
+}
+
+/// Appends an entry chained to the current head.
+pub fn append(
+    tx: &WriteTransaction,
+    crypto: &Crypto,
+    at_ms: i64,
+    draft: Draft,
+) -> Result<Entry, StoreError> {
+    let (last, prev) = head(tx)?;
+    let seq = last + 1;
+    let encoded = encode(&draft)?;
+    let mac = crypto.audit_mac(&chain_input(seq, at_ms, &prev, &encoded));
+    let entry = Entry {
+        seq,
+        at_ms,
+        draft,
+        prev,
+        mac,
+    };
+    let bytes = encode(&entry)?;
+    tx.open_table(AUDIT)?.insert(seq, bytes.as_slice())?;
+    if let Some(i) = entry.draft.intervention {
+        tx.open_table(AUDIT_BY_INTERVENTION)?
+            .insert((i.0, seq), ())?;
+    }
+    let mut head_bytes = [0u8; 40];
+    head_bytes[..8].copy_from_slice(&seq.to_be_bytes());
+    head_bytes[8..].copy_from_slice(&mac);
+    tx.open_table(META)?
+        .insert(META_AUDIT_HEAD, head_bytes.as_slice())?;
+    Ok(entry)
+}
+
+/// Replays the whole chain. Returns the number of entries, or the first broken link.
+pub fn verify(tx: &impl Tx, crypto: &Crypto) -> Result<Result<u64, ChainBreak>, StoreError> {
+    let table = tx.table(AUDIT)?;
+    let mut expected = 1u64;
+    let mut prev = GENESIS;
+    for row in table.range(0..)? {
+        let (k, v) = row?;
+        let seq = k.value();
+        if seq != expected {
+            return Ok(Err(ChainBreak::Gap {
+                expected,
+                found: seq,
+            }));
+        }
+        let Ok(entry) = decode::<Entry>(v.value()) else {
+            return Ok(Err(ChainBreak::Undecodable { seq }));
+        };
+        if entry.seq != seq || entry.prev != prev {
+            return Ok(Err(ChainBreak::BadLink { seq }));
+        }
+        let encoded = encode(&entry.draft)?;
+        let mac = crypto.audit_mac(&chain_input(seq, entry.at_ms, &prev, &encoded));
+        if !macs_equal(&mac, &entry.mac) {
+            return Ok(Err(ChainBreak::BadMac { seq }));
+        }
+        prev = entry.mac;
+        expected += 1;
+    }
+    let (head_seq, head_mac) = head(tx)?;
+    let last = expected - 1;
+    if head_seq != last || (last > 0 && head_mac != prev) {
+        return Ok(Err(ChainBreak::Truncated {
+            expected: head_seq,
+            found: last,
+        }));
+    }
+    Ok(Ok(last))
+}
+
+/// One window of the log, newest first: at most `limit` entries with seq below `before`,
+/// optionally only those of one intervention, keeping those `keep` accepts. Scans at most
+/// `scan_limit` entries so a rare filter cannot stall a screen.
+pub fn page(
+    tx: &impl Tx,
+    intervention: Option<InterventionId>,
+    before: Option<u64>,
+    limit: usize,
+    scan_limit: usize,
+    keep: impl Fn(&Entry) -> bool,
+) -> Result<Vec<Entry>, StoreError> {
+    let table = tx.table(AUDIT)?;
+    let upper = before.unwrap_or(u64::MAX);
+    let mut out = Vec::with_capacity(limit.min(1024));
+    let mut push = |bytes: &[u8]| -> Result<bool, StoreError> {
+        let e: Entry = decode(bytes)?;
+        if keep(&e) {
+            out.push(e);
+        }
+        Ok(out.len() >= limit)
+    };
+    match intervention {
+        Some(i) => {
+            let index = tx.table(AUDIT_BY_INTERVENTION)?;
+            for row in index.range((i.0, 0)..(i.0, upper))?.rev().take(scan_limit) {
+                let seq = row?.0.value().1;
+                if let Some(v) = table.get(seq)?
+                    && push(v.value())?
+                {
+                    break;
+                }
+            }
+        }
+        None => {
+            for row in table.range(0..upper)?.rev().take(scan_limit) {
+                if push(row?.1.value())? {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Compares two MACs without an early exit.
+fn macs_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

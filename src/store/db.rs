@@ -1,0 +1,348 @@
+//! Opening the file, transactions, and the reader gate that lets erasure scrub freed pages.
+
+use super::codec::{CodecError, Stored, decode, encode};
+use super::crypto::{Crypto, CryptoError, KeyFile};
+use super::schema::{
+    self, META, META_DEMO, META_KEY_CHECK, META_SCHEMA, META_SCRUB, SCHEMA_VERSION,
+};
+use redb::{
+    Database, DatabaseError, Durability, ReadOnlyTable, ReadTransaction, ReadableDatabase,
+    ReadableTable, Table, TableDefinition, WriteTransaction,
+};
+use std::path::{Path, PathBuf};
+use std::sync::{RwLock, RwLockReadGuard};
+
+/// Everything that can go wrong below the service. Messages name files and what to do, never
+/// personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} not found; create it with `insats init` or pass --db PATH")]
+    NotFound { path: PathBuf },
+    #[error("database {path} already exists; refusing to overwrite it")]
+    AlreadyExists { path: PathBuf },
+    #[error(
+        "database {path} is in use by another process (is `insats serve` running? then run the command through it: ssh -p PORT HOST …)"
+    )]
+    Locked { path: PathBuf },
+    #[error("{path} is damaged or is not an insats database ({detail})")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("{path} is not an insats database (no schema version in it)")]
+    NotInsats { path: PathBuf },
+    #[error(
+        "database {path} has schema version {found}, newer than this program ({supported}); upgrade insats"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the key file does not belong to this database (wrong key file?)")]
+    WrongKey,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    #[error("database error: {0}")]
+    Db(#[from] redb::Error),
+    #[error("{what} not found")]
+    Missing { what: &'static str },
+    #[error("a worker holding the database stopped unexpectedly")]
+    Poisoned,
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// Read access to tables, for both read and write transactions.
+pub trait Tx {
+    type Table<'a, K: redb::Key + 'static, V: redb::Value + 'static>: ReadableTable<K, V>
+    where
+        Self: 'a;
+
+    fn table<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+        &'a self,
+        def: TableDefinition<K, V>,
+    ) -> Result<Self::Table<'a, K, V>, StoreError>;
+}
+
+impl Tx for ReadTransaction {
+    type Table<'a, K: redb::Key + 'static, V: redb::Value + 'static> = ReadOnlyTable<K, V>;
+
+    fn table<K: redb::Key + 'static, V: redb::Value + 'static>(
+        &self,
+        def: TableDefinition<K, V>,
+    ) -> Result<ReadOnlyTable<K, V>, StoreError> {
+        Ok(self.open_table(def)?)
+    }
+}
+
+impl Tx for WriteTransaction {
+    type Table<'a, K: redb::Key + 'static, V: redb::Value + 'static> = Table<'a, K, V>;
+
+    fn table<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+        &'a self,
+        def: TableDefinition<K, V>,
+    ) -> Result<Table<'a, K, V>, StoreError> {
+        Ok(self.open_table(def)?)
+    }
+}
+
+/// A read transaction that holds the reader gate: while it lives, erasure waits before it
+/// scrubs freed pages (a reader pins the old snapshot, and its pages cannot be reclaimed).
+pub struct Reader<'s> {
+    tx: ReadTransaction,
+    _gate: RwLockReadGuard<'s, ()>,
+}
+
+impl std::fmt::Debug for Reader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reader")
+    }
+}
+
+impl std::ops::Deref for Reader<'_> {
+    type Target = ReadTransaction;
+    fn deref(&self) -> &ReadTransaction {
+        &self.tx
+    }
+}
+
+/// The open database and its key. One per process.
+pub struct Store {
+    db: Database,
+    crypto: Crypto,
+    gate: RwLock<()>,
+    path: PathBuf,
+    demo: bool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("demo", &self.demo)
+            .finish_non_exhaustive()
+    }
+}
+
+fn map_open_error(path: &Path, e: DatabaseError) -> StoreError {
+    match e {
+        DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
+            StoreError::Locked {
+                path: path.to_owned(),
+            }
+        }
+        DatabaseError::Storage(redb::StorageError::Io(io))
+            if io.kind() == std::io::ErrorKind::WouldBlock =>
+        {
+            StoreError::Locked {
+                path: path.to_owned(),
+            }
+        }
+        other => StoreError::Damaged {
+            path: path.to_owned(),
+            detail: other.to_string(),
+        },
+    }
+}
+
+/// The key file that belongs to a database when none is named: `<db>.key` beside it.
+pub fn default_key_path(db: &Path) -> PathBuf {
+    let mut name = db
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
+    name.push(".key");
+    db.with_file_name(name)
+}
+
+impl Store {
+    /// Creates a new database and its key file. Refuses to touch an existing file.
+    pub fn create(path: &Path, key_path: Option<&Path>, demo: bool) -> Result<Store, StoreError> {
+        if path.exists() {
+            return Err(StoreError::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
+        let key = KeyFile::create(&key_path)?;
+        let crypto = key.crypto();
+        let db = Database::builder()
+            .create(path)
+            .map_err(|e| map_open_error(path, e))?;
+        let tx = db.begin_write()?;
+        schema::create_all(&tx)?;
+        {
+            let mut meta = tx.open_table(META)?;
+            meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            meta.insert(META_KEY_CHECK, crypto.key_check().as_slice())?;
+            meta.insert(META_DEMO, [u8::from(demo)].as_slice())?;
+        }
+        tx.commit()?;
+        Ok(Store {
+            db,
+            crypto,
+            gate: RwLock::new(()),
+            path: path.to_owned(),
+            demo,
+        })
+    }
+
+    /// Opens an existing database with its key file, migrating an older schema.
+    pub fn open(path: &Path, key_path: Option<&Path>) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
+        let db = Database::builder()
+            .open(path)
+            .map_err(|e| map_open_error(path, e))?;
+        let crypto = KeyFile::load(&key_path)?.crypto();
+        let mut store = Store {
+            db,
+            crypto,
+            gate: RwLock::new(()),
+            path: path.to_owned(),
+            demo: false,
+        };
+        super::migrate::bring_up_to_date(&store)?;
+        let tx = store.db.begin_read()?;
+        let meta = tx.open_table(META)?;
+        let check = meta.get(META_KEY_CHECK)?.map(|v| v.value().to_vec());
+        if check.as_deref() != Some(store.crypto.key_check().as_slice()) {
+            return Err(StoreError::WrongKey);
+        }
+        store.demo = meta
+            .get(META_DEMO)?
+            .is_some_and(|v| v.value().first() == Some(&1));
+        drop(meta);
+        drop(tx);
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether this database holds demo data (shown wherever the database is shown).
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    pub fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    /// The raw database, for migrations and the check.
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// Begins a read transaction that holds the reader gate.
+    pub fn read(&self) -> Result<Reader<'_>, StoreError> {
+        let gate = self.gate.read().map_err(|_| StoreError::Poisoned)?;
+        let tx = self.db.begin_read()?;
+        Ok(Reader { tx, _gate: gate })
+    }
+
+    /// Begins a durable write transaction (quick repair on, so reopening after a crash is fast).
+    pub fn write(&self) -> Result<WriteTransaction, StoreError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_quick_repair(true);
+        Ok(tx)
+    }
+
+    /// Begins a write transaction that is not flushed on commit (bulk import batches; the last
+    /// batch of an import is committed durably).
+    pub fn write_fast(&self) -> Result<WriteTransaction, StoreError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(Durability::None)
+            .map_err(|e| StoreError::Damaged {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            })?;
+        Ok(tx)
+    }
+
+    /// Makes the bytes of erased records unreadable in the file. Waits until no reader holds an
+    /// older snapshot (new readers wait meanwhile), then commits twice, which lets redb reclaim
+    /// and zero the pages the erasure freed.
+    pub fn scrub(&self) -> Result<(), StoreError> {
+        let _exclusive = self.gate.write().map_err(|_| StoreError::Poisoned)?;
+        for _ in 0..2 {
+            let tx = self.write()?;
+            {
+                let mut meta = tx.open_table(META)?;
+                let n = meta
+                    .get(META_SCRUB)?
+                    .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+                    .map_or(0, u64::from_le_bytes);
+                meta.insert(META_SCRUB, n.wrapping_add(1).to_le_bytes().as_slice())?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and decodes a value by `u64` key.
+pub fn get<T: Stored>(
+    table: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<Option<T>, StoreError> {
+    match table.get(id)? {
+        None => Ok(None),
+        Some(v) => Ok(Some(decode(v.value())?)),
+    }
+}
+
+/// Encodes and writes a value by `u64` key.
+pub fn put<T: Stored>(
+    table: &mut Table<'_, u64, &'static [u8]>,
+    id: u64,
+    value: &T,
+) -> Result<(), StoreError> {
+    let bytes = encode(value)?;
+    table.insert(id, bytes.as_slice())?;
+    Ok(())
+}
+
+/// Takes the next id of a sequence kept in META.
+pub fn next_id(tx: &WriteTransaction, sequence: &str) -> Result<u64, StoreError> {
+    let key = format!("seq:{sequence}");
+    let mut meta = tx.open_table(META)?;
+    let current = meta
+        .get(key.as_str())?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes);
+    let next = current + 1;
+    meta.insert(key.as_str(), next.to_le_bytes().as_slice())?;
+    Ok(next)
+}
+
+/// Reserves `n` ids of a sequence at once; returns the first.
+pub fn reserve_ids(tx: &WriteTransaction, sequence: &str, n: u64) -> Result<u64, StoreError> {
+    let key = format!("seq:{sequence}");
+    let mut meta = tx.open_table(META)?;
+    let current = meta
+        .get(key.as_str())?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes);
+    meta.insert(key.as_str(), (current + n).to_le_bytes().as_slice())?;
+    Ok(current + 1)
+}

@@ -1,0 +1,15 @@
+//! The redb store: every table in [`schema`], versioned postcard values, encrypted identities,
+//! the audit chain, and the index-consistency check.
+
+pub mod audit;
+pub mod check;
+pub mod codec;
+pub mod crypto;
+mod db;
+pub use db::{default_key_path, get, next_id, put, reserve_ids};
+pub mod migrate;
+pub mod org;
+pub mod people;
+pub mod schema;
+
+pub use db::{Reader, Store, StoreError, Tx};

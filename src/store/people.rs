@@ -1,0 +1,354 @@
+//! Persons (encrypted), consents, participations, pseudonyms, counters and anonymous counts.
+
+use super::codec::{Stored, decode};
+use super::crypto::Crypto;
+use super::db::{StoreError, Tx, get, put};
+use super::schema::{
+    ANONYMOUS, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS,
+    PARTICIPATIONS_BY_INTERVENTION, PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS,
+    VOLUMES,
+};
+use crate::domain::anonymous::AnonymousCount;
+use crate::domain::consent::Consent;
+use crate::domain::date::{Year, days_opt};
+use crate::domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
+use crate::domain::participation::Participation;
+use crate::domain::person::{Identity, MunicipalityCode};
+use crate::domain::personnummer::Personnummer;
+use crate::domain::report::Counters;
+use chrono::NaiveDate;
+use redb::{ReadableTable, WriteTransaction};
+use serde::{Deserialize, Serialize};
+
+/// A person at rest: every identifying field sealed with the database key, the personnummer
+/// also as a keyed hash for look-ups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    pub pseudonym: Pseudonym,
+    pub pnr_hash: [u8; 32],
+    pub pnr: Vec<u8>,
+    pub name: Vec<u8>,
+    pub municipality: Vec<u8>,
+    /// When the person last withdrew consent.
+    #[serde(with = "days_opt")]
+    pub withdrawn_on: Option<NaiveDate>,
+}
+
+/// What a pseudonym stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    Person(PersonId),
+    Participation(ParticipationId),
+}
+
+impl Stored for PersonRow {
+    const WHAT: &'static str = "person";
+}
+impl Stored for Consent {
+    const WHAT: &'static str = "consent";
+}
+impl Stored for Participation {
+    const WHAT: &'static str = "participation";
+}
+impl Stored for Subject {
+    const WHAT: &'static str = "pseudonym";
+}
+impl Stored for Counters {
+    const WHAT: &'static str = "counters";
+}
+impl Stored for AnonymousCount {
+    const WHAT: &'static str = "anonymous count";
+}
+
+fn aad(id: PersonId, field: &str) -> Vec<u8> {
+    let mut out = b"insats:person:".to_vec();
+    out.extend_from_slice(&id.0.to_be_bytes());
+    out.extend_from_slice(field.as_bytes());
+    out
+}
+
+/// The keyed hash a personnummer is found by.
+pub fn pnr_hash(crypto: &Crypto, pnr: &Personnummer) -> [u8; 32] {
+    crypto.blind_index(pnr.digits12().as_bytes())
+}
+
+/// Seals an identity for storage as person `id`.
+pub fn seal_person(
+    crypto: &Crypto,
+    id: PersonId,
+    identity: &Identity,
+    pseudonym: Pseudonym,
+) -> Result<PersonRow, StoreError> {
+    Ok(PersonRow {
+        pseudonym,
+        pnr_hash: pnr_hash(crypto, &identity.pnr),
+        pnr: crypto.seal(identity.pnr.digits12().as_bytes(), &aad(id, "pnr"))?,
+        name: crypto.seal(identity.name.as_bytes(), &aad(id, "name"))?,
+        municipality: crypto.seal(
+            &identity.municipality.0.to_be_bytes(),
+            &aad(id, "municipality"),
+        )?,
+        withdrawn_on: None,
+    })
+}
+
+/// Opens a sealed person.
+pub fn unseal_person(
+    crypto: &Crypto,
+    id: PersonId,
+    row: &PersonRow,
+) -> Result<Identity, StoreError> {
+    let damaged = || StoreError::Codec(super::codec::CodecError::Damaged { what: "person" });
+    let pnr = crypto.open(&row.pnr, &aad(id, "pnr"))?;
+    let pnr = std::str::from_utf8(&pnr)
+        .ok()
+        .and_then(|s| Personnummer::from_digits12(s).ok())
+        .ok_or_else(damaged)?;
+    let name =
+        String::from_utf8(crypto.open(&row.name, &aad(id, "name"))?).map_err(|_| damaged())?;
+    let m = crypto.open(&row.municipality, &aad(id, "municipality"))?;
+    let m = <[u8; 2]>::try_from(m.as_slice()).map_err(|_| damaged())?;
+    Ok(Identity {
+        pnr,
+        name,
+        municipality: MunicipalityCode(u16::from_be_bytes(m)),
+    })
+}
+
+pub fn person_by_pnr(
+    tx: &impl Tx,
+    crypto: &Crypto,
+    pnr: &Personnummer,
+) -> Result<Option<PersonId>, StoreError> {
+    let hash = pnr_hash(crypto, pnr);
+    Ok(tx
+        .table(PERSONS_BY_PNR)?
+        .get(&hash)?
+        .map(|v| PersonId(v.value())))
+}
+
+pub fn person(tx: &impl Tx, id: PersonId) -> Result<Option<PersonRow>, StoreError> {
+    get(&tx.table(PERSONS)?, id.0)
+}
+
+pub fn put_person(tx: &WriteTransaction, id: PersonId, row: &PersonRow) -> Result<(), StoreError> {
+    put(&mut tx.open_table(PERSONS)?, id.0, row)?;
+    tx.open_table(PERSONS_BY_PNR)?.insert(&row.pnr_hash, id.0)?;
+    Ok(())
+}
+
+/// Deletes a person, their index entry and their pseudonym.
+pub fn delete_person(tx: &WriteTransaction, id: PersonId) -> Result<(), StoreError> {
+    let row: Option<PersonRow> = get(&tx.open_table(PERSONS)?, id.0)?;
+    if let Some(row) = row {
+        tx.open_table(PERSONS_BY_PNR)?.remove(&row.pnr_hash)?;
+        tx.open_table(PSEUDONYMS)?.remove(row.pseudonym.0)?;
+        tx.open_table(PERSONS)?.remove(id.0)?;
+    }
+    Ok(())
+}
+
+/// Draws a fresh random pseudonym and records what it stands for.
+pub fn new_pseudonym(tx: &WriteTransaction, subject: Subject) -> Result<Pseudonym, StoreError> {
+    let rng = ring::rand::SystemRandom::new();
+    let mut table = tx.open_table(PSEUDONYMS)?;
+    loop {
+        let bytes: [u8; 8] = ring::rand::generate(&rng)
+            .map(ring::rand::Random::expose)
+            .map_err(|_| StoreError::Crypto(super::crypto::CryptoError::Random))?;
+        let p = Pseudonym(u64::from_le_bytes(bytes));
+        if p.0 != 0 && table.get(p.0)?.is_none() {
+            put(&mut table, p.0, &subject)?;
+            return Ok(p);
+        }
+    }
+}
+
+pub fn resolve_pseudonym(tx: &impl Tx, p: Pseudonym) -> Result<Option<Subject>, StoreError> {
+    get(&tx.table(PSEUDONYMS)?, p.0)
+}
+
+pub fn consent(tx: &impl Tx, id: ConsentId) -> Result<Option<Consent>, StoreError> {
+    get(&tx.table(CONSENTS)?, id.0)
+}
+
+pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)?;
+    tx.open_table(CONSENTS_BY_PERSON)?
+        .insert((c.person.0, c.id.0), ())?;
+    Ok(())
+}
+
+pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    tx.open_table(CONSENTS)?.remove(c.id.0)?;
+    tx.open_table(CONSENTS_BY_PERSON)?
+        .remove((c.person.0, c.id.0))?;
+    Ok(())
+}
+
+pub fn consents_of(tx: &impl Tx, person: PersonId) -> Result<Vec<Consent>, StoreError> {
+    let index = tx.table(CONSENTS_BY_PERSON)?;
+    let table = tx.table(CONSENTS)?;
+    let mut out = Vec::new();
+    for row in index.range((person.0, 0)..=(person.0, u64::MAX))? {
+        if let Some(c) = get(&table, row?.0.value().1)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+pub fn participation(
+    tx: &impl Tx,
+    id: ParticipationId,
+) -> Result<Option<Participation>, StoreError> {
+    get(&tx.table(PARTICIPATIONS)?, id.0)
+}
+
+/// Writes a participation and its index entries (idempotent for an update).
+pub fn put_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
+    put(&mut tx.open_table(PARTICIPATIONS)?, p.id.0, p)?;
+    tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?
+        .insert((p.intervention.0, p.id.0), ())?;
+    tx.open_table(PARTICIPATIONS_BY_PERSON)?
+        .insert((p.person.0, p.id.0), ())?;
+    Ok(())
+}
+
+/// Deletes a participation, its index entries and its pseudonym.
+pub fn delete_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
+    tx.open_table(PARTICIPATIONS)?.remove(p.id.0)?;
+    tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?
+        .remove((p.intervention.0, p.id.0))?;
+    tx.open_table(PARTICIPATIONS_BY_PERSON)?
+        .remove((p.person.0, p.id.0))?;
+    tx.open_table(PSEUDONYMS)?.remove(p.pseudonym.0)?;
+    Ok(())
+}
+
+pub fn participations_of_person(
+    tx: &impl Tx,
+    person: PersonId,
+) -> Result<Vec<Participation>, StoreError> {
+    let index = tx.table(PARTICIPATIONS_BY_PERSON)?;
+    let table = tx.table(PARTICIPATIONS)?;
+    let mut out = Vec::new();
+    for row in index.range((person.0, 0)..=(person.0, u64::MAX))? {
+        if let Some(p) = get(&table, row?.0.value().1)? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// One window of an intervention's participations, newest first: at most `limit` rows with ids
+/// below `before` (all when `None`). Reads only the rows it returns.
+pub fn participations_page(
+    tx: &impl Tx,
+    intervention: InterventionId,
+    before: Option<ParticipationId>,
+    limit: usize,
+) -> Result<Vec<Participation>, StoreError> {
+    let index = tx.table(PARTICIPATIONS_BY_INTERVENTION)?;
+    let table = tx.table(PARTICIPATIONS)?;
+    let upper = before.map_or(u64::MAX, |b| b.0);
+    let mut out = Vec::with_capacity(limit.min(1024));
+    for row in index
+        .range((intervention.0, 0)..(intervention.0, upper))?
+        .rev()
+        .take(limit)
+    {
+        if let Some(p) = get(&table, row?.0.value().1)? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+pub fn counters(tx: &impl Tx, intervention: InterventionId) -> Result<Counters, StoreError> {
+    Ok(get(&tx.table(COUNTERS)?, intervention.0)?.unwrap_or_default())
+}
+
+pub fn adjust_counters(
+    tx: &WriteTransaction,
+    intervention: InterventionId,
+    f: impl FnOnce(&mut Counters),
+) -> Result<(), StoreError> {
+    let mut table = tx.open_table(COUNTERS)?;
+    let mut c: Counters = get(&table, intervention.0)?.unwrap_or_default();
+    f(&mut c);
+    put(&mut table, intervention.0, &c)
+}
+
+/// Adds anonymous participants who started in `year`, and the intervention's counters.
+pub fn add_anonymous(
+    tx: &WriteTransaction,
+    intervention: InterventionId,
+    year: Year,
+    women: u32,
+    men: u32,
+) -> Result<AnonymousCount, StoreError> {
+    let mut table = tx.open_table(ANONYMOUS)?;
+    let current = match table.get((intervention.0, year))? {
+        Some(v) => decode(v.value())?,
+        None => AnonymousCount::default(),
+    };
+    let next = current.add(women, men);
+    let bytes = super::codec::encode(&next)?;
+    table.insert((intervention.0, year), bytes.as_slice())?;
+    drop(table);
+    adjust_counters(tx, intervention, |c| {
+        c.anonymous = c.anonymous.add(women, men);
+    })?;
+    Ok(next)
+}
+
+/// The anonymous participants of an intervention per start year, oldest year first.
+pub fn anonymous_by_year(
+    tx: &impl Tx,
+    intervention: InterventionId,
+) -> Result<Vec<(Year, AnonymousCount)>, StoreError> {
+    let table = tx.table(ANONYMOUS)?;
+    let mut out = Vec::new();
+    for row in table.range((intervention.0, i32::MIN)..=(intervention.0, i32::MAX))? {
+        let (k, v) = row?;
+        out.push((k.value().1, decode(v.value())?));
+    }
+    Ok(out)
+}
+
+/// Sets the number of participants of a count-only intervention for one month.
+pub fn set_volume(
+    tx: &WriteTransaction,
+    intervention: InterventionId,
+    year: Year,
+    month: u8,
+    count: u32,
+) -> Result<(), StoreError> {
+    tx.open_table(VOLUMES)?
+        .insert((intervention.0, year, month), count)?;
+    Ok(())
+}
+
+/// The monthly figures of a count-only intervention: (year, month, count).
+pub fn volumes(
+    tx: &impl Tx,
+    intervention: InterventionId,
+) -> Result<Vec<(Year, u8, u32)>, StoreError> {
+    let table = tx.table(VOLUMES)?;
+    let mut out = Vec::new();
+    for row in table.range((intervention.0, i32::MIN, 0)..=(intervention.0, i32::MAX, u8::MAX))? {
+        let (k, v) = row?;
+        let (_, y, m) = k.value();
+        out.push((y, m, v.value()));
+    }
+    Ok(out)
+}
+
+/// Deletes a consent by id (a no-op when it is gone already).
+pub fn delete_consent_of(tx: &WriteTransaction, id: ConsentId) -> Result<(), StoreError> {
+    if let Some(c) = consent(tx, id)? {
+        delete_consent(tx, &c)?;
+    }
+    Ok(())
+}

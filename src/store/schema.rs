@@ -1,0 +1,100 @@
+//! Every table of the database, in one place. Bump [`SCHEMA_VERSION`] and add a step to
+//! [`super::migrate`] whenever a table or a stored value changes shape.
+//!
+//! Keys are ids (`u64`), tuples of ids for secondary indexes (value `()`), or the 32-byte keyed
+//! hash of a personnummer. Values are [`super::codec`] encodings: a version byte + postcard.
+
+use redb::TableDefinition;
+
+/// The version of the layout below. Stored in [`META`] under [`META_SCHEMA`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Small named values: schema version, key check, demo flag, id sequences, audit head.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub const META_SCHEMA: &str = "schema_version";
+pub const META_KEY_CHECK: &str = "key_check";
+pub const META_DEMO: &str = "demo";
+pub const META_AUDIT_HEAD: &str = "audit_head";
+pub const META_SCRUB: &str = "scrub";
+
+pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
+pub const INTERVENTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("interventions");
+/// (association, intervention)
+pub const INTERVENTIONS_BY_ASSOCIATION: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("interventions_by_association");
+
+pub const USERS: TableDefinition<u64, &[u8]> = TableDefinition::new("users");
+/// username → user
+pub const USERS_BY_NAME: TableDefinition<&str, u64> = TableDefinition::new("users_by_name");
+/// SSH key fingerprint (`SHA256:…`) → key record
+pub const SSH_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("ssh_keys");
+/// (user, fingerprint)
+pub const SSH_KEYS_BY_USER: TableDefinition<(u64, &str), ()> =
+    TableDefinition::new("ssh_keys_by_user");
+
+pub const ASSIGNMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("assignments");
+/// (user, assignment)
+pub const ASSIGNMENTS_BY_USER: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("assignments_by_user");
+
+/// Person records: encrypted personnummer, name and municipality.
+pub const PERSONS: TableDefinition<u64, &[u8]> = TableDefinition::new("persons");
+/// Keyed hash of the 12-digit personnummer → person (a blind index: no plain number stored).
+pub const PERSONS_BY_PNR: TableDefinition<&[u8; 32], u64> = TableDefinition::new("persons_by_pnr");
+
+pub const CONSENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("consents");
+/// (person, consent)
+pub const CONSENTS_BY_PERSON: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("consents_by_person");
+
+pub const PARTICIPATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("participations");
+/// (intervention, participation)
+pub const PARTICIPATIONS_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("participations_by_intervention");
+/// (person, participation)
+pub const PARTICIPATIONS_BY_PERSON: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("participations_by_person");
+
+/// Pseudonym → what it stands for. Deleted on erasure, so old audit entries point at nothing.
+pub const PSEUDONYMS: TableDefinition<u64, &[u8]> = TableDefinition::new("pseudonyms");
+
+/// (intervention, start year) → anonymous participants (women, men).
+pub const ANONYMOUS: TableDefinition<(u64, i32), &[u8]> = TableDefinition::new("anonymous");
+/// intervention → stored counters.
+pub const COUNTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("counters");
+/// (intervention, year, month) → participants of a count-only intervention (volyminsats).
+pub const VOLUMES: TableDefinition<(u64, i32, u8), u32> = TableDefinition::new("volumes");
+
+/// seq → audit entry.
+pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// (intervention, seq) for the audit entries of one intervention.
+pub const AUDIT_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("audit_by_intervention");
+
+/// Creates every table (a no-op for tables that exist), so read transactions can open them all.
+pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
+    tx.open_table(META)?;
+    tx.open_table(ASSOCIATIONS)?;
+    tx.open_table(INTERVENTIONS)?;
+    tx.open_table(INTERVENTIONS_BY_ASSOCIATION)?;
+    tx.open_table(USERS)?;
+    tx.open_table(USERS_BY_NAME)?;
+    tx.open_table(SSH_KEYS)?;
+    tx.open_table(SSH_KEYS_BY_USER)?;
+    tx.open_table(ASSIGNMENTS)?;
+    tx.open_table(ASSIGNMENTS_BY_USER)?;
+    tx.open_table(PERSONS)?;
+    tx.open_table(PERSONS_BY_PNR)?;
+    tx.open_table(CONSENTS)?;
+    tx.open_table(CONSENTS_BY_PERSON)?;
+    tx.open_table(PARTICIPATIONS)?;
+    tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?;
+    tx.open_table(PARTICIPATIONS_BY_PERSON)?;
+    tx.open_table(PSEUDONYMS)?;
+    tx.open_table(ANONYMOUS)?;
+    tx.open_table(COUNTERS)?;
+    tx.open_table(VOLUMES)?;
+    tx.open_table(AUDIT)?;
+    tx.open_table(AUDIT_BY_INTERVENTION)?;
+    Ok(())
+}
