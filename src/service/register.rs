@@ -279,7 +279,9 @@ impl Session {
         } else {
             parse_iso(date).map_err(ServiceError::date("out-date"))?
         };
-        self.run(id, &Command::RegisterOut {
+        self.run(
+            id,
+            &Command::RegisterOut {
                 date,
                 reason,
                 answers,
