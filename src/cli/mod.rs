@@ -1,1 +1,201 @@
-//! Non-interactive commands.
+//! Non-interactive commands: set-up, users and keys, assignments, look-ups, audit, checks, demo.
+
+mod admin;
+pub mod demo;
+pub mod paths;
+pub mod synth;
+
+use crate::service::{Lang, ServiceError};
+use crate::store::StoreError;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// insats — register participants in and out of coordinated rehabilitation interventions (SUS).
+#[derive(Debug, Parser)]
+#[command(name = "insats", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The database file [default: $INSATS_DB, else ~/.local/share/insats/insats.redb]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The key file [default: the database path + ".key"]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+    /// Act as this insats user [default: $INSATS_USER, else the login name]
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub user: Option<String>,
+    /// Act in this role (e.g. participant-handler, system-admin) [default: the user's first role]
+    #[arg(long, global = true, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Language of messages: sv or en [default: from the locale]
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new database: its key file, the first association and the first administrator
+    Init(admin::InitArgs),
+    /// Create (or reuse) the demo database with fictitious data and show what it holds
+    Demo(DemoArgs),
+    /// Users, their roles and SSH keys (system administrator)
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Assign a user in a role to an association (F1) or an intervention (I3)
+    Assign(admin::AssignArgs),
+    /// End an assignment
+    Unassign(admin::UnassignArgs),
+    /// Associations (system administrator)
+    #[command(subcommand)]
+    Association(admin::AssociationCommand),
+    /// Interventions
+    #[command(subcommand)]
+    Intervention(admin::InterventionCommand),
+    /// Look a personnummer up: the interventions you may see the person in (audited)
+    Lookup(admin::LookupArgs),
+    /// The audit log
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
+    /// Check that every index matches its table and the audit chain verifies
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Throw away an existing demo database and make it anew
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// A command's failure: one line for the user, in their language.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Service(#[from] ServiceError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        CliError::Service(ServiceError::Store(e))
+    }
+}
+
+impl CliError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CliError::Service(e) => e.message(lang),
+            CliError::Usage(m) | CliError::Io(m) => m.clone(),
+        }
+    }
+}
+
+/// Runs a parsed command line; the caller prints the error and sets the exit code.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let g = cli.global;
+    match cli.command {
+        None => admin::overview(&g),
+        Some(Command::Init(a)) => admin::init(&g, &a),
+        Some(Command::Demo(a)) => demo_command(&g, &a),
+        Some(Command::User(c)) => admin::user(&g, c),
+        Some(Command::Assign(a)) => admin::assign(&g, &a),
+        Some(Command::Unassign(a)) => admin::unassign(&g, &a),
+        Some(Command::Association(c)) => admin::association(&g, c),
+        Some(Command::Intervention(c)) => admin::intervention(&g, c),
+        Some(Command::Lookup(a)) => admin::lookup(&g, &a),
+        Some(Command::Audit(c)) => admin::audit(&g, c),
+        Some(Command::Check) => admin::check(&g),
+    }
+}
+
+fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
+    let path = g.db.clone().unwrap_or_else(paths::demo_db);
+    if a.fresh && path.exists() {
+        let store = crate::store::Store::open(&path, g.key.as_deref());
+        match store {
+            Ok(s) if s.is_demo() => {}
+            Ok(_) => {
+                return Err(CliError::Usage(format!(
+                    "{} is not a demo database; refusing to delete it",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let key = g
+            .key
+            .clone()
+            .unwrap_or_else(|| crate::store::default_key_path(&path));
+        std::fs::remove_file(&path)
+            .map_err(|e| CliError::Io(format!("cannot remove {}: {e}", path.display())))?;
+        let _ = std::fs::remove_file(key);
+    }
+    let lang = paths::lang(g.lang.as_deref());
+    let service = if path.exists() {
+        let store = crate::store::Store::open(&path, g.key.as_deref())?;
+        if !store.is_demo() {
+            return Err(CliError::Usage(format!(
+                "{} is not a demo database",
+                path.display()
+            )));
+        }
+        crate::service::Service::new(
+            store,
+            Box::new(crate::service::FixedClock::on(demo::demo_today())),
+        )
+    } else {
+        eprintln!(
+            "{}",
+            if lang == Lang::Sv {
+                "Skapar demodatabasen …"
+            } else {
+                "Creating the demo database …"
+            }
+        );
+        demo::create(&path)?;
+        let store = crate::store::Store::open(&path, g.key.as_deref())?;
+        crate::service::Service::new(
+            store,
+            Box::new(crate::service::FixedClock::on(demo::demo_today())),
+        )
+    };
+    let s = demo::summary(&service)?;
+    let sv = lang == Lang::Sv;
+    println!(
+        "{}",
+        if sv {
+            "DEMODATA — alla personer är påhittade"
+        } else {
+            "DEMO DATA — every person is fictitious"
+        }
+    );
+    println!(
+        "{}: {}",
+        if sv { "databas" } else { "database" },
+        path.display()
+    );
+    println!(
+        "{} associations, {} interventions, {} users, {} participations, {} anonymous participants, {} audit entries",
+        s.associations, s.interventions, s.users, s.participations, s.anonymous, s.audit_entries
+    );
+    println!(
+        "{}",
+        if sv {
+            "Prova: insats --db DB --as hanna lookup PNR · insats --db DB --as admin audit verify · insats --db DB --as lars audit list"
+        } else {
+            "Try: insats --db DB --as hanna intervention list · insats --db DB --as admin audit verify · insats --db DB --as lars audit list"
+        }
+    );
+    Ok(())
+}

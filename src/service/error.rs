@@ -51,6 +51,8 @@ pub enum ServiceError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Conflict(&'static str),
+    #[error("row {row}: {message}")]
+    Import { row: usize, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -73,6 +75,7 @@ impl ServiceError {
             ServiceError::SshKey(e) => format!("SSH-nyckel: {e}"),
             ServiceError::NotFound { what, id } => format!("{what} {id} finns inte"),
             ServiceError::Conflict(what) => what.to_string(),
+            ServiceError::Import { row, message } => format!("rad {row}: {message}"),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -136,5 +139,26 @@ fn text_sv(e: TextError) -> String {
         TextError::Empty => "fältet är tomt".into(),
         TextError::TooLong { max } => format!("texten är för lång (högst {max} tecken)"),
         TextError::ControlCharacter => "texten innehåller kontrolltecken".into(),
+    }
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for ServiceError {
+            fn from(e: $t) -> Self {
+                ServiceError::Store(StoreError::from(e))
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TableError,
+    redb::StorageError,
+    redb::TransactionError,
+    redb::CommitError
+);
+impl From<crate::store::codec::CodecError> for ServiceError {
+    fn from(e: crate::store::codec::CodecError) -> Self {
+        ServiceError::Store(StoreError::from(e))
     }
 }

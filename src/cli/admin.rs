@@ -1,0 +1,609 @@
+//! The administrative commands behind `insats <command>`.
+
+use super::{CliError, Global, paths};
+use crate::domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
+use crate::domain::intervention::{Direction, Measurement};
+use crate::domain::user::{Role, Scope};
+use crate::service::{
+    AssociationInput, AuditFilter, InitInput, InterventionInput, Lang, Service, Session,
+    SystemClock,
+};
+use crate::store::{Store, audit, check as store_check, org};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The association's name
+    #[arg(long)]
+    pub name: String,
+    /// Its organisation number (NNNNNN-NNNN)
+    #[arg(long)]
+    pub org_number: String,
+    /// Its start date (YYYY-MM-DD): nothing can be registered before it
+    #[arg(long)]
+    pub start: String,
+    /// Municipality codes it serves, e.g. "0180,0114"
+    #[arg(long, default_value = "")]
+    pub municipalities: String,
+    /// The first administrator's user name [default: the login name]
+    #[arg(long)]
+    pub admin: Option<String>,
+    /// The first administrator's full name
+    #[arg(long)]
+    pub admin_name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user with one or more roles
+    Add {
+        username: String,
+        /// Full name
+        #[arg(long)]
+        name: String,
+        /// Roles, comma separated: association-admin, intervention-manager, participant-handler, report-reader, log-reviewer, system-admin
+        #[arg(long, value_delimiter = ',', required = true)]
+        role: Vec<String>,
+    },
+    /// List users, their roles, assignments and keys
+    List,
+    /// Replace a user's roles
+    Roles {
+        username: String,
+        #[arg(value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+    },
+    /// Stop a user from signing in
+    Deactivate { username: String },
+    /// Let a deactivated user sign in again
+    Activate { username: String },
+    /// SSH keys
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Add a public key (the line from ~/.ssh/id_ed25519.pub, or --file)
+    Add {
+        username: String,
+        /// The key line: type, base64 and optional comment
+        key: Vec<String>,
+        /// Read the key line from this file instead
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Remove a key by its fingerprint (SHA256:…)
+    Remove { fingerprint: String },
+    /// List a user's keys
+    List { username: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    pub username: String,
+    /// The role the assignment is for
+    #[arg(long)]
+    pub role: String,
+    /// An association (F1) or an intervention (I3)
+    #[arg(long)]
+    pub to: String,
+    /// First day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD) [default: open-ended]
+    #[arg(long, default_value = "")]
+    pub until: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UnassignArgs {
+    /// The assignment (A12), as `insats user list` shows it
+    pub assignment: String,
+    /// Last day of access (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssociationCommand {
+    /// Add an association
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        org_number: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long, default_value = "")]
+        municipalities: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterventionCommand {
+    /// Add an intervention to an association (association administrator)
+    Add {
+        /// The association (F1)
+        #[arg(long)]
+        association: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long, default_value = "")]
+        end: String,
+        /// Count participants only (volyminsats) instead of registering them
+        #[arg(long)]
+        count_only: bool,
+        /// Structural (strukturövergripande) rather than individual-oriented
+        #[arg(long)]
+        structural: bool,
+    },
+    /// The interventions you reach, with counts
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Personnummer or samordningsnummer
+    pub pnr: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Replay the hash chain and report the first broken link
+    Verify,
+    /// Show the newest entries in your scope
+    List {
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        /// Only this intervention (I3)
+        #[arg(long)]
+        intervention: Option<String>,
+        /// Only this action (e.g. register-in, view-participant)
+        #[arg(long)]
+        action: Option<String>,
+    },
+}
+
+fn db_path(g: &Global) -> PathBuf {
+    g.db.clone().unwrap_or_else(paths::default_db)
+}
+
+fn open(g: &Global) -> Result<Service, CliError> {
+    let store = Store::open(&db_path(g), g.key.as_deref())?;
+    Ok(Service::new(store, Box::new(SystemClock)))
+}
+
+fn role_arg(text: &str) -> Result<Role, CliError> {
+    Role::from_key(text).ok_or_else(|| {
+        CliError::Usage(format!(
+            "unknown role '{}'; use one of: {}",
+            text.chars().take(40).collect::<String>(),
+            Role::ALL
+                .iter()
+                .map(|r| r.key())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+fn session(g: &Global, service: &Service, role: Option<Role>) -> Result<Session, CliError> {
+    let username = g
+        .user
+        .clone()
+        .or_else(paths::os_user)
+        .ok_or_else(|| CliError::Usage("say who you are with --as USER".into()))?;
+    let role = match &g.role {
+        Some(r) => Some(role_arg(r)?),
+        None => role,
+    };
+    Ok(Session::sign_in(service, &username, role)?)
+}
+
+fn lang(g: &Global) -> Lang {
+    paths::lang(g.lang.as_deref())
+}
+
+fn user_id(service: &Service, username: &str) -> Result<UserId, CliError> {
+    let tx = service.store().read()?;
+    org::user_by_name(&*tx, username)?
+        .map(|u| u.id)
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "no user named '{}'",
+                username.chars().take(32).collect::<String>()
+            ))
+        })
+}
+
+fn today() -> String {
+    chrono::Local::now().date_naive().to_string()
+}
+
+/// `insats` without a command, until the terminal UI lands: what the database holds.
+pub fn overview(g: &Global) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, None)?;
+    print_interventions(&s, lang(g))
+}
+
+pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
+    let path = db_path(g);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| CliError::Io(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let admin =
+        a.admin.clone().or_else(paths::os_user).ok_or_else(|| {
+            CliError::Usage("name the first administrator with --admin USER".into())
+        })?;
+    // Check the input before anything is written, so a typo leaves no half-made database.
+    crate::domain::user::check_username(&admin).map_err(crate::service::ServiceError::from)?;
+    crate::domain::organisation::OrgNumber::parse(&a.org_number)
+        .map_err(crate::service::ServiceError::from)?;
+    crate::domain::date::parse_iso(&a.start)
+        .map_err(|e| CliError::Usage(format!("--start: {e}")))?;
+    let store = Store::create(&path, g.key.as_deref(), false)?;
+    let key_path = g
+        .key
+        .clone()
+        .unwrap_or_else(|| crate::store::default_key_path(&path));
+    let service = Service::new(store, Box::new(SystemClock));
+    let (association, _) = service.init(&InitInput {
+        association: AssociationInput {
+            name: a.name.clone(),
+            org_number: a.org_number.clone(),
+            description: String::new(),
+            municipalities: a.municipalities.clone(),
+            start: a.start.clone(),
+            end: String::new(),
+        },
+        admin_username: admin.clone(),
+        admin_display_name: a.admin_name.clone(),
+    })?;
+    println!(
+        "created {} with association {association} and administrator {admin}",
+        path.display()
+    );
+    println!(
+        "key file {} (mode 0600): back it up apart from the database; without it names and personnummer cannot be read",
+        key_path.display()
+    );
+    Ok(())
+}
+
+pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let l = lang(g);
+    match c {
+        UserCommand::Add {
+            username,
+            name,
+            role,
+        } => {
+            let roles = role
+                .iter()
+                .map(|r| role_arg(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            let id = s.create_user(&username, &name, &roles)?;
+            println!("{id} {username}");
+        }
+        UserCommand::List => {
+            let tx = service.store().read()?;
+            for u in s.users()? {
+                let roles: Vec<_> = u.roles.iter().map(|r| r.label(l == Lang::Sv)).collect();
+                println!(
+                    "{} {} ({}){} — {}",
+                    u.id,
+                    u.username,
+                    u.display_name,
+                    if u.active { "" } else { " [deactivated]" },
+                    roles.join(", ")
+                );
+                for a in org::assignments_of(&*tx, u.id)? {
+                    let until = a.to.map_or_else(String::new, |t| t.to_string());
+                    println!(
+                        "    {} {} → {} {} – {}",
+                        a.id,
+                        a.role.key(),
+                        a.scope,
+                        a.from,
+                        until
+                    );
+                }
+                for k in org::ssh_keys_of(&*tx, u.id)? {
+                    println!("    key {} {} {}", k.algorithm, k.fingerprint, k.comment);
+                }
+            }
+        }
+        UserCommand::Roles { username, roles } => {
+            let roles = roles
+                .iter()
+                .map(|r| role_arg(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            s.update_user(user_id(&service, &username)?, Some(&roles), None)?;
+        }
+        UserCommand::Deactivate { username } => {
+            s.update_user(user_id(&service, &username)?, None, Some(false))?;
+        }
+        UserCommand::Activate { username } => {
+            s.update_user(user_id(&service, &username)?, None, Some(true))?;
+        }
+        UserCommand::Key(KeyCommand::Add {
+            username,
+            key,
+            file,
+        }) => {
+            let line = match file {
+                Some(f) => std::fs::read_to_string(&f)
+                    .map_err(|e| CliError::Io(format!("cannot read {}: {e}", f.display())))?,
+                None => key.join(" "),
+            };
+            let fp = s.add_ssh_key(user_id(&service, &username)?, line.trim())?;
+            println!("{fp}");
+        }
+        UserCommand::Key(KeyCommand::Remove { fingerprint }) => s.remove_ssh_key(&fingerprint)?,
+        UserCommand::Key(KeyCommand::List { username }) => {
+            let tx = service.store().read()?;
+            for k in org::ssh_keys_of(&*tx, user_id(&service, &username)?)? {
+                println!(
+                    "{} {} {} (added {})",
+                    k.algorithm, k.fingerprint, k.comment, k.added_on
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scope_arg(text: &str) -> Result<Scope, CliError> {
+    if let Some(i) = InterventionId::parse(text).filter(|_| text.trim().starts_with('I')) {
+        return Ok(Scope::Intervention(i));
+    }
+    if let Some(f) = AssociationId::parse(text).filter(|_| text.trim().starts_with('F')) {
+        return Ok(Scope::Association(f));
+    }
+    Err(CliError::Usage(
+        "--to takes an association (F1) or an intervention (I3)".into(),
+    ))
+}
+
+pub fn assign(g: &Global, a: &AssignArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let from = a.from.clone().unwrap_or_else(today);
+    let id = s.assign(
+        user_id(&service, &a.username)?,
+        role_arg(&a.role)?,
+        scope_arg(&a.to)?,
+        &from,
+        &a.until,
+    )?;
+    println!("{id}");
+    Ok(())
+}
+
+pub fn unassign(g: &Global, a: &UnassignArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let id = AssignmentId::parse(&a.assignment)
+        .ok_or_else(|| CliError::Usage("name the assignment as A12".into()))?;
+    s.end_assignment(id, &a.on.clone().unwrap_or_else(today))?;
+    Ok(())
+}
+
+pub fn association(g: &Global, c: AssociationCommand) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let AssociationCommand::Add {
+        name,
+        org_number,
+        start,
+        municipalities,
+    } = c;
+    let id = s.create_association(&AssociationInput {
+        name,
+        org_number,
+        description: String::new(),
+        municipalities,
+        start,
+        end: String::new(),
+    })?;
+    println!("{id}");
+    Ok(())
+}
+
+pub fn intervention(g: &Global, c: InterventionCommand) -> Result<(), CliError> {
+    let service = open(g)?;
+    match c {
+        InterventionCommand::Add {
+            association,
+            name,
+            start,
+            end,
+            count_only,
+            structural,
+        } => {
+            let s = session(g, &service, Some(Role::AssociationAdmin))?;
+            let association = AssociationId::parse(&association)
+                .ok_or_else(|| CliError::Usage("--association takes F1".into()))?;
+            let id = s.create_intervention(&InterventionInput {
+                association,
+                name,
+                description: String::new(),
+                start,
+                end,
+                direction: if structural {
+                    Direction::Structural
+                } else {
+                    Direction::Individual
+                },
+                target_groups: Vec::new(),
+                measurement: if count_only {
+                    Measurement::CountOnly
+                } else {
+                    Measurement::Individual
+                },
+            })?;
+            println!("{id}");
+            Ok(())
+        }
+        InterventionCommand::List => {
+            let s = session(g, &service, None)?;
+            print_interventions(&s, lang(g))
+        }
+    }
+}
+
+fn print_interventions(s: &Session, l: Lang) -> Result<(), CliError> {
+    let sv = l == Lang::Sv;
+    if s.service().store().is_demo() {
+        println!("{}", if sv { "DEMODATA" } else { "DEMO DATA" });
+    }
+    for v in s.interventions()? {
+        let i = &v.intervention;
+        let end = i.end.map_or_else(String::new, |e| e.to_string());
+        println!(
+            "{:<4} {:<28} {:<9} {} – {:<10} {} {:>5} {} {:>5} {} {:>5}",
+            i.id.to_string(),
+            i.name,
+            v.status.label(sv),
+            i.start,
+            end,
+            if sv { "inskrivna" } else { "open" },
+            v.counters.open,
+            if sv { "utskrivna" } else { "ended" },
+            v.counters.ended,
+            if sv { "anonyma" } else { "anonymous" },
+            v.counters.anonymous.total()
+        );
+    }
+    Ok(())
+}
+
+pub fn lookup(g: &Global, a: &LookupArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::ParticipantHandler))?;
+    let sv = lang(g) == Lang::Sv;
+    let hits = s.lookup(&a.pnr)?;
+    if hits.is_empty() {
+        println!(
+            "{}",
+            if sv {
+                "inga träffar i dina insatser"
+            } else {
+                "no matches in your interventions"
+            }
+        );
+    }
+    for h in hits {
+        let p = &h.participation;
+        let out = p.out_date.map_or_else(String::new, |d| d.to_string());
+        println!(
+            "{} {} {} {} {} – {}",
+            h.intervention,
+            h.intervention_name,
+            p.id,
+            p.state().label(sv),
+            p.in_date,
+            out
+        );
+    }
+    Ok(())
+}
+
+pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
+    let service = open(g)?;
+    match c {
+        AuditCommand::Verify => {
+            let tx = service.store().read()?;
+            match audit::verify(&*tx, service.store().crypto())? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} entries");
+                    Ok(())
+                }
+                Err(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
+            }
+        }
+        AuditCommand::List {
+            limit,
+            intervention,
+            action,
+        } => {
+            let s = session(g, &service, Some(Role::LogReviewer))?;
+            let filter = AuditFilter {
+                intervention: intervention
+                    .as_deref()
+                    .map(|t| {
+                        InterventionId::parse(t)
+                            .ok_or_else(|| CliError::Usage("--intervention takes I3".into()))
+                    })
+                    .transpose()?,
+                action: action
+                    .as_deref()
+                    .map(|t| {
+                        crate::domain::audit::Action::from_key(t).ok_or_else(|| {
+                            CliError::Usage(format!(
+                                "unknown action '{}'",
+                                t.chars().take(40).collect::<String>()
+                            ))
+                        })
+                    })
+                    .transpose()?,
+                ..AuditFilter::default()
+            };
+            let names: std::collections::HashMap<UserId, String> = {
+                let tx = service.store().read()?;
+                org::users(&*tx)?
+                    .into_iter()
+                    .map(|u| (u.id, u.username))
+                    .collect()
+            };
+            for e in s.audit_page(&filter, None, limit)? {
+                let d = &e.draft;
+                let at = chrono::DateTime::from_timestamp_millis(e.at_ms)
+                    .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
+                println!(
+                    "{:>6} {at} {:<8} {:<22} {:<20} {:<4} {:<16} {} {}",
+                    e.seq,
+                    d.user
+                        .and_then(|u| names.get(&u).cloned())
+                        .unwrap_or_else(|| "-".into()),
+                    d.role.map_or("-", Role::key),
+                    d.action.key(),
+                    d.intervention.map_or_else(|| "-".into(), |i| i.to_string()),
+                    d.subject.map_or_else(|| "-".into(), |p| p.to_string()),
+                    d.fields.join(","),
+                    d.note
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn check(g: &Global) -> Result<(), CliError> {
+    let service = open(g)?;
+    let tx = service.store().read()?;
+    let problems = store_check::check(&*tx)?;
+    let chain = audit::verify(&*tx, service.store().crypto())?;
+    for p in &problems {
+        println!("index: {p}");
+    }
+    match chain {
+        Ok(n) if problems.is_empty() => {
+            println!("ok: indexes consistent, audit chain intact ({n} entries)");
+            Ok(())
+        }
+        Ok(_) => Err(CliError::Usage(format!(
+            "{} index problems",
+            problems.len()
+        ))),
+        Err(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
+    }
+}
