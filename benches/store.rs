@@ -1,1 +1,358 @@
-fn main() {}
+//! Store benchmarks on generated data (run: `cargo bench --bench store`; smaller runs with
+//! `INSATS_BENCH_N=100000 cargo bench --bench store`).
+//!
+//! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same
+//! inserts, as the peer a user would otherwise pick), personnummer look-up, one durable
+//! registration commit with its audit entry, and open + first page of participants.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_precision_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+
+use chrono::NaiveDate;
+use insats::cli::synth::{self, Target};
+use insats::domain::consent::Signer;
+use insats::domain::ids::InterventionId;
+use insats::domain::intervention::{Direction, Measurement};
+use insats::domain::user::{Access, Role, Scope, access_to};
+use insats::service::{
+    AssociationInput, ConsentInput, FixedClock, IdentityInput, ImportRow, InitInput,
+    InterventionInput, RegisterInInput, Service, Session,
+};
+use insats::store::{Store, org, people};
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p) as usize]
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+struct Setup {
+    service: Service,
+    targets: Vec<Target>,
+}
+
+fn setup(path: &std::path::Path) -> Setup {
+    let store = Store::create(path, None, false).unwrap();
+    let service = Service::new(store, Box::new(FixedClock::on(today())));
+    let (f, _) = service
+        .init(&InitInput {
+            association: AssociationInput {
+                name: "Bench".into(),
+                org_number: "222000-1230".into(),
+                description: String::new(),
+                municipalities: "0180".into(),
+                start: "2015-01-01".into(),
+                end: String::new(),
+            },
+            admin_username: "admin".into(),
+            admin_display_name: "Admin".into(),
+        })
+        .unwrap();
+    let admin = Session::sign_in(&service, "admin", Some(Role::AssociationAdmin)).unwrap();
+    let sys = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let handler = sys
+        .create_user("hanna", "Hanna", &[Role::ParticipantHandler])
+        .unwrap();
+    let mut targets = Vec::new();
+    for k in 0..10 {
+        let i = admin
+            .create_intervention(&InterventionInput {
+                association: f,
+                name: format!("Insats {k}"),
+                description: String::new(),
+                start: "2016-01-01".into(),
+                end: String::new(),
+                direction: Direction::Individual,
+                target_groups: vec![],
+                measurement: Measurement::Individual,
+            })
+            .unwrap();
+        sys.assign(
+            handler,
+            Role::ParticipantHandler,
+            Scope::Intervention(i),
+            "2015-01-01",
+            "",
+        )
+        .unwrap();
+        targets.push(Target {
+            intervention: i,
+            from: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
+            until: None,
+        });
+    }
+    Setup { service, targets }
+}
+
+fn sqlite_same_inserts(
+    rows: &[ImportRow],
+    crypto: &insats::store::crypto::Crypto,
+    path: &std::path::Path,
+) -> Duration {
+    let _ = std::fs::remove_file(path);
+    let start = Instant::now();
+    let mut db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
+         CREATE TABLE persons (id INTEGER PRIMARY KEY, pnr_hash BLOB NOT NULL UNIQUE, pseudonym INTEGER NOT NULL, pnr BLOB, name BLOB, municipality BLOB);
+         CREATE TABLE consents (id INTEGER PRIMARY KEY, person INTEGER NOT NULL, body BLOB NOT NULL);
+         CREATE INDEX consents_by_person ON consents(person, id);
+         CREATE TABLE participations (id INTEGER PRIMARY KEY, intervention INTEGER NOT NULL, person INTEGER NOT NULL, body BLOB NOT NULL);
+         CREATE INDEX participations_by_intervention ON participations(intervention, id);
+         CREATE INDEX participations_by_person ON participations(person, id);
+         CREATE TABLE pseudonyms (id INTEGER PRIMARY KEY, subject BLOB NOT NULL);
+         CREATE TABLE audit (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);",
+    )
+    .unwrap();
+    let tx = db.transaction().unwrap();
+    {
+        let mut ins_person = tx
+            .prepare("INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .unwrap();
+        let mut ins_consent = tx
+            .prepare("INSERT INTO consents VALUES (?1, ?2, ?3)")
+            .unwrap();
+        let mut ins_part = tx
+            .prepare("INSERT INTO participations VALUES (?1, ?2, ?3, ?4)")
+            .unwrap();
+        let mut ins_pseudo = tx
+            .prepare("INSERT INTO pseudonyms VALUES (?1, ?2)")
+            .unwrap();
+        let mut rng = synth::Rng::new(9);
+        for (k, r) in rows.iter().enumerate() {
+            let id = k as i64 + 1;
+            let pid = insats::domain::ids::PersonId(id as u64);
+            let pseudo_person = (rng.next_u64() >> 1) as i64;
+            let sealed = people::seal_person(
+                crypto,
+                pid,
+                &r.identity,
+                insats::domain::ids::Pseudonym(pseudo_person as u64),
+            )
+            .unwrap();
+            ins_person
+                .execute(rusqlite::params![
+                    id,
+                    &sealed.pnr_hash[..],
+                    pseudo_person,
+                    sealed.pnr,
+                    sealed.name,
+                    sealed.municipality
+                ])
+                .unwrap();
+            let consent_body = postcard::to_allocvec(&r.consent).unwrap();
+            ins_consent
+                .execute(rusqlite::params![id, id, consent_body])
+                .unwrap();
+            let part_body = postcard::to_allocvec(&(
+                &r.answers_in,
+                r.in_date.to_string(),
+                r.out.as_ref().map(|o| (&o.answers, o.date.to_string())),
+            ))
+            .unwrap();
+            ins_part
+                .execute(rusqlite::params![
+                    id,
+                    r.intervention.0 as i64,
+                    id,
+                    part_body
+                ])
+                .unwrap();
+            ins_pseudo
+                .execute(rusqlite::params![pseudo_person, b"p".as_slice()])
+                .unwrap();
+            ins_pseudo
+                .execute(rusqlite::params![
+                    (rng.next_u64() >> 1) as i64,
+                    b"d".as_slice()
+                ])
+                .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    start.elapsed()
+}
+
+fn main() {
+    let n: usize = std::env::var("INSATS_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::Builder::new()
+        .prefix("insats-bench")
+        .tempdir_in(std::env::var("INSATS_BENCH_DIR").unwrap_or_else(|_| "target".into()))
+        .unwrap();
+    let path = dir.path().join("bench.redb");
+    println!(
+        "insats store benchmark: {n} participations, files in {}",
+        dir.path().display()
+    );
+
+    // 1. Bulk import.
+    let s = setup(&path);
+    let catalogue = s.service.catalogue().clone();
+    let t = Instant::now();
+    let rows: Vec<ImportRow> = synth::rows(1, n, &s.targets, &catalogue, today()).collect();
+    let gen_time = t.elapsed();
+    let sqlite_rows = rows.clone();
+    let sys = Session::sign_in(&s.service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let t = Instant::now();
+    let report = sys.import(rows).unwrap();
+    let import_time = t.elapsed();
+    let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+    println!(
+        "bulk import: {} participations ({} persons) in {:.2} s  [budget ≤ 8 s]  (generating the rows: {:.2} s, not counted); file {:.0} MB",
+        report.participations,
+        report.persons_created,
+        import_time.as_secs_f64(),
+        gen_time.as_secs_f64(),
+        size as f64 / 1e6
+    );
+    let sqlite_time = sqlite_same_inserts(
+        &sqlite_rows,
+        s.service.store().crypto(),
+        &dir.path().join("peer.sqlite"),
+    );
+    println!(
+        "  SQLite (rusqlite, WAL, one transaction, same rows, sealing included): {:.2} s",
+        sqlite_time.as_secs_f64()
+    );
+    drop(sqlite_rows);
+
+    // 2. Personnummer look-up: index → rows → policy, in a read transaction.
+    let handler = Session::sign_in(&s.service, "hanna", Some(Role::ParticipantHandler)).unwrap();
+    let probe: Vec<_> = synth::rows(1, n.min(20_000), &s.targets, &catalogue, today())
+        .map(|r| r.identity.pnr)
+        .collect();
+    let crypto = s.service.store().crypto();
+    let mut times = Vec::with_capacity(probe.len());
+    let mut found = 0usize;
+    for pnr in &probe {
+        let t = Instant::now();
+        let tx = s.service.store().read().unwrap();
+        let assignments = org::assignments_of(&*tx, handler.user().id).unwrap();
+        if let Some(person) = people::person_by_pnr(&*tx, crypto, pnr).unwrap() {
+            for p in people::participations_of_person(&*tx, person).unwrap() {
+                let i = org::intervention(&*tx, p.intervention).unwrap().unwrap();
+                if access_to(Role::ParticipantHandler, &assignments, &i, today())
+                    == Access::Individual
+                {
+                    found += 1;
+                }
+            }
+        }
+        drop(tx);
+        times.push(t.elapsed());
+    }
+    assert!(
+        found >= probe.len() * 9 / 10,
+        "the look-ups must find the people"
+    );
+    println!(
+        "personnummer look-up (index → rows → policy): median {}  p99 {}  over {} look-ups  [budget < 10 µs median]",
+        us(median(times.clone())),
+        us(pct(times, 0.99)),
+        probe.len()
+    );
+    let mut times = Vec::new();
+    for pnr in probe.iter().take(300) {
+        let t = Instant::now();
+        let hits = handler.lookup(&pnr.formatted()).unwrap();
+        times.push(t.elapsed());
+        assert!(!hits.is_empty());
+    }
+    println!(
+        "  the same through Session::lookup, with its durable audit commit: median {}",
+        us(median(times))
+    );
+
+    // 3. One durable registration commit with its audit entry.
+    let mut rng = synth::Rng::new(77);
+    let intervention: InterventionId = s.targets[0].intervention;
+    let mut consents = Vec::new();
+    for _ in 0..500 {
+        let birth = NaiveDate::from_ymd_opt(
+            1980 + rng.below(20) as i32,
+            1 + rng.below(12) as u32,
+            1 + rng.below(28) as u32,
+        )
+        .unwrap();
+        let who = synth::person(&mut rng, birth).unwrap();
+        let c = handler.record_consent(
+            intervention,
+            &IdentityInput {
+                pnr: who.pnr.formatted(),
+                name: who.name,
+                municipality: who.municipality.to_string(),
+            },
+            &ConsentInput {
+                signed_on: "2026-11-01".into(),
+                signed_by: Signer::Participant,
+                received_by: "Hanna".into(),
+                original_sent_on: String::new(),
+                judged_mature: false,
+            },
+        );
+        if let Ok(c) = c {
+            consents.push(c);
+        }
+    }
+    let mut times = Vec::new();
+    for c in consents {
+        let answers = synth::answers(&mut rng, &catalogue, today());
+        let t = Instant::now();
+        let r = handler.register_in(&RegisterInInput {
+            consent: c,
+            in_date: "2026-11-02".into(),
+            gender: None,
+            answers,
+        });
+        times.push(t.elapsed());
+        if r.is_err() {
+            times.pop();
+        }
+    }
+    println!(
+        "register in (validate, write, audit, durable commit): median {}  p99 {}  over {}  [budget ≤ 1 ms median]",
+        us(median(times.clone())),
+        us(pct(times.clone(), 0.99)),
+        times.len()
+    );
+
+    // 4. Open + first page of participants.
+    drop(handler);
+    drop(sys);
+    drop(s);
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let store = Store::open(&path, None).unwrap();
+        let service = Service::new(store, Box::new(FixedClock::on(today())));
+        let handler = Session::sign_in(&service, "hanna", Some(Role::ParticipantHandler)).unwrap();
+        let page = handler.participants_page(intervention, None, 50).unwrap();
+        times.push(t.elapsed());
+        assert_eq!(page.len(), 50);
+    }
+    println!(
+        "open + first page of 50 participants (warm file cache): median {}",
+        us(median(times))
+    );
+}

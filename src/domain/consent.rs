@@ -1,7 +1,7 @@
 //! Consent (samtycke) on Försäkringskassan's form 9443, one record per participation.
 
 use super::date::{days, days_opt};
-use super::ids::{ConsentId, InterventionId, ParticipationId, PersonId};
+use super::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
 use super::participation::Refusal;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,8 @@ pub struct Consent {
     pub id: ConsentId,
     pub intervention: InterventionId,
     pub person: PersonId,
+    /// The consent's own pseudonym in the audit log (deleted with the consent).
+    pub pseudonym: Pseudonym,
     pub evidence: ConsentEvidence,
     #[serde(with = "days")]
     pub recorded_on: NaiveDate,

@@ -8,6 +8,7 @@ use crate::domain::date::{Year, parse_iso};
 use crate::domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
 use crate::domain::intervention::{Direction, Intervention, Measurement};
 use crate::domain::organisation::{Association, OrgNumber};
+use crate::domain::participation::Refusal;
 use crate::domain::person::{MunicipalityCode, clean_text};
 use crate::domain::sshkey::{self, SshKey};
 use crate::domain::user::{
@@ -561,6 +562,22 @@ impl Session {
         }
         if year > crate::domain::date::budget_year(self.service.clock().today()) {
             return Err(crate::domain::participation::Refusal::DateInFuture.into());
+        }
+        let association = Self::association_of(&tx, &i)?;
+        if year < crate::domain::date::budget_year(association.start) {
+            return Err(Refusal::BeforeAssociationStart {
+                start: association.start,
+            }
+            .into());
+        }
+        if year < crate::domain::date::budget_year(i.start) {
+            return Err(Refusal::BeforeInterventionStart { start: i.start }.into());
+        }
+        if let Some(end) = i
+            .end
+            .filter(|e| year > crate::domain::date::budget_year(*e))
+        {
+            return Err(crate::domain::participation::Refusal::AfterInterventionEnd { end }.into());
         }
         crate::store::people::set_volume(&tx, intervention, year, month, count)?;
         self.commit_admin(

@@ -147,17 +147,20 @@ impl Session {
                     id: ConsentId(consent_ids.take(&tx)?),
                     intervention: row.intervention,
                     person,
+                    pseudonym: Pseudonym(0),
                     evidence: row.consent,
                     recorded_on: today,
                     used_by: None,
                 };
                 let key = (person, row.intervention);
                 if !created && !history.contains_key(&key) {
-                    let earlier: Vec<Participation> =
-                        people::participations_of_person(&tx, person)?
-                            .into_iter()
-                            .filter(|p| p.intervention == row.intervention)
-                            .collect();
+                    // The tables are open for writing here, so read through them.
+                    let mut earlier: Vec<Participation> = Vec::new();
+                    for entry in t_by_person.range((person.0, 0)..=(person.0, u64::MAX))? {
+                        let id = entry?.0.value().1;
+                        let p: Option<Participation> = crate::store::get(&t_parts, id)?;
+                        earlier.extend(p.filter(|p| p.intervention == row.intervention));
+                    }
                     history.insert(key, earlier);
                 }
                 let others = history.get(&key).map_or(&[][..], Vec::as_slice);
@@ -207,7 +210,10 @@ impl Session {
                     known.insert(hash, person);
                     report.persons_created += 1;
                 }
+                let consent_pseudonym = Pseudonym(random.next()?);
+                pseudonyms.push((consent_pseudonym.0, Subject::Consent(consent.id)));
                 let consent = Consent {
+                    pseudonym: consent_pseudonym,
                     used_by: Some(p.id),
                     ..consent
                 };

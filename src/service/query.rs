@@ -187,8 +187,19 @@ impl Session {
         let crypto = self.service.store().crypto();
         let mut hits = Vec::new();
         let mut subject = None;
+        let assignments = self.assignments(&tx)?;
+        // The search is logged under the association the handler works in, so its log
+        // reviewers see it.
+        let mut association = None;
+        for a in &assignments {
+            if let crate::domain::user::Scope::Intervention(i) = a.scope {
+                association = org::intervention(&tx, i)?.map(|i| i.association);
+                if association.is_some() {
+                    break;
+                }
+            }
+        }
         if let Some(person) = people::person_by_pnr(&tx, crypto, &pnr)? {
-            let assignments = self.assignments(&tx)?;
             for p in people::participations_of_person(&tx, person)? {
                 let Some(i) = org::intervention(&tx, p.intervention)? else {
                     continue;
@@ -208,7 +219,14 @@ impl Session {
             }
         }
         let note = format!("{} hits", hits.len());
-        let draft = self.draft(Action::LookupPersonnummer, None, None, subject, &[], note);
+        let draft = self.draft(
+            Action::LookupPersonnummer,
+            association,
+            None,
+            subject,
+            &[],
+            note,
+        );
         self.service.audit(&tx, draft)?;
         self.service.commit(tx, &[])?;
         Ok(hits)
@@ -260,14 +278,24 @@ impl Session {
                 && filter.from_ms.is_none_or(|t| e.at_ms >= t)
                 && filter.to_ms.is_none_or(|t| e.at_ms <= t)
         };
-        Ok(audit::page(
+        let mut entries = audit::page(
             &*tx,
             filter.intervention,
             before,
             limit,
             AUDIT_SCAN_LIMIT,
             keep,
-        )?)
+        )?;
+        // Roles without any personal-data access do not get even pseudonymous ids.
+        if !matches!(
+            self.role,
+            Role::ParticipantHandler | Role::LogReviewer | Role::SystemAdmin
+        ) {
+            for e in &mut entries {
+                e.draft.subject = None;
+            }
+        }
+        Ok(entries)
     }
 
     fn reached_interventions(&self, tx: &impl Tx) -> Result<Vec<InterventionId>, ServiceError> {

@@ -128,7 +128,7 @@ impl Session {
         let crypto = self.service.store().crypto();
         let existing = people::person_by_pnr(tx, crypto, &identity.pnr)?;
         let mut fields = vec!["consent"];
-        let (person, pseudonym) = if let Some(pid) = existing {
+        let person = if let Some(pid) = existing {
             let row = people::person(tx, pid)?.ok_or(ServiceError::NotFound {
                 what: "person",
                 id: pid.to_string(),
@@ -148,20 +148,22 @@ impl Session {
                 sealed.withdrawn_on = row.withdrawn_on;
                 people::put_person(tx, pid, &sealed)?;
             }
-            (pid, row.pseudonym)
+            pid
         } else {
             let pid = PersonId(next_id(tx, "person")?);
             let pseudonym = people::new_pseudonym(tx, Subject::Person(pid))?;
             let sealed = people::seal_person(crypto, pid, &identity, pseudonym)?;
             people::put_person(tx, pid, &sealed)?;
             fields.extend(["pnr", "name", "municipality"]);
-            (pid, pseudonym)
+            pid
         };
         let id = ConsentId(next_id(tx, "consent")?);
+        let consent_pseudonym = people::new_pseudonym(tx, Subject::Consent(id))?;
         let record = Consent {
             id,
             intervention: intervention.id,
             person,
+            pseudonym: consent_pseudonym,
             evidence,
             recorded_on: today,
             used_by: None,
@@ -171,7 +173,7 @@ impl Session {
             Action::RecordConsent,
             Some(association.id),
             Some(intervention.id),
-            Some(pseudonym),
+            Some(consent_pseudonym),
             &fields,
             String::new(),
         );
@@ -461,6 +463,12 @@ impl Session {
         if let Some(mut row) = people::person(tx, current.person)? {
             row.withdrawn_on = Some(facts.today);
             people::put_person(tx, current.person, &row)?;
+        }
+        // A consent recorded but not yet used is void once the person withdraws.
+        for c in people::consents_of(tx, current.person)? {
+            if c.used_by.is_none() {
+                people::delete_consent(tx, &c)?;
+            }
         }
         Ok((false, notices))
     }

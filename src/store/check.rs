@@ -141,6 +141,10 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         let (_, v) = row?;
         let c: Consent = decode(v.value())?;
         consent_expected.insert((c.person.0, c.id.0));
+        match pseudonyms.get(c.pseudonym.0)? {
+            Some(s) if decode::<Subject>(s.value())? == Subject::Consent(c.id) => {}
+            _ => problems.push(format!("consent {} has no pseudonym mapping", c.id)),
+        }
         if persons.get(c.person.0)?.is_none() {
             problems.push(format!(
                 "consent {} refers to missing person {}",
@@ -161,6 +165,7 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         let exists = match decode::<Subject>(v.value())? {
             Subject::Person(p) => persons.get(p.0)?.is_some(),
             Subject::Participation(p) => tx.table(PARTICIPATIONS)?.get(p.0)?.is_some(),
+            Subject::Consent(c) => consents.get(c.0)?.is_some(),
         };
         if !exists {
             problems.push(format!(

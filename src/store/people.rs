@@ -39,6 +39,7 @@ pub struct PersonRow {
 pub enum Subject {
     Person(PersonId),
     Participation(ParticipationId),
+    Consent(ConsentId),
 }
 
 impl Stored for PersonRow {
@@ -180,6 +181,7 @@ pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError>
 }
 
 pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    tx.open_table(PSEUDONYMS)?.remove(c.pseudonym.0)?;
     tx.open_table(CONSENTS)?.remove(c.id.0)?;
     tx.open_table(CONSENTS_BY_PERSON)?
         .remove((c.person.0, c.id.0))?;
