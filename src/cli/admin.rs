@@ -69,7 +69,8 @@ pub enum KeyCommand {
     Add {
         username: String,
         /// The key line: type, base64 and optional comment
-        key: Vec<String>,
+        #[arg(value_name = "KEY")]
+        line: Vec<String>,
         /// Read the key line from this file instead
         #[arg(long)]
         file: Option<PathBuf>,
@@ -197,7 +198,7 @@ fn session(g: &Global, service: &Service, role: Option<Role>) -> Result<Session,
         .clone()
         .or_else(paths::os_user)
         .ok_or_else(|| CliError::Usage("say who you are with --as USER".into()))?;
-    let role = match &g.role {
+    let role = match &g.as_role {
         Some(r) => Some(role_arg(r)?),
         None => role,
     };
@@ -336,13 +337,13 @@ pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
         }
         UserCommand::Key(KeyCommand::Add {
             username,
-            key,
+            line,
             file,
         }) => {
             let line = match file {
                 Some(f) => std::fs::read_to_string(&f)
                     .map_err(|e| CliError::Io(format!("cannot read {}: {e}", f.display())))?,
-                None => key.join(" "),
+                None => line.join(" "),
             };
             let fp = s.add_ssh_key(user_id(&service, &username)?, line.trim())?;
             println!("{fp}");

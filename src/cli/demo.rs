@@ -197,12 +197,31 @@ fn input(name: &str, org: &str, municipalities: &str, start: &str) -> Associatio
 }
 
 /// Creates the demo database at `path` (with its key file beside it).
+/// It is built beside `path` and renamed into place when complete, so an interrupted build never
+/// leaves a half-made demo database to be reused.
 pub fn create(path: &Path) -> Result<Summary, ServiceError> {
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|_| ServiceError::Conflict("cannot create the data directory"))?;
     }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let partial_key = crate::store::default_key_path(&partial);
+    let _ = std::fs::remove_file(&partial);
+    let _ = std::fs::remove_file(&partial_key);
+    let summary = build(&partial)?;
+    let moved = std::fs::rename(&partial_key, crate::store::default_key_path(path))
+        .and_then(|()| std::fs::rename(&partial, path));
+    moved
+        .map_err(|_| ServiceError::Conflict("cannot move the finished demo database into place"))?;
+    Ok(summary)
+}
+
+fn build(path: &Path) -> Result<Summary, ServiceError> {
     let store = Store::create(path, None, true)?;
+    // Nothing of a demo build needs to survive a crash: flush once at the end.
+    store.set_bulk(true);
     let today = demo_today();
     let service = Service::new(store, Box::new(FixedClock::on(today)));
     let (f1, _) = service.init(&InitInput {
@@ -273,6 +292,8 @@ pub fn create(path: &Path) -> Result<Summary, ServiceError> {
         .collect();
     sys.import(synth::rows(2026, 2_700, &targets, &catalogue, today))?;
     live_activity(&service, &interventions, associations, today)?;
+    service.store().set_bulk(false);
+    service.store().flush()?;
     summary(&service)
 }
 

@@ -33,8 +33,8 @@ pub struct Global {
     #[arg(long = "as", global = true, value_name = "USER")]
     pub user: Option<String>,
     /// Act in this role (e.g. participant-handler, system-admin) [default: the user's first role]
-    #[arg(long, global = true, value_name = "ROLE")]
-    pub role: Option<String>,
+    #[arg(long = "as-role", global = true, value_name = "ROLE")]
+    pub as_role: Option<String>,
     /// Language of messages: sv or en [default: from the locale]
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
@@ -198,4 +198,13 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
         }
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

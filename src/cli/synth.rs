@@ -172,8 +172,29 @@ pub fn rows(
     let targets = targets.to_vec();
     let catalogue = catalogue.clone();
     let mut used = std::collections::HashSet::new();
-    (0..n).filter_map(move |_| {
-        let t = *rng.pick(&targets);
+    let mut made = 0usize;
+    std::iter::from_fn(move || {
+        while made < n {
+            if let Some(row) = one_row(&mut rng, &targets, &catalogue, today, &mut used) {
+                made += 1;
+                return Some(row);
+            }
+        }
+        None
+    })
+}
+
+/// One participation; `None` when the drawn person is already in that intervention (a person
+/// may be in several interventions, each participation its own record).
+fn one_row(
+    rng: &mut Rng,
+    targets: &[Target],
+    catalogue: &Catalogue,
+    today: NaiveDate,
+    used: &mut std::collections::HashSet<([u8; 12], u64)>,
+) -> Option<ImportRow> {
+    {
+        let t = *rng.pick(targets);
         let last = t.until.map_or(today, |u| u.min(today));
         let span = (last - t.from).num_days().max(1).cast_unsigned();
         let in_date = t.from.checked_add_days(Days::new(rng.below(span)))?;
@@ -184,14 +205,10 @@ pub fn rows(
             18 * 366 + rng.below(46 * 365)
         };
         let birth = in_date.checked_sub_days(Days::new(age_days))?;
-        let mut identity = person(&mut rng, birth)?;
-        // A number may come up twice: retry a few times to keep one person per row.
-        for _ in 0..8 {
-            if used.insert(*identity.pnr.digits12().as_bytes().first_chunk::<12>()?) {
-                break;
-            }
-            let birth = birth.checked_sub_days(Days::new(1 + rng.below(400)))?;
-            identity = person(&mut rng, birth)?;
+        let identity = person(rng, birth)?;
+        let digits = *identity.pnr.digits12().as_bytes().first_chunk::<12>()?;
+        if !used.insert((digits, t.intervention.0)) {
+            return None;
         }
         let age = identity.pnr.age_on(in_date);
         let minor = age < 18;
@@ -210,7 +227,7 @@ pub fn rows(
                 .filter(|d| *d <= today),
             judged_mature: minor,
         };
-        let answers_in = answers(&mut rng, &catalogue, in_date);
+        let answers_in = answers(rng, catalogue, in_date);
         let out = if rng.chance(60) {
             let out_span = (last - in_date).num_days().max(0).cast_unsigned();
             let date = in_date.checked_add_days(Days::new(rng.below(out_span + 1)))?;
@@ -218,7 +235,7 @@ pub fn rows(
             Some(ImportOut {
                 date,
                 reason: *rng.pick(reasons),
-                answers: Some(answers(&mut rng, &catalogue, date)),
+                answers: Some(answers(rng, catalogue, date)),
             })
         } else {
             None
@@ -232,5 +249,5 @@ pub fn rows(
             answers_in,
             out,
         })
-    })
+    }
 }

@@ -123,6 +123,8 @@ impl std::ops::Deref for Reader<'_> {
 /// The open database and its key. One per process.
 pub struct Store {
     db: Database,
+    /// While set, commits are not flushed (building a demo database); see [`Store::set_bulk`].
+    bulk: std::sync::atomic::AtomicBool,
     crypto: Crypto,
     gate: RwLock<()>,
     path: PathBuf,
@@ -195,6 +197,7 @@ impl Store {
         Ok(Store {
             db,
             crypto,
+            bulk: false.into(),
             gate: RwLock::new(()),
             path: path.to_owned(),
             demo,
@@ -216,6 +219,7 @@ impl Store {
         let mut store = Store {
             db,
             crypto,
+            bulk: false.into(),
             gate: RwLock::new(()),
             path: path.to_owned(),
             demo: false,
@@ -262,9 +266,28 @@ impl Store {
 
     /// Begins a durable write transaction (quick repair on, so reopening after a crash is fast).
     pub fn write(&self) -> Result<WriteTransaction, StoreError> {
+        if self.bulk.load(std::sync::atomic::Ordering::Relaxed) {
+            return self.write_fast();
+        }
         let mut tx = self.db.begin_write()?;
         tx.set_quick_repair(true);
         Ok(tx)
+    }
+
+    /// Bulk mode: commits are not flushed to disk until [`Store::flush`] (or the next commit
+    /// after bulk mode ends). For building a database that is thrown away if the build fails.
+    pub fn set_bulk(&self, on: bool) {
+        self.bulk.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Makes everything committed so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_quick_repair(true);
+        tx.open_table(META)?
+            .insert(META_SCRUB, 0u64.to_le_bytes().as_slice())?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Begins a write transaction that is not flushed on commit (bulk import batches; the last
