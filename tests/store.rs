@@ -1,0 +1,135 @@
+//! The store on its own: schema versions, stored values, the reader gate.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+use insats::store::codec::{CodecError, Stored, decode, encode};
+use insats::store::schema::{META, META_SCHEMA, SCHEMA_VERSION};
+use insats::store::{Store, StoreError, Tx, audit, org, people};
+
+fn round_trip<T: Stored + PartialEq + std::fmt::Debug>(value: &T) {
+    let bytes = encode(value).unwrap();
+    assert_eq!(bytes[0], T::VERSION, "{} starts with its version", T::WHAT);
+    assert_eq!(
+        &decode::<T>(&bytes).unwrap(),
+        value,
+        "{} round-trips",
+        T::WHAT
+    );
+    let mut newer = bytes.clone();
+    newer[0] = T::VERSION + 1;
+    assert!(
+        matches!(decode::<T>(&newer), Err(CodecError::TooNew { .. })),
+        "{}: a newer shape is refused",
+        T::WHAT
+    );
+    assert!(matches!(decode::<T>(&[]), Err(CodecError::Damaged { .. })));
+    assert!(
+        matches!(decode::<T>(&bytes[..1]), Err(CodecError::Damaged { .. })),
+        "{}: a cut value is damaged",
+        T::WHAT
+    );
+}
+
+#[test]
+fn every_stored_type_round_trips_with_its_version() {
+    let f = Fixture::new();
+    let p = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1985, 3, 3), 981),
+        "Test Person",
+        "2026-06-01",
+    );
+    f.handler
+        .register_anonymous(f.intervention, 2026, 2, 1)
+        .unwrap();
+    let tx = f.service.store().read().unwrap();
+    let part = people::participation(&*tx, p).unwrap().unwrap();
+    round_trip(&part);
+    round_trip(&people::consent(&*tx, part.consent).unwrap().unwrap());
+    round_trip(&people::person(&*tx, part.person).unwrap().unwrap());
+    round_trip(
+        &people::resolve_pseudonym(&*tx, part.pseudonym)
+            .unwrap()
+            .unwrap(),
+    );
+    round_trip(&people::counters(&*tx, f.intervention).unwrap());
+    round_trip(&people::anonymous_by_year(&*tx, f.intervention).unwrap()[0].1);
+    round_trip(&org::association(&*tx, f.association).unwrap().unwrap());
+    round_trip(&org::intervention(&*tx, f.intervention).unwrap().unwrap());
+    round_trip(&org::user(&*tx, f.handler.user().id).unwrap().unwrap());
+    round_trip(&org::assignments_of(&*tx, f.handler.user().id).unwrap()[0]);
+    let entry = audit::page(&*tx, None, None, 1, 1, |_| true)
+        .unwrap()
+        .remove(0);
+    round_trip(&entry.draft);
+    round_trip(&entry);
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_a_message_and_the_file_is_left_alone() {
+    let f = Fixture::new();
+    let path = f.db_path.clone();
+    {
+        let tx = f.service.store().write().unwrap();
+        tx.open_table(META)
+            .unwrap()
+            .insert(META_SCHEMA, (SCHEMA_VERSION + 1).to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    drop(f.handler);
+    drop(f.other_handler);
+    drop(f.manager);
+    drop(f.report_reader);
+    drop(f.log_reviewer);
+    drop(f.admin);
+    drop(f.service);
+    let err = Store::open(&path, None).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found, supported, .. } if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION)
+    );
+    assert!(err.to_string().contains("upgrade insats"), "{err}");
+    // Refused again: nothing was migrated or rewritten by the first attempt.
+    assert!(matches!(
+        Store::open(&path, None),
+        Err(StoreError::SchemaTooNew { .. })
+    ));
+}
+
+#[test]
+fn a_redb_file_that_is_not_an_insats_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(redb::TableDefinition::<u64, u64>::new("something"))
+            .unwrap()
+            .insert(1, 2)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    // A key file is present, so the refusal is about the file itself.
+    insats::store::crypto::KeyFile::create(&insats::store::default_key_path(&path)).unwrap();
+    let err = Store::open(&path, None).unwrap_err();
+    assert!(matches!(err, StoreError::NotInsats { .. }), "{err}");
+}
+
+#[test]
+fn the_current_schema_opens_and_every_table_exists() {
+    let f = Fixture::new();
+    let tx = f.service.store().read().unwrap();
+    assert_eq!(
+        insats::store::migrate::stored_version(f.service.store()).unwrap(),
+        Some(SCHEMA_VERSION)
+    );
+    // Every table can be opened by a reader (created at init).
+    assert!(
+        tx.table(insats::store::schema::AUDIT_BY_INTERVENTION)
+            .is_ok()
+    );
+    assert!(tx.table(insats::store::schema::VOLUMES).is_ok());
+}
