@@ -21,6 +21,8 @@ pub enum TextError {
     TooLong { max: usize },
     #[error("the text contains control characters")]
     ControlCharacter,
+    #[error("a municipality code is four digits, e.g. 0180")]
+    NotMunicipalityCode,
 }
 
 /// Checks a free-text field: trimmed, not empty, no control characters, bounded length.
@@ -49,11 +51,11 @@ impl MunicipalityCode {
             return Err(TextError::Empty);
         }
         if t.len() != 4 || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(TextError::TooLong { max: 4 });
+            return Err(TextError::NotMunicipalityCode);
         }
         t.parse::<u16>()
             .map(Self)
-            .map_err(|_| TextError::TooLong { max: 4 })
+            .map_err(|_| TextError::NotMunicipalityCode)
     }
 }
 

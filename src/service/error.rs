@@ -139,6 +139,7 @@ fn text_sv(e: TextError) -> String {
         TextError::Empty => "fältet är tomt".into(),
         TextError::TooLong { max } => format!("texten är för lång (högst {max} tecken)"),
         TextError::ControlCharacter => "texten innehåller kontrolltecken".into(),
+        TextError::NotMunicipalityCode => "en kommunkod är fyra siffror, t.ex. 0180".into(),
     }
 }
 

@@ -161,6 +161,41 @@ fn map_open_error(path: &Path, e: DatabaseError) -> StoreError {
     }
 }
 
+thread_local! {
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread asked for panics to be kept quiet (see [`quiet_panic_hook`]).
+pub fn panics_are_quiet() -> bool {
+    QUIET_PANICS.with(std::cell::Cell::get)
+}
+
+/// Wraps the process's panic hook so that a panic deep inside redb while it opens a damaged
+/// file (caught, and reported as [`StoreError::Damaged`]) prints no crash report.
+pub fn quiet_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !panics_are_quiet() {
+            previous(info);
+        }
+    }));
+}
+
+/// Opens the redb file. redb can panic on a file whose pages are garbage rather than return an
+/// error; that panic is caught here and becomes a clear "damaged" error.
+fn open_guarded(path: &Path) -> Result<Database, StoreError> {
+    QUIET_PANICS.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(|| Database::builder().open(path));
+    QUIET_PANICS.with(|q| q.set(false));
+    match result {
+        Ok(opened) => opened.map_err(|e| map_open_error(path, e)),
+        Err(_) => Err(StoreError::Damaged {
+            path: path.to_owned(),
+            detail: "its pages cannot be read".into(),
+        }),
+    }
+}
+
 /// The key file that belongs to a database when none is named: `<db>.key` beside it.
 pub fn default_key_path(db: &Path) -> PathBuf {
     let mut name = db
@@ -212,9 +247,7 @@ impl Store {
             });
         }
         let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
-        let db = Database::builder()
-            .open(path)
-            .map_err(|e| map_open_error(path, e))?;
+        let db = open_guarded(path)?;
         let crypto = KeyFile::load(&key_path)?.crypto();
         let mut store = Store {
             db,
@@ -302,26 +335,63 @@ impl Store {
         Ok(tx)
     }
 
-    /// Makes the bytes of erased records unreadable in the file. Waits until no reader holds an
-    /// older snapshot (new readers wait meanwhile), then commits twice, which lets redb reclaim
-    /// and zero the pages the erasure freed.
+    /// Makes the bytes of erased records unreadable in the file.
+    ///
+    /// redb never overwrites a page when it frees it; a freed page is zeroed only when it is
+    /// allocated again. So after an erasure commit this waits until no reader holds an older
+    /// snapshot (new readers wait meanwhile), lets two commits move the freed pages onto the free
+    /// list, then allocates every free page of the file to a zero-filled scratch table and drops
+    /// it again. Every page that held erased bytes now holds zeros.
     pub fn scrub(&self) -> Result<(), StoreError> {
         let _exclusive = self.gate.write().map_err(|_| StoreError::Poisoned)?;
-        for _ in 0..2 {
+        self.touch()?;
+        self.touch()?;
+        for _ in 0..3 {
             let tx = self.write()?;
+            let stats = tx.stats()?;
+            let page = stats.page_size().max(512) as u64;
+            let file_pages = std::fs::metadata(&self.path).map_or(0, |m| m.len()) / page;
+            let free = file_pages.saturating_sub(stats.allocated_pages());
+            if free == 0 {
+                tx.abort()?;
+                break;
+            }
             {
-                let mut meta = tx.open_table(META)?;
-                let n = meta
-                    .get(META_SCRUB)?
-                    .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-                    .map_or(0, u64::from_le_bytes);
-                meta.insert(META_SCRUB, n.wrapping_add(1).to_le_bytes().as_slice())?;
+                // One value per leaf page: three quarters of a page cannot share it.
+                let filler = vec![0u8; (page as usize) * 3 / 4];
+                let mut table = tx.open_table(SCRUB_FILL)?;
+                for k in 0..free {
+                    table.insert(k, filler.as_slice())?;
+                }
             }
             tx.commit()?;
+            let tx = self.write()?;
+            tx.delete_table(SCRUB_FILL)?;
+            tx.commit()?;
+            self.touch()?;
+            self.touch()?;
         }
         Ok(())
     }
+
+    /// A small durable commit (a counter in META).
+    fn touch(&self) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        {
+            let mut meta = tx.open_table(META)?;
+            let n = meta
+                .get(META_SCRUB)?
+                .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+                .map_or(0, u64::from_le_bytes);
+            meta.insert(META_SCRUB, n.wrapping_add(1).to_le_bytes().as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }
+
+/// Scratch table that [`Store::scrub`] fills with zeros and drops.
+const SCRUB_FILL: TableDefinition<u64, &[u8]> = TableDefinition::new("scrub_fill");
 
 /// Reads and decodes a value by `u64` key.
 pub fn get<T: Stored>(

@@ -6,7 +6,9 @@ pub mod check;
 pub mod codec;
 pub mod crypto;
 mod db;
-pub use db::{default_key_path, get, next_id, put, reserve_ids};
+pub use db::{
+    default_key_path, get, next_id, panics_are_quiet, put, quiet_panic_hook, reserve_ids,
+};
 pub mod migrate;
 pub mod org;
 pub mod people;
