@@ -28,3 +28,38 @@ fn a_handler_registers_in_and_out_and_the_chain_verifies() {
     );
     assert!(insats::store::check::check(&*tx).unwrap().is_empty());
 }
+
+#[test]
+fn a_change_notice_is_published_after_each_commit() {
+    let f = Fixture::new();
+    let mut notices = f.service.subscribe();
+    let p = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1991, 1, 2), 982),
+        "Nils Notis",
+        "2026-06-10",
+    );
+    let mut seen = Vec::new();
+    while let Ok(n) = notices.try_recv() {
+        seen.push(n);
+    }
+    let actions: Vec<_> = seen.iter().map(|n| n.action).collect();
+    assert_eq!(
+        actions,
+        vec![
+            insats::domain::audit::Action::RecordConsent,
+            insats::domain::audit::Action::RegisterIn
+        ]
+    );
+    assert!(seen.iter().all(|n| n.intervention == Some(f.intervention)));
+    // A refused command publishes nothing.
+    let r = f.handler.register_out(
+        p,
+        "2026-06-01",
+        insats::domain::questionnaire::EndReason::Moved,
+        None,
+    );
+    assert!(r.is_err());
+    assert!(notices.try_recv().is_err());
+}
