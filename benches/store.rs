@@ -1,5 +1,6 @@
 //! Store benchmarks on generated data (run: `cargo bench --bench store`; smaller runs with
-//! `INSATS_BENCH_N=100000 cargo bench --bench store`).
+//! `INSATS_BENCH_N=100000 cargo bench --bench store`; the import alone with
+//! `INSATS_BENCH_ONLY=import`, plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
 //!
 //! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same
 //! inserts, as the peer a user would otherwise pick), personnummer look-up, one durable
@@ -137,30 +138,45 @@ fn sqlite_same_inserts(
             .prepare("INSERT INTO pseudonyms VALUES (?1, ?2)")
             .unwrap();
         let mut rng = synth::Rng::new(9);
+        // Like the import: a person in several interventions is stored once, found by the
+        // keyed hash of their personnummer; every row adds a consent and a participation, each
+        // with its own pseudonym.
+        let mut persons: std::collections::HashMap<[u8; 32], i64> =
+            std::collections::HashMap::new();
         for (k, r) in rows.iter().enumerate() {
             let id = k as i64 + 1;
-            let pid = insats::domain::ids::PersonId(id as u64);
-            let pseudo_person = (rng.next_u64() >> 1) as i64;
-            let sealed = people::seal_person(
-                crypto,
-                pid,
-                &r.identity,
-                insats::domain::ids::Pseudonym(pseudo_person as u64),
-            )
-            .unwrap();
-            ins_person
-                .execute(rusqlite::params![
-                    id,
-                    &sealed.pnr_hash[..],
-                    pseudo_person,
-                    sealed.pnr,
-                    sealed.name,
-                    sealed.municipality
-                ])
+            let hash = people::pnr_hash(crypto, &r.identity.pnr);
+            let person = if let Some(p) = persons.get(&hash) {
+                *p
+            } else {
+                let person = persons.len() as i64 + 1;
+                let pseudo_person = (rng.next_u64() >> 1) as i64;
+                let sealed = people::seal_person(
+                    crypto,
+                    insats::domain::ids::PersonId(person as u64),
+                    &r.identity,
+                    insats::domain::ids::Pseudonym(pseudo_person as u64),
+                )
                 .unwrap();
+                ins_person
+                    .execute(rusqlite::params![
+                        person,
+                        &sealed.pnr_hash[..],
+                        pseudo_person,
+                        sealed.pnr,
+                        sealed.name,
+                        sealed.municipality
+                    ])
+                    .unwrap();
+                ins_pseudo
+                    .execute(rusqlite::params![pseudo_person, b"p".as_slice()])
+                    .unwrap();
+                persons.insert(hash, person);
+                person
+            };
             let consent_body = postcard::to_allocvec(&r.consent).unwrap();
             ins_consent
-                .execute(rusqlite::params![id, id, consent_body])
+                .execute(rusqlite::params![id, person, consent_body])
                 .unwrap();
             let part_body = postcard::to_allocvec(&(
                 &r.answers_in,
@@ -172,19 +188,15 @@ fn sqlite_same_inserts(
                 .execute(rusqlite::params![
                     id,
                     r.intervention.0 as i64,
-                    id,
+                    person,
                     part_body
                 ])
                 .unwrap();
-            ins_pseudo
-                .execute(rusqlite::params![pseudo_person, b"p".as_slice()])
-                .unwrap();
-            ins_pseudo
-                .execute(rusqlite::params![
-                    (rng.next_u64() >> 1) as i64,
-                    b"d".as_slice()
-                ])
-                .unwrap();
+            for subject in [b"c".as_slice(), b"d".as_slice()] {
+                ins_pseudo
+                    .execute(rusqlite::params![(rng.next_u64() >> 1) as i64, subject])
+                    .unwrap();
+            }
         }
     }
     tx.commit().unwrap();
@@ -212,7 +224,13 @@ fn main() {
     let t = Instant::now();
     let rows: Vec<ImportRow> = synth::rows(1, n, &s.targets, &catalogue, today()).collect();
     let gen_time = t.elapsed();
-    let sqlite_rows = rows.clone();
+    // `INSATS_BENCH_ONLY=import`: the import alone (no SQLite peer, no later phases).
+    let only_import = std::env::var("INSATS_BENCH_ONLY").is_ok_and(|v| v == "import");
+    let sqlite_rows = if only_import {
+        Vec::new()
+    } else {
+        rows.clone()
+    };
     let sys = Session::sign_in(&s.service, "admin", Some(Role::SystemAdmin)).unwrap();
     let t = Instant::now();
     let report = sys.import(rows).unwrap();
@@ -226,6 +244,19 @@ fn main() {
         gen_time.as_secs_f64(),
         size as f64 / 1e6
     );
+    if std::env::var("INSATS_BENCH_CHECK").is_ok() {
+        let t = Instant::now();
+        let tx = s.service.store().read().unwrap();
+        let problems = insats::store::check::check(&*tx).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        println!(
+            "  consistency check: clean ({:.2} s)",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    if only_import {
+        return;
+    }
     let sqlite_time = sqlite_same_inserts(
         &sqlite_rows,
         s.service.store().crypto(),

@@ -173,7 +173,7 @@ fn db_path(g: &Global) -> PathBuf {
     g.db.clone().unwrap_or_else(paths::default_db)
 }
 
-fn open(g: &Global) -> Result<Service, CliError> {
+pub(super) fn open(g: &Global) -> Result<Service, CliError> {
     let store = Store::open(&db_path(g), g.key.as_deref())?;
     Ok(Service::new(store, Box::new(SystemClock)))
 }
@@ -192,7 +192,11 @@ fn role_arg(text: &str) -> Result<Role, CliError> {
     })
 }
 
-fn session(g: &Global, service: &Service, role: Option<Role>) -> Result<Session, CliError> {
+pub(super) fn session(
+    g: &Global,
+    service: &Service,
+    role: Option<Role>,
+) -> Result<Session, CliError> {
     let username = g
         .user
         .clone()
@@ -205,7 +209,7 @@ fn session(g: &Global, service: &Service, role: Option<Role>) -> Result<Session,
     Ok(Session::sign_in(service, &username, role)?)
 }
 
-fn lang(g: &Global) -> Lang {
+pub(super) fn lang(g: &Global) -> Lang {
     paths::lang(g.lang.as_deref())
 }
 

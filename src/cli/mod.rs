@@ -3,6 +3,7 @@
 mod admin;
 pub mod demo;
 pub mod paths;
+mod rights;
 pub mod synth;
 
 use crate::service::{Lang, ServiceError};
@@ -66,6 +67,17 @@ pub enum Command {
     Audit(admin::AuditCommand),
     /// Check that every index matches its table and the audit chain verifies
     Check,
+    /// A data subject's extract (registerutdrag): everything held on a person and who viewed or
+    /// changed it (system administrator; audited)
+    Extract(rights::ExtractArgs),
+    /// Correct a person's name or municipality on their request (system administrator; audited)
+    CorrectIdentity(rights::CorrectIdentityArgs),
+    /// Purge personal data of participations registered out long ago (gallring); a dry run
+    /// unless --apply (system administrator)
+    Retention(rights::RetentionArgs),
+    /// Reveal the name and personnummer behind a pseudonym in the audit log (log reviewer;
+    /// audited)
+    Reveal(rights::RevealArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +128,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Lookup(a)) => admin::lookup(&g, &a),
         Some(Command::Audit(c)) => admin::audit(&g, c),
         Some(Command::Check) => admin::check(&g),
+        Some(Command::Extract(a)) => rights::extract(&g, &a),
+        Some(Command::CorrectIdentity(a)) => rights::correct_identity(&g, &a),
+        Some(Command::Retention(a)) => rights::retention(&g, &a),
+        Some(Command::Reveal(a)) => rights::reveal(&g, &a),
     }
 }
 

@@ -36,10 +36,16 @@ pub enum Action {
     Login,
     LoginFailed,
     RetentionPurge,
+    /// A data subject's extract (registerutdrag), run by the system administrator.
+    DataSubjectExtract,
+    /// A correction of a person's name or municipality on their request.
+    CorrectIdentity,
+    /// A log reviewer revealed the identity behind a pseudonym, with a stated reason.
+    RevealIdentity,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 29] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -66,6 +72,9 @@ impl Action {
         Action::Login,
         Action::LoginFailed,
         Action::RetentionPurge,
+        Action::DataSubjectExtract,
+        Action::CorrectIdentity,
+        Action::RevealIdentity,
     ];
 
     /// Stable key for filters and exports.
@@ -97,6 +106,9 @@ impl Action {
             Action::Login => "login",
             Action::LoginFailed => "login-failed",
             Action::RetentionPurge => "retention-purge",
+            Action::DataSubjectExtract => "data-subject-extract",
+            Action::CorrectIdentity => "correct-identity",
+            Action::RevealIdentity => "reveal-identity",
         }
     }
 
@@ -106,7 +118,13 @@ impl Action {
 
     /// Whether the action only reads personal data (an access entry) rather than changing data.
     pub fn is_view(self) -> bool {
-        matches!(self, Action::ViewParticipant | Action::LookupPersonnummer)
+        matches!(
+            self,
+            Action::ViewParticipant
+                | Action::LookupPersonnummer
+                | Action::DataSubjectExtract
+                | Action::RevealIdentity
+        )
     }
 }
 
@@ -168,4 +186,20 @@ pub enum ChainBreak {
         "the log ends at entry {found} but the recorded head is entry {expected}: entries were removed"
     )]
     Truncated { expected: u64, found: u64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn every_action_key_is_unique_and_round_trips() {
+        let mut keys: Vec<&str> = Action::ALL.iter().map(|a| a.key()).collect();
+        for a in Action::ALL {
+            assert_eq!(Action::from_key(a.key()), Some(a));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Action::ALL.len());
+    }
 }

@@ -49,17 +49,44 @@ id_type!(/// A supplementary question of an association.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pseudonym(pub u64);
 
+/// The 32 symbols of a displayed pseudonym: no i, l, o or 1, which are easily confused.
+const PSEUDONYM_ALPHABET: &[u8; 32] = b"abcdefghjkmnpqrstuvwxyz023456789";
+const PSEUDONYM_PREFIX: &str = "ps-";
+/// Symbols of 5 bits each, least significant first: 13 × 5 ≥ 64.
+const PSEUDONYM_SYMBOLS: usize = 13;
+
 impl fmt::Display for Pseudonym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const ALPHABET: &[u8; 32] = b"abcdefghjkmnpqrstuvwxyz23456789z";
         let mut out = String::with_capacity(16);
-        out.push_str("ps-");
+        out.push_str(PSEUDONYM_PREFIX);
         let mut v = self.0;
-        for _ in 0..13 {
-            out.push(char::from(ALPHABET[(v & 31) as usize]));
+        for _ in 0..PSEUDONYM_SYMBOLS {
+            out.push(char::from(PSEUDONYM_ALPHABET[(v & 31) as usize]));
             v >>= 5;
         }
         f.write_str(&out)
+    }
+}
+
+impl Pseudonym {
+    /// Parses the displayed form (`ps-` and 13 symbols; the prefix may be left out, case does
+    /// not matter).
+    pub fn parse(text: &str) -> Option<Self> {
+        let t = text.trim().to_ascii_lowercase();
+        let t = t.strip_prefix(PSEUDONYM_PREFIX).unwrap_or(&t);
+        if t.len() != PSEUDONYM_SYMBOLS {
+            return None;
+        }
+        let mut v: u64 = 0;
+        for (i, b) in t.bytes().enumerate() {
+            let digit = PSEUDONYM_ALPHABET.iter().position(|a| *a == b)? as u64;
+            // The last symbol carries the top 4 bits only.
+            if i == PSEUDONYM_SYMBOLS - 1 && digit > 15 {
+                return None;
+            }
+            v |= digit << (5 * i);
+        }
+        Some(Self(v))
     }
 }
 
@@ -75,5 +102,28 @@ mod tests {
         assert_eq!(InterventionId::parse("0"), None);
         assert_eq!(InterventionId::parse("x"), None);
         assert_eq!(Pseudonym(1).to_string().len(), 16);
+    }
+
+    #[test]
+    fn pseudonyms_display_distinctly_and_parse_back() {
+        for v in [
+            0,
+            1,
+            22,
+            31,
+            0x3f,
+            u64::MAX,
+            u64::MAX - 1,
+            0x8000_0000_0000_0000,
+        ] {
+            let p = Pseudonym(v);
+            assert_eq!(Pseudonym::parse(&p.to_string()), Some(p), "{v:#x}");
+            assert_eq!(Pseudonym::parse(&p.to_string().to_uppercase()), Some(p));
+        }
+        // Values that differ only in a symbol once shared by two digits display differently.
+        assert_ne!(Pseudonym(22).to_string(), Pseudonym(31).to_string());
+        assert_eq!(Pseudonym::parse("ps-abc"), None);
+        assert_eq!(Pseudonym::parse("ps-aaaaaaaaaaaai"), None);
+        assert_eq!(Pseudonym::parse("ps-aaaaaaaaaaaaz"), None);
     }
 }

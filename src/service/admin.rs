@@ -184,7 +184,7 @@ impl Service {
 }
 
 impl Session {
-    fn require(&self, role: Role, denied: &'static str) -> Result<(), ServiceError> {
+    pub(super) fn require(&self, role: Role, denied: &'static str) -> Result<(), ServiceError> {
         if self.role == role {
             Ok(())
         } else {

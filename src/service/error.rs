@@ -53,6 +53,9 @@ pub enum ServiceError {
     Conflict(&'static str),
     #[error("row {row}: {message}")]
     Import { row: usize, message: String },
+    /// A data-subject request, a retention run or a reveal was refused.
+    #[error("{0}")]
+    Rights(#[from] RightsError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -76,6 +79,7 @@ impl ServiceError {
             ServiceError::NotFound { what, id } => format!("{what} {id} finns inte"),
             ServiceError::Conflict(what) => what.to_string(),
             ServiceError::Import { row, message } => format!("rad {row}: {message}"),
+            ServiceError::Rights(e) => e.message_sv(),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -109,6 +113,8 @@ fn denied_sv(what: &str) -> &'static str {
         DENIED_MANAGER => "kräver insatsansvarig med uppdrag i insatsen",
         DENIED_ROLE => "användaren har inte den rollen",
         DENIED_INACTIVE => "användaren är avstängd",
+        DENIED_LOG_REVIEWER => "kräver logggranskare med uppdrag i förbundet",
+        DENIED_REVIEW_SCOPE => "pseudonymen hör inte till något förbund du granskar",
         _ => "saknar behörighet",
     }
 }
@@ -125,6 +131,48 @@ pub(crate) const DENIED_MANAGER: &str =
     "requires an intervention manager assigned to the intervention";
 pub(crate) const DENIED_ROLE: &str = "the user does not have that role";
 pub(crate) const DENIED_INACTIVE: &str = "the user is deactivated";
+pub(crate) const DENIED_LOG_REVIEWER: &str = "requires a log reviewer assigned to the association";
+pub(crate) const DENIED_REVIEW_SCOPE: &str = "the pseudonym belongs to no association you review";
+
+/// Why a data-subject request, a retention run or a reveal was refused. Never carries the
+/// personal data it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RightsError {
+    #[error("reason: {0}")]
+    Reason(TextError),
+    #[error(
+        "the reason contains the person's name or a personnummer; it is kept in the audit log for good, so describe the request without personal data (e.g. its date and case number)"
+    )]
+    ReasonHasPersonalData,
+    #[error("no person with that personnummer is in the register")]
+    NoSuchPerson,
+    #[error("say what to correct: a new name, a new municipality or both")]
+    NothingToCorrect,
+    #[error("personal data must be kept at least {min} year(s) after registration out")]
+    RetentionTooShort { min: u32 },
+}
+
+impl RightsError {
+    /// The message in Swedish.
+    pub fn message_sv(self) -> String {
+        match self {
+            RightsError::Reason(e) => format!("skäl: {}", text_sv(e)),
+            RightsError::ReasonHasPersonalData => "skälet innehåller personens namn eller ett \
+                personnummer; det sparas i granskningsloggen för alltid, så beskriv begäran utan \
+                personuppgifter (t.ex. datum och diarienummer)"
+                .into(),
+            RightsError::NoSuchPerson => {
+                "ingen person med det personnumret finns i registret".into()
+            }
+            RightsError::NothingToCorrect => {
+                "ange vad som ska rättas: nytt namn, ny kommun eller båda".into()
+            }
+            RightsError::RetentionTooShort { min } => {
+                format!("personuppgifterna måste sparas minst {min} år efter utskrivning")
+            }
+        }
+    }
+}
 
 fn date_sv(e: DateError) -> &'static str {
     match e {

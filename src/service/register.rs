@@ -397,14 +397,7 @@ impl Session {
             Outcome::Anonymised { .. } => {
                 let mut notices = Vec::new();
                 for p in people::participations_of_person(tx, current.person)? {
-                    erase(tx, &p)?;
-                    people::add_anonymous(
-                        tx,
-                        p.intervention,
-                        p.start_year(),
-                        u32::from(p.gender == Gender::Woman),
-                        u32::from(p.gender == Gender::Man),
-                    )?;
+                    anonymise(tx, &p)?;
                     let i = org::intervention(tx, p.intervention)?;
                     let draft = self.draft(
                         change.action,
@@ -513,8 +506,22 @@ impl Session {
     }
 }
 
+/// Deletes a participation and counts it as one anonymous participant (its gender, its start
+/// year) in its intervention. Its consent and person are left to the caller.
+pub(super) fn anonymise(tx: &WriteTransaction, p: &Participation) -> Result<(), ServiceError> {
+    erase(tx, p)?;
+    people::add_anonymous(
+        tx,
+        p.intervention,
+        p.start_year(),
+        u32::from(p.gender == Gender::Woman),
+        u32::from(p.gender == Gender::Man),
+    )?;
+    Ok(())
+}
+
 /// Deletes a participation with its indexes and pseudonym, and takes it off the counters.
-fn erase(tx: &WriteTransaction, p: &Participation) -> Result<(), ServiceError> {
+pub(super) fn erase(tx: &WriteTransaction, p: &Participation) -> Result<(), ServiceError> {
     people::delete_participation(tx, p)?;
     let (state, gender) = (p.state(), p.gender);
     people::adjust_counters(tx, p.intervention, |c| {
@@ -530,15 +537,17 @@ fn erase(tx: &WriteTransaction, p: &Participation) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// Deletes a person when no participation and no consent refers to them any more.
-fn delete_person_if_unreferenced(
+/// Deletes a person when no participation and no consent refers to them any more. Returns
+/// whether the person was deleted.
+pub(super) fn delete_person_if_unreferenced(
     tx: &WriteTransaction,
     person: PersonId,
-) -> Result<(), ServiceError> {
+) -> Result<bool, ServiceError> {
     if people::participations_of_person(tx, person)?.is_empty()
         && people::consents_of(tx, person)?.is_empty()
     {
         people::delete_person(tx, person)?;
+        return Ok(true);
     }
-    Ok(())
+    Ok(false)
 }

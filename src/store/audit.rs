@@ -151,6 +151,23 @@ pub fn page(
     Ok(out)
 }
 
+/// Every entry after sequence number `after` that `keep` accepts, oldest first. A full scan of
+/// that part of the log: for rare requests (a data subject's extract), not for screens.
+pub fn scan(
+    tx: &impl Tx,
+    after: u64,
+    keep: impl Fn(&Entry) -> bool,
+) -> Result<Vec<Entry>, StoreError> {
+    let mut out = Vec::new();
+    for row in tx.table(AUDIT)?.range(after.saturating_add(1)..)? {
+        let e: Entry = decode(row?.1.value())?;
+        if keep(&e) {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
 /// Compares two MACs without an early exit.
 fn macs_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

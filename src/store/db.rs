@@ -125,6 +125,8 @@ pub struct Store {
     db: Database,
     /// While set, commits are not flushed (building a demo database); see [`Store::set_bulk`].
     bulk: std::sync::atomic::AtomicBool,
+    /// An erasure happened in bulk mode: scrub at the next flush.
+    scrub_pending: std::sync::atomic::AtomicBool,
     crypto: Crypto,
     gate: RwLock<()>,
     path: PathBuf,
@@ -233,6 +235,7 @@ impl Store {
             db,
             crypto,
             bulk: false.into(),
+            scrub_pending: false.into(),
             gate: RwLock::new(()),
             path: path.to_owned(),
             demo,
@@ -253,6 +256,7 @@ impl Store {
             db,
             crypto,
             bulk: false.into(),
+            scrub_pending: false.into(),
             gate: RwLock::new(()),
             path: path.to_owned(),
             demo: false,
@@ -320,6 +324,13 @@ impl Store {
         tx.open_table(META)?
             .insert(META_SCRUB, 0u64.to_le_bytes().as_slice())?;
         tx.commit()?;
+        if !self.bulk.load(std::sync::atomic::Ordering::Relaxed)
+            && self
+                .scrub_pending
+                .swap(false, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.scrub()?;
+        }
         Ok(())
     }
 
@@ -343,6 +354,12 @@ impl Store {
     /// list, then allocates every free page of the file to a zero-filled scratch table and drops
     /// it again. Every page that held erased bytes now holds zeros.
     pub fn scrub(&self) -> Result<(), StoreError> {
+        if self.bulk.load(std::sync::atomic::Ordering::Relaxed) {
+            // Unflushed commits free no pages yet: scrub once when the build is flushed.
+            self.scrub_pending
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
         let _exclusive = self.gate.write().map_err(|_| StoreError::Poisoned)?;
         self.touch()?;
         self.touch()?;

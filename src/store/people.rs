@@ -354,3 +354,20 @@ pub fn delete_consent_of(tx: &WriteTransaction, id: ConsentId) -> Result<(), Sto
     }
     Ok(())
 }
+
+/// Every participation registered out before `cutoff`, as (participation, intervention), by id.
+/// A full scan of the table (there is no index by out-date): meant for rare runs such as
+/// retention, about a second per million participations.
+pub fn ended_before(
+    tx: &impl Tx,
+    cutoff: NaiveDate,
+) -> Result<Vec<(ParticipationId, InterventionId)>, StoreError> {
+    let mut out = Vec::new();
+    for row in tx.table(PARTICIPATIONS)?.range(0..)? {
+        let p: Participation = decode(row?.1.value())?;
+        if p.out_date.is_some_and(|d| d < cutoff) {
+            out.push((p.id, p.intervention));
+        }
+    }
+    Ok(out)
+}

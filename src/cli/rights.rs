@@ -1,0 +1,350 @@
+//! Data-subject requests, retention and reveals behind `insats extract`, `correct-identity`,
+//! `retention` and `reveal`. The rules and the audit entries are in the service; this file only
+//! parses arguments and prints.
+
+use super::admin::{lang, open, session};
+use super::{CliError, Global};
+use crate::domain::consent::Signer;
+use crate::domain::ids::Pseudonym;
+use crate::domain::questionnaire::{AnswerValue, Answers, Catalogue};
+use crate::domain::user::Role;
+use crate::service::{Extract, Lang, RetentionReport};
+use crate::store::people::Subject;
+use clap::Args;
+
+const REASON_HELP: &str = "Why: e.g. the request's date and case number. Kept in the audit log for good, so never a name or a personnummer (those are refused)";
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The person's personnummer or samordningsnummer
+    pub pnr: String,
+    #[arg(long, help = REASON_HELP)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CorrectIdentityArgs {
+    /// The person's personnummer or samordningsnummer
+    pub pnr: String,
+    /// The correct name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The correct home municipality code, e.g. 0180
+    #[arg(long)]
+    pub municipality: Option<String>,
+    #[arg(long, help = REASON_HELP)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Purge participations registered out more than this many years ago
+    #[arg(long, default_value_t = 5)]
+    pub years: u32,
+    /// Purge for real (without it: a dry run that only counts)
+    #[arg(long)]
+    pub apply: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevealArgs {
+    /// The pseudonym as the audit log shows it (ps-…)
+    pub pseudonym: String,
+    #[arg(long, help = REASON_HELP)]
+    pub reason: String,
+}
+
+/// Picks the Swedish or the English text.
+fn t(l: Lang, sv: &'static str, en: &'static str) -> &'static str {
+    if l == Lang::Sv { sv } else { en }
+}
+
+fn time(at_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(at_ms).map_or_else(String::new, |t| {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    })
+}
+
+fn opt_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "-".into(), |d| d.to_string())
+}
+
+pub fn extract(g: &Global, a: &ExtractArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let x = s.extract(&a.pnr, &a.reason)?;
+    print_extract(&x, service.clock().today(), lang(g));
+    Ok(())
+}
+
+fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
+    let sv = l == Lang::Sv;
+    println!(
+        "{} {today}",
+        t(
+            l,
+            "REGISTERUTDRAG, insats —",
+            "DATA-SUBJECT EXTRACT, insats —"
+        )
+    );
+    let Some(id) = &x.identity else {
+        println!(
+            "{}",
+            t(
+                l,
+                "Registret innehåller inga uppgifter om personnumret.",
+                "The register holds no data on this personnummer."
+            )
+        );
+        return;
+    };
+    println!(
+        "{:<24}{}",
+        t(l, "Personnummer:", "Personnummer:"),
+        id.pnr.formatted()
+    );
+    println!("{:<24}{}", t(l, "Namn:", "Name:"), id.name);
+    println!(
+        "{:<24}{}",
+        t(l, "Folkbokföringskommun:", "Municipality:"),
+        id.municipality
+    );
+    println!(
+        "{:<24}{}",
+        t(l, "Samtycke återkallat:", "Consent withdrawn:"),
+        opt_date(x.withdrawn_on)
+    );
+    if let Some(p) = x.pseudonym {
+        println!(
+            "{:<24}{p}",
+            t(l, "Pseudonym i loggen:", "Pseudonym in the log:")
+        );
+    }
+    println!(
+        "\n{} ({})",
+        t(l, "Deltaganden", "Participations"),
+        x.participations.len()
+    );
+    let empty = Catalogue::empty();
+    for e in &x.participations {
+        let p = &e.participation;
+        let cat = x.catalogues.get(&e.association).unwrap_or(&empty);
+        println!(
+            "  {} {} {}: {} {} – {}{}",
+            p.id,
+            p.intervention,
+            e.intervention_name,
+            p.state().label(sv),
+            p.in_date,
+            opt_date(p.out_date),
+            p.end_reason.map_or_else(String::new, |r| format!(
+                ", {} {}",
+                t(l, "avslutningsanledning:", "end reason:"),
+                cat.end_reason_label(r, sv)
+            )),
+        );
+        println!("    {} {}", t(l, "pseudonym", "pseudonym"), p.pseudonym);
+        if p.consent_withdrawn {
+            println!("    {}", t(l, "samtycket återkallat", "consent withdrawn"));
+        }
+        print_answers(
+            t(l, "Före (vid inskrivning)", "Before (at registration in)"),
+            &p.answers_in,
+            cat,
+            sv,
+        );
+        if let Some(out) = &p.answers_out {
+            print_answers(
+                t(l, "Efter (vid utskrivning)", "After (at registration out)"),
+                out,
+                cat,
+                sv,
+            );
+        }
+    }
+    println!(
+        "\n{} ({})",
+        t(l, "Samtycken (blankett 9443)", "Consents (form 9443)"),
+        x.consents.len()
+    );
+    for e in &x.consents {
+        let c = &e.consent;
+        let ev = &c.evidence;
+        let by = match ev.signed_by {
+            Signer::Participant => t(l, "deltagaren", "the participant"),
+            Signer::Guardian => t(l, "vårdnadshavare", "a guardian"),
+        };
+        println!(
+            "  {} {} {}: {} {} {} {by}, {} {}, {} {}, {} {}, {} {}",
+            c.id,
+            c.intervention,
+            e.intervention_name,
+            t(l, "undertecknat", "signed"),
+            ev.signed_on,
+            t(l, "av", "by"),
+            t(l, "mottaget av", "received by"),
+            ev.received_by,
+            t(l, "original skickat", "original sent"),
+            opt_date(ev.original_sent_on),
+            t(l, "registrerat", "recorded"),
+            c.recorded_on,
+            t(l, "används av", "used by"),
+            c.used_by.map_or_else(|| "-".into(), |p| p.to_string()),
+        );
+    }
+    println!(
+        "\n{} ({})",
+        t(
+            l,
+            "Vem har sett eller ändrat uppgifterna",
+            "Who viewed or changed the data"
+        ),
+        x.history.len()
+    );
+    for e in &x.history {
+        let user = match (&e.username, &e.user_display_name) {
+            (Some(u), Some(d)) => format!("{u} ({d})"),
+            (Some(u), None) => u.clone(),
+            _ => "-".into(),
+        };
+        println!(
+            "  {}  {user}  {}  {}  {}  {}",
+            time(e.at_ms),
+            e.role.map_or("-", |r| r.label(sv)),
+            e.action.key(),
+            e.intervention.map_or_else(|| "-".into(), |i| i.to_string()),
+            e.fields.join(","),
+        );
+    }
+}
+
+fn print_answers(title: &str, answers: &Answers, cat: &Catalogue, sv: bool) {
+    println!("    {title}:");
+    // In the catalogue's display order; questions it no longer has go last, by key.
+    let mut values: Vec<_> = answers.values.iter().collect();
+    values.sort_by_key(|(key, _)| (cat.question(key).map_or(u32::MAX, |q| q.order), *key));
+    for (key, value) in values {
+        let question = cat.question(key).map_or(key.as_str(), |q| q.label(sv));
+        let label = |o: &String| cat.option_label(key, o, sv).unwrap_or(o).to_owned();
+        let text = match value {
+            AnswerValue::One(o) => label(o),
+            AnswerValue::Many(os) => os.iter().map(label).collect::<Vec<_>>().join(", "),
+        };
+        println!("      {question}: {text}");
+    }
+}
+
+pub fn correct_identity(g: &Global, a: &CorrectIdentityArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let l = lang(g);
+    let fields = s.correct_identity(
+        &a.pnr,
+        a.name.as_deref(),
+        a.municipality.as_deref(),
+        &a.reason,
+    )?;
+    if fields.is_empty() {
+        println!(
+            "{}",
+            t(
+                l,
+                "inget ändrat: uppgifterna stämde redan",
+                "nothing changed: the data was already right"
+            )
+        );
+    } else {
+        println!("{} {}", t(l, "rättat:", "corrected:"), fields.join(", "));
+    }
+    Ok(())
+}
+
+pub fn retention(g: &Global, a: &RetentionArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::SystemAdmin))?;
+    let report = s.retention(a.years, a.apply)?;
+    print_retention(&report, lang(g));
+    Ok(())
+}
+
+fn print_retention(r: &RetentionReport, l: Lang) {
+    println!(
+        "{} {} ({} {})",
+        if r.applied {
+            t(
+                l,
+                "Gallrat: deltaganden utskrivna före",
+                "Purged: participations registered out before",
+            )
+        } else {
+            t(
+                l,
+                "Provkörning, inget ändrat: deltaganden utskrivna före",
+                "Dry run, nothing changed: participations registered out before",
+            )
+        },
+        r.cutoff,
+        r.years,
+        t(l, "år", "years"),
+    );
+    for c in &r.interventions {
+        println!(
+            "  {:<5} {:<32} {:>8}",
+            c.intervention.to_string(),
+            c.name,
+            c.participations
+        );
+    }
+    println!("  {:<38} {:>8}", t(l, "totalt", "total"), r.total());
+    if r.applied {
+        println!(
+            "{} {}",
+            t(l, "personer borttagna:", "persons deleted:"),
+            r.persons_deleted
+        );
+    } else if r.total() > 0 {
+        println!(
+            "{}",
+            t(
+                l,
+                "Kör igen med --apply för att gallra.",
+                "Run again with --apply to purge."
+            )
+        );
+    }
+}
+
+pub fn reveal(g: &Global, a: &RevealArgs) -> Result<(), CliError> {
+    let service = open(g)?;
+    let s = session(g, &service, Some(Role::LogReviewer))?;
+    let l = lang(g);
+    let pseudonym = Pseudonym::parse(&a.pseudonym).ok_or_else(|| {
+        CliError::Usage(
+            t(
+                l,
+                "en pseudonym skrivs ps- och 13 tecken, som i granskningsloggen",
+                "a pseudonym is ps- and 13 characters, as the audit log shows it",
+            )
+            .into(),
+        )
+    })?;
+    let r = s.reveal(pseudonym, &a.reason)?;
+    let what = match r.subject {
+        Subject::Person(_) => t(l, "personen", "the person").to_owned(),
+        Subject::Participation(p) => format!("{} {p}", t(l, "deltagande", "participation")),
+        Subject::Consent(c) => format!("{} {c}", t(l, "samtycke", "consent")),
+    };
+    println!("{} → {what}", r.pseudonym);
+    println!(
+        "{:<14}{}",
+        t(l, "Personnummer:", "Personnummer:"),
+        r.pnr.formatted()
+    );
+    println!("{:<14}{}", t(l, "Namn:", "Name:"), r.name);
+    println!(
+        "{:<14}{}",
+        t(l, "Pseudonym:", "Pseudonym:"),
+        r.person_pseudonym
+    );
+    Ok(())
+}
