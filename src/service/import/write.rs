@@ -112,13 +112,12 @@ impl Encoded {
         &mut self,
         tx: &WriteTransaction,
         table: TableDefinition<u64, &'static [u8]>,
-        what: &'static str,
     ) -> Result<(), ServiceError> {
         let bytes = &self.bytes;
         insert_sorted(
             &mut tx.open_table(table)?,
             self.entries.iter().map(|(k, a, b)| (*k, &bytes[*a..*b])),
-            || duplicate_id(what),
+            duplicate_id,
         )?;
         self.bytes.clear();
         self.entries.clear();
@@ -168,14 +167,14 @@ pub(super) fn records(
                 .push(Mapping::new(row.pseudonym, &Subject::Person(id))?);
             encoded.push(id.0, &row)?;
         }
-        encoded.write_to(tx, PERSONS, "person")?;
+        encoded.write_to(tx, PERSONS)?;
         for c in &chunk.consents {
             w.consents_by_person.push((c.person.0, c.id.0));
             w.pseudonyms
                 .push(Mapping::new(c.pseudonym, &Subject::Consent(c.id))?);
             encoded.push(c.id.0, c)?;
         }
-        encoded.write_to(tx, CONSENTS, "consent")?;
+        encoded.write_to(tx, CONSENTS)?;
         for p in &chunk.participations {
             w.by_intervention.push((p.intervention.0, p.id.0));
             w.by_person.push((p.person.0, p.id.0));
@@ -183,19 +182,20 @@ pub(super) fn records(
                 .push(Mapping::new(p.pseudonym, &Subject::Participation(p.id))?);
             encoded.push(p.id.0, p)?;
         }
-        encoded.write_to(tx, PARTICIPATIONS, "participation")?;
+        encoded.write_to(tx, PARTICIPATIONS)?;
         // The checking side may be done already; then the chunk is simply dropped here.
         let _ = spent.send(chunk);
     }
     Ok(w)
 }
 
-fn duplicate_id(what: &'static str) -> ServiceError {
-    StoreError::Damaged {
-        path: std::path::PathBuf::from(what),
-        detail: "an id taken from its sequence is in use already".into(),
-    }
-    .into()
+/// A key the import took from a sequence (or derived from one) is in the table already: the
+/// database is inconsistent, and nothing is overwritten.
+fn duplicate_id() -> ServiceError {
+    ServiceError::Conflict(
+        "an id the import took is in use already (an id sequence is behind the stored records; \
+         run `insats check`); nothing was imported",
+    )
 }
 
 /// Writes the indexes and pseudonyms, sorted: the pseudonyms on a second thread (the largest
@@ -226,30 +226,18 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
             insert_sorted(
                 &mut tx.open_table(PERSONS_BY_PNR)?,
                 pnr.iter().map(|(hash, id)| (hash, *id)),
-                || duplicate_id("persons_by_pnr"),
+                duplicate_id,
             )?;
-            for (def, pairs, what) in [
-                (
-                    PARTICIPATIONS_BY_INTERVENTION,
-                    &mut by_intervention,
-                    "participations_by_intervention",
-                ),
-                (
-                    PARTICIPATIONS_BY_PERSON,
-                    &mut by_person,
-                    "participations_by_person",
-                ),
-                (
-                    CONSENTS_BY_PERSON,
-                    &mut consents_by_person,
-                    "consents_by_person",
-                ),
+            for (def, pairs) in [
+                (PARTICIPATIONS_BY_INTERVENTION, &mut by_intervention),
+                (PARTICIPATIONS_BY_PERSON, &mut by_person),
+                (CONSENTS_BY_PERSON, &mut consents_by_person),
             ] {
                 pairs.sort_unstable();
                 insert_sorted(
                     &mut tx.open_table(def)?,
                     pairs.iter().map(|k| (*k, ())),
-                    || duplicate_id(what),
+                    duplicate_id,
                 )?;
             }
             Ok(())
