@@ -86,6 +86,22 @@ impl ConsentInput {
 }
 
 impl Session {
+    /// The facts the rules need about an intervention, on today's date.
+    fn facts<'a>(
+        &self,
+        association: &crate::domain::organisation::Association,
+        intervention: &'a crate::domain::intervention::Intervention,
+        catalogue: &'a Catalogue,
+    ) -> Facts<'a> {
+        Facts {
+            today: self.service.clock().today(),
+            association_start: association.start,
+            association_end: association.end,
+            intervention,
+            catalogue,
+        }
+    }
+
     fn catalogue_for(&self, association: &crate::domain::organisation::Association) -> Catalogue {
         association.catalogue(self.service.catalogue())
     }
@@ -215,13 +231,7 @@ impl Session {
             .filter(|p| p.intervention == intervention.id)
             .collect();
         let catalogue = self.catalogue_for(&association);
-        let facts = Facts {
-            today: self.service.clock().today(),
-            association_start: association.start,
-            association_end: association.end,
-            intervention: &intervention,
-            catalogue: &catalogue,
-        };
+        let facts = self.facts(&association, &intervention, &catalogue);
         let (mut p, change) = participation::register_in(
             &facts,
             RegisterIn {
@@ -343,13 +353,7 @@ impl Session {
         })?;
         let (intervention, association) = self.handler(tx, current.intervention)?;
         let catalogue = self.catalogue_for(&association);
-        let facts = Facts {
-            today: self.service.clock().today(),
-            association_start: association.start,
-            association_end: association.end,
-            intervention: &intervention,
-            catalogue: &catalogue,
-        };
+        let facts = self.facts(&association, &intervention, &catalogue);
         let cascade = matches!(cmd, Command::ProtectedIdentity | Command::WithdrawConsent);
         let (outcome, change) = participation::apply(&facts, &current, cmd.clone())?;
         let notice = |i| Notice {
@@ -477,13 +481,7 @@ impl Session {
         let tx = self.service.store().write()?;
         let (i, association) = self.handler(&tx, intervention)?;
         let catalogue = self.catalogue_for(&association);
-        let facts = Facts {
-            today: self.service.clock().today(),
-            association_start: association.start,
-            association_end: association.end,
-            intervention: &i,
-            catalogue: &catalogue,
-        };
+        let facts = self.facts(&association, &i, &catalogue);
         participation::check_anonymous(&facts, year, women, men)?;
         people::add_anonymous(&tx, intervention, year, women, men)?;
         let note = format!("year {year}: {women} women, {men} men");
