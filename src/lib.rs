@@ -5,5 +5,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod server;
 pub mod service;
 pub mod store;
+pub mod ui;

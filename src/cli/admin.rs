@@ -178,7 +178,7 @@ pub(super) fn open(g: &Global) -> Result<Service, CliError> {
     Ok(Service::new(store, Box::new(SystemClock)))
 }
 
-fn role_arg(text: &str) -> Result<Role, CliError> {
+pub(super) fn role_arg(text: &str) -> Result<Role, CliError> {
     Role::from_key(text).ok_or_else(|| {
         CliError::Usage(format!(
             "unknown role '{}'; use one of: {}",
@@ -227,13 +227,6 @@ fn user_id(service: &Service, username: &str) -> Result<UserId, CliError> {
 
 fn today() -> String {
     chrono::Local::now().date_naive().to_string()
-}
-
-/// `insats` without a command, until the terminal UI lands: what the database holds.
-pub fn overview(g: &Global) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, None)?;
-    print_interventions(&s, lang(g))
 }
 
 pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {

@@ -4,7 +4,9 @@ mod admin;
 pub mod demo;
 pub mod paths;
 mod rights;
+pub mod screens;
 pub mod synth;
+mod tui;
 
 use crate::service::{Lang, ServiceError};
 use crate::store::StoreError;
@@ -39,6 +41,15 @@ pub struct Global {
     /// Language of messages: sv or en [default: from the locale]
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Keymap: a shipped one (default, vim) or a TOML file that overrides part of one
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Draw without box-drawing characters (for screen readers)
+    #[arg(long, global = true)]
+    pub plain: bool,
+    /// Lock the screen after this many idle minutes [default: 5]
+    #[arg(long, global = true, value_name = "MINUTES")]
+    pub lock_after: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +89,8 @@ pub enum Command {
     /// Reveal the name and personnummer behind a pseudonym in the audit log (log reviewer;
     /// audited)
     Reveal(rights::RevealArgs),
+    /// Render the main screens from fresh demo data with a fixed clock into screenshots/
+    Screenshots(ScreenshotsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +98,19 @@ pub struct DemoArgs {
     /// Throw away an existing demo database and make it anew
     #[arg(long)]
     pub fresh: bool,
+    /// Print what the demo database holds instead of opening the terminal UI
+    #[arg(long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenshotsArgs {
+    /// Where to write the .txt and .svg files
+    #[arg(long, value_name = "DIR", default_value = "screenshots")]
+    pub out: PathBuf,
+    /// Only compare with the files in DIR; exit 1 and name the stale ones if they differ
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// A command's failure: one line for the user, in their language.
@@ -117,7 +143,12 @@ impl CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let g = cli.global;
     match cli.command {
-        None => admin::overview(&g),
+        None => {
+            let opts = tui::options(&g)?;
+            let service = admin::open(&g)?;
+            let session = admin::session(&g, &service, None)?;
+            tui::run(session, opts)
+        }
         Some(Command::Init(a)) => admin::init(&g, &a),
         Some(Command::Demo(a)) => demo_command(&g, &a),
         Some(Command::User(c)) => admin::user(&g, c),
@@ -132,10 +163,19 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::CorrectIdentity(a)) => rights::correct_identity(&g, &a),
         Some(Command::Retention(a)) => rights::retention(&g, &a),
         Some(Command::Reveal(a)) => rights::reveal(&g, &a),
+        Some(Command::Screenshots(a)) => screens::command(&a),
     }
 }
 
 fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    // The UI opens only on a terminal; a script or a pipe gets the summary. A broken keymap
+    // stops here, before anything is built.
+    let ui = if a.summary || !std::io::stdout().is_terminal() {
+        None
+    } else {
+        Some(tui::options(g)?)
+    };
     let path = g.db.clone().unwrap_or_else(paths::demo_db);
     if a.fresh && path.exists() {
         let store = crate::store::Store::open(&path, g.key.as_deref());
@@ -186,6 +226,15 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
             Box::new(crate::service::FixedClock::on(demo::demo_today())),
         )
     };
+    if let Some(opts) = ui {
+        let user = g
+            .user
+            .clone()
+            .unwrap_or_else(|| demo::DEMO_HANDLER.to_owned());
+        let role = g.as_role.as_deref().map(admin::role_arg).transpose()?;
+        let session = crate::service::Session::sign_in(&service, &user, role)?;
+        return tui::run(session, opts);
+    }
     let s = demo::summary(&service)?;
     let sv = lang == Lang::Sv;
     println!(

@@ -280,7 +280,10 @@ impl<'a> Checker<'a> {
             person_ids: IdBlock::new("person"),
             consent_ids: IdBlock::new("consent"),
             participation_ids: IdBlock::new("participation"),
-            random: RandomPool::default(),
+            random: RandomPool {
+                demo: people::demo_pseudonym_counter(snapshot)?,
+                ..RandomPool::default()
+            },
             batch,
             batches: Vec::new(),
             report: ImportReport::default(),
@@ -312,6 +315,9 @@ impl<'a> Checker<'a> {
         }
         send.send(chunk).map_err(|_| StoreError::Poisoned)?;
         self.close_batch();
+        if let Some(n) = self.random.demo {
+            people::set_demo_pseudonym_counter(self.tx, n)?;
+        }
         Ok(Checked {
             places: self.places,
             batches: self.batches,
@@ -537,10 +543,12 @@ fn without_answers(p: &mut Participation) -> Participation {
     lite
 }
 
-/// Random 64-bit pseudonyms drawn from the system generator in blocks (never 0).
+/// Random 64-bit pseudonyms drawn from the system generator in blocks (never 0); in a demo
+/// database, reproducible ones from its stored counter.
 struct RandomPool {
     block: [u8; 8 * 1024],
     used: usize,
+    demo: Option<u64>,
 }
 
 impl Default for RandomPool {
@@ -548,6 +556,7 @@ impl Default for RandomPool {
         RandomPool {
             block: [0; 8 * 1024],
             used: 8 * 1024,
+            demo: None,
         }
     }
 }
@@ -555,6 +564,11 @@ impl Default for RandomPool {
 impl RandomPool {
     fn next(&mut self) -> Result<u64, ServiceError> {
         use ring::rand::SecureRandom;
+        if let Some(n) = self.demo.as_mut() {
+            *n += 1;
+            let v = people::splitmix(*n);
+            return Ok(if v == 0 { 1 } else { v });
+        }
         if self.used == self.block.len() {
             ring::rand::SystemRandom::new()
                 .fill(&mut self.block)

@@ -3,6 +3,7 @@
 //! publishes a change notice for other sessions.
 
 mod admin;
+mod browse;
 mod clock;
 mod core;
 mod error;
@@ -15,8 +16,10 @@ mod rights;
 mod session;
 
 pub use admin::{AssociationInput, InitInput, InterventionInput};
+pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, Service};
+pub(crate) use error::DENIED_HANDLER;
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};
 pub use query::{AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow};

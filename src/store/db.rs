@@ -229,6 +229,10 @@ impl Store {
             meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
             meta.insert(META_KEY_CHECK, crypto.key_check().as_slice())?;
             meta.insert(META_DEMO, [u8::from(demo)].as_slice())?;
+            if demo {
+                // Demo data is fictitious: reproducible pseudonyms make its screens reproducible.
+                meta.insert(schema::META_DEMO_PSEUDONYMS, 0u64.to_le_bytes().as_slice())?;
+            }
         }
         tx.commit()?;
         Ok(Store {

@@ -16,6 +16,9 @@ pub const META_KEY_CHECK: &str = "key_check";
 pub const META_DEMO: &str = "demo";
 pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_SCRUB: &str = "scrub";
+/// Demo databases only: the counter behind their reproducible pseudonyms (see
+/// `people::new_pseudonym`). Real databases never have it and draw random pseudonyms.
+pub const META_DEMO_PSEUDONYMS: &str = "demo_pseudonyms";
 
 pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
 pub const INTERVENTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("interventions");

@@ -1,0 +1,222 @@
+//! The main screens, rendered from fresh demo data with a fixed clock by pressing the same keys a
+//! user would: `insats screenshots` writes them to `screenshots/` as `.txt` and `.svg`, and
+//! `--check` (run by a test) fails when the files there are stale.
+
+use super::{CliError, ScreenshotsArgs, demo};
+use crate::service::{FixedClock, Lang, Service, ServiceError, Session};
+use crate::store::Store;
+use crate::ui::keymap::{Key, Keymap};
+use crate::ui::theme::Theme;
+use crate::ui::{App, Options, screenshot, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A screen: who is signed in and which keys they press, from the start screen.
+#[derive(Debug, Clone, Copy)]
+pub struct Scene {
+    pub name: &'static str,
+    pub user: &'static str,
+    pub keys: &'static [&'static str],
+}
+
+/// The screens worth showing, in the order the README tours them.
+pub const SCENES: &[Scene] = &[
+    Scene {
+        name: "handler-start",
+        user: "hanna",
+        keys: &[],
+    },
+    Scene {
+        name: "handler-participants",
+        user: "hanna",
+        keys: &["enter"],
+    },
+    Scene {
+        name: "participant-record",
+        user: "hanna",
+        keys: &["enter", "enter"],
+    },
+    Scene {
+        name: "consent-form",
+        user: "hanna",
+        keys: &["enter", "n"],
+    },
+    Scene {
+        name: "register-out-form",
+        user: "hanna",
+        keys: &["enter", "o"],
+    },
+    Scene {
+        name: "misregistration-confirm",
+        user: "hanna",
+        keys: &["enter", "x", "R", "A"],
+    },
+    Scene {
+        name: "anonymous-form",
+        user: "hanna",
+        keys: &["enter", "a"],
+    },
+    Scene {
+        name: "lookup",
+        user: "hanna",
+        keys: &["ctrl-f"],
+    },
+    Scene {
+        name: "help",
+        user: "hanna",
+        keys: &["?"],
+    },
+    Scene {
+        name: "privacy-mask",
+        user: "hanna",
+        keys: &["enter", "ctrl-p"],
+    },
+    Scene {
+        name: "filter",
+        user: "hanna",
+        keys: &["/", "a", "r", "b"],
+    },
+    Scene {
+        name: "locked",
+        user: "hanna",
+        keys: &["ctrl-l"],
+    },
+    Scene {
+        name: "manager-aggregates",
+        user: "maja",
+        keys: &["enter"],
+    },
+    Scene {
+        name: "log-reviewer-audit",
+        user: "lars",
+        keys: &["tab", "tab"],
+    },
+    Scene {
+        name: "switch-role-demo",
+        user: "hanna",
+        keys: &["ctrl-r"],
+    },
+];
+
+/// Opens (or builds) a demo database at `path` with the demo's fixed clock.
+pub fn demo_service(path: &Path) -> Result<Service, ServiceError> {
+    if !path.exists() {
+        demo::create(path)?;
+    }
+    let store = Store::open(path, None)?;
+    Ok(Service::new(
+        store,
+        Box::new(FixedClock::on(demo::demo_today())),
+    ))
+}
+
+/// Options for rendering: the default keymap, colour, a long idle lock.
+pub fn options(lang: Lang, plain: bool) -> Result<Options, CliError> {
+    Ok(Options {
+        lang,
+        keymap: Keymap::load("default").map_err(|e| CliError::Usage(e.to_string()))?,
+        theme: Theme { plain, color: true },
+        idle_lock: Duration::from_hours(1),
+    })
+}
+
+/// Renders `scene` at `width`×`height`.
+pub fn render(
+    service: &Service,
+    scene: &Scene,
+    opts: Options,
+    width: u16,
+    height: u16,
+) -> Result<Buffer, CliError> {
+    let session = Session::sign_in(service, scene.user, None)?;
+    let now = Instant::now();
+    let mut app = App::new(session, opts, now)?;
+    let mut terminal =
+        Terminal::new(TestBackend::new(width, height)).map_err(|e| CliError::Io(e.to_string()))?;
+    // One frame first, as the real loop draws before the first key (it sizes the lists).
+    terminal
+        .draw(|f| view::draw(f, &app))
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    for k in scene.keys {
+        let key =
+            Key::parse(k).map_err(|e| CliError::Usage(format!("scene {}: {e}", scene.name)))?;
+        app.on_key(key.to_event(), now);
+        terminal
+            .draw(|f| view::draw(f, &app))
+            .map_err(|e| CliError::Io(e.to_string()))?;
+    }
+    Ok(terminal.backend().buffer().clone())
+}
+
+/// Every screenshot file: name → contents.
+pub fn all_files(service: &Service) -> Result<Vec<(String, String)>, CliError> {
+    let mut out = Vec::new();
+    for lang in [Lang::En, Lang::Sv] {
+        let tag = if lang == Lang::Sv { "sv" } else { "en" };
+        for scene in SCENES {
+            let buf = render(service, scene, options(lang, false)?, 120, 36)?;
+            out.push((
+                format!("{}.{tag}.txt", scene.name),
+                screenshot::to_text(&buf),
+            ));
+            out.push((
+                format!("{}.{tag}.svg", scene.name),
+                screenshot::to_svg(&buf),
+            ));
+        }
+    }
+    let plain = render(service, &SCENES[1], options(Lang::En, true)?, 120, 36)?;
+    out.push((
+        "handler-participants.plain.en.txt".into(),
+        screenshot::to_text(&plain),
+    ));
+    Ok(out)
+}
+
+/// `insats screenshots`.
+pub fn command(a: &ScreenshotsArgs) -> Result<(), CliError> {
+    let dir = tempfile_dir()?;
+    let db = dir.join("demo.redb");
+    let result = (|| {
+        let service = demo_service(&db)?;
+        let files = all_files(&service)?;
+        if a.check {
+            let stale: Vec<&str> = files
+                .iter()
+                .filter(|(name, body)| {
+                    std::fs::read_to_string(a.out.join(name)).ok().as_deref() != Some(body.as_str())
+                })
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if !stale.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "stale screenshots in {} (run `cargo run -- screenshots`): {}",
+                    a.out.display(),
+                    stale.join(", ")
+                )));
+            }
+            println!("{} screenshots are up to date", files.len());
+            return Ok(());
+        }
+        std::fs::create_dir_all(&a.out)
+            .map_err(|e| CliError::Io(format!("{}: {e}", a.out.display())))?;
+        for (name, body) in &files {
+            std::fs::write(a.out.join(name), body)
+                .map_err(|e| CliError::Io(format!("{name}: {e}")))?;
+        }
+        println!("wrote {} files to {}", files.len(), a.out.display());
+        Ok(())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// A private scratch directory for the throwaway demo database.
+fn tempfile_dir() -> Result<std::path::PathBuf, CliError> {
+    let base = std::env::temp_dir().join(format!("insats-screens-{}", std::process::id()));
+    std::fs::create_dir_all(&base).map_err(|e| CliError::Io(format!("{}: {e}", base.display())))?;
+    Ok(base)
+}

@@ -1,0 +1,4 @@
+//! Where sessions run: the transport-agnostic session loop, and the local terminal.
+
+pub mod local;
+pub mod session;

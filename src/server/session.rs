@@ -1,0 +1,66 @@
+//! The session loop, the same for the local terminal and (later) every SSH connection: wait for
+//! input or a tick, update the model, draw only when something changed.
+
+use crate::ui::{App, view};
+use crossterm::event::{KeyEvent, MouseEvent};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use std::time::{Duration, Instant};
+
+/// What a transport delivers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Key(KeyEvent),
+    Paste(String),
+    Mouse(MouseEvent),
+    /// The terminal changed size (cols, rows).
+    Resize(u16, u16),
+    /// The client went away.
+    Closed,
+}
+
+/// How often the loop wakes without input: change notices and the idle lock.
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// Runs `app` on `terminal` until the user quits or the transport closes. `next` waits up to
+/// the given time for input and returns `None` when none came.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut next: impl FnMut(Duration) -> std::io::Result<Option<Input>>,
+) -> std::io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|f| view::draw(f, app))
+                .map_err(std::io::Error::other)?;
+            dirty = false;
+        }
+        let input = next(TICK)?;
+        let now = Instant::now();
+        match input {
+            Some(Input::Key(k)) => {
+                app.on_key(k, now);
+                dirty = true;
+            }
+            Some(Input::Paste(t)) => {
+                app.on_paste(&t, now);
+                dirty = true;
+            }
+            Some(Input::Mouse(_)) => {}
+            Some(Input::Resize(..)) => {
+                terminal.autoresize().map_err(std::io::Error::other)?;
+                dirty = true;
+            }
+            Some(Input::Closed) => return Ok(()),
+            None => dirty |= app.tick(now),
+        }
+        if app.quit {
+            return Ok(());
+        }
+    }
+}

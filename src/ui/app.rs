@@ -1,0 +1,409 @@
+//! The model of one session's screen: what is loaded, what is selected, which dialog is open.
+//! Lists hold one window of rows read from the store, never a whole table. Keys arrive in
+//! `update.rs`; drawing only reads the model (`view.rs`).
+
+use super::forms::Form;
+use super::i18n::{Lang, tr};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::domain::anonymous::AnonymousCount;
+use crate::domain::audit::Entry;
+use crate::domain::date::Year;
+use crate::domain::ids::{InterventionId, ParticipationId, UserId};
+use crate::domain::participation::State;
+use crate::domain::report::Counters;
+use crate::domain::user::Access;
+use crate::service::{
+    AuditFilter, InterventionView, LookupHit, Notice, ParticipantDetail, ParticipantRow,
+    ServiceError, Session, SwitchTarget,
+};
+use ratatui_textarea::TextArea;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+
+/// Rows loaded per window of a long list.
+pub const WINDOW: usize = 200;
+
+/// How the UI is set up.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Idle time after which the screen locks and hides personal data.
+    pub idle_lock: Duration,
+}
+
+/// The three panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Interventions,
+    Participants,
+    Audit,
+}
+
+/// A question that must be confirmed before a destructive or far-reaching change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    Misregister,
+    Protected,
+    Withdraw,
+}
+
+pub struct Confirm {
+    pub kind: ConfirmKind,
+    pub participation: ParticipationId,
+    pub intervention: InterventionId,
+    /// The word to type before a misregistration goes through.
+    pub word: Option<&'static str>,
+    pub typed: TextArea<'static>,
+    pub refusal: Option<String>,
+}
+
+pub struct Lookup {
+    pub input: TextArea<'static>,
+    pub hits: Option<Vec<LookupHit>>,
+    pub selected: usize,
+    pub error: Option<String>,
+}
+
+/// What covers the panes.
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Form(Box<Form>),
+    Confirm(Box<Confirm>),
+    Lookup(Box<Lookup>),
+    Detail(Box<ParticipantDetail>),
+    Roles {
+        targets: Vec<SwitchTarget>,
+        selected: usize,
+    },
+}
+
+/// A window over a long list: the rows loaded, the selection in them, and how to page on.
+pub struct Window<T> {
+    pub rows: Vec<T>,
+    pub selected: usize,
+    /// The `before` cursors of the windows above this one (for paging back).
+    pub anchors: Vec<Option<u64>>,
+    pub this: Option<u64>,
+    pub more: bool,
+    pub filter: String,
+}
+
+impl<T> Default for Window<T> {
+    fn default() -> Self {
+        Window {
+            rows: Vec::new(),
+            selected: 0,
+            anchors: Vec::new(),
+            this: None,
+            more: false,
+            filter: String::new(),
+        }
+    }
+}
+
+/// The participants pane: individuals for assigned handlers, aggregates for everyone.
+#[derive(Default)]
+pub struct Participants {
+    pub intervention: Option<InterventionId>,
+    pub access: Option<Access>,
+    pub list: Window<ParticipantRow>,
+    pub counters: Counters,
+    pub anonymous: Vec<(Year, AnonymousCount)>,
+}
+
+/// A message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub error: bool,
+    pub text: String,
+}
+
+pub struct App {
+    pub session: Session,
+    pub opts: Options,
+    notices: broadcast::Receiver<Notice>,
+    pub focus: Pane,
+    pub interventions: Vec<InterventionView>,
+    pub int_selected: usize,
+    pub int_filter: String,
+    pub participants: Participants,
+    pub audit: Window<Entry>,
+    pub user_names: HashMap<UserId, String>,
+    pub association: Option<String>,
+    pub overlay: Option<Overlay>,
+    /// While set, `/` input for the focused list.
+    pub filtering: Option<TextArea<'static>>,
+    pub mask: bool,
+    pub locked: bool,
+    pub last_input: Instant,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Rows the focused list showed in the last frame (for page up/down).
+    pub page_rows: Cell<usize>,
+}
+
+impl App {
+    /// Opens the screen for a signed-in session and loads the first windows.
+    pub fn new(session: Session, opts: Options, now: Instant) -> Result<App, ServiceError> {
+        let notices = session.service().subscribe();
+        let mut app = App {
+            session,
+            opts,
+            notices,
+            focus: Pane::Interventions,
+            interventions: Vec::new(),
+            int_selected: 0,
+            int_filter: String::new(),
+            participants: Participants::default(),
+            audit: Window::default(),
+            user_names: HashMap::new(),
+            association: None,
+            overlay: None,
+            filtering: None,
+            mask: false,
+            locked: false,
+            last_input: now,
+            status: None,
+            quit: false,
+            page_rows: Cell::new(10),
+        };
+        app.reload_all()?;
+        Ok(app)
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.opts.lang
+    }
+
+    /// Shows a service error in the status line, in the user's language.
+    pub fn fail(&mut self, e: &ServiceError) {
+        self.status = Some(Status {
+            error: true,
+            text: e.message(self.lang()),
+        });
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            error: false,
+            text: text.into(),
+        });
+    }
+
+    /// Reloads everything (after sign-in, a role switch, or a lagging notice channel).
+    pub fn reload_all(&mut self) -> Result<(), ServiceError> {
+        self.user_names = self.session.user_names()?.into_iter().collect();
+        self.association = self.session.association_name()?;
+        self.load_interventions()?;
+        self.load_participants(None)?;
+        self.load_audit(None)
+    }
+
+    /// The interventions the session reaches, keeping the selection on the same one.
+    pub fn load_interventions(&mut self) -> Result<(), ServiceError> {
+        let keep = self.selected_intervention().map(|v| v.intervention.id);
+        self.interventions = self.session.interventions()?;
+        self.int_selected = keep
+            .and_then(|id| {
+                self.interventions
+                    .iter()
+                    .position(|v| v.intervention.id == id)
+            })
+            .unwrap_or(0);
+        Ok(())
+    }
+
+    /// Indices of the interventions that pass the filter.
+    pub fn visible_interventions(&self) -> Vec<usize> {
+        let needle = self.int_filter.to_lowercase();
+        self.interventions
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| {
+                needle.is_empty() || v.intervention.name.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn selected_intervention(&self) -> Option<&InterventionView> {
+        self.interventions.get(self.int_selected)
+    }
+
+    /// Loads the window of participants starting below `before` (newest first).
+    pub fn load_participants(&mut self, before: Option<u64>) -> Result<(), ServiceError> {
+        let Some(view) = self.selected_intervention() else {
+            self.participants = Participants::default();
+            return Ok(());
+        };
+        let (id, access) = (view.intervention.id, view.access);
+        if self.participants.intervention != Some(id) {
+            self.participants = Participants {
+                intervention: Some(id),
+                ..Participants::default()
+            };
+        }
+        let p = &mut self.participants;
+        p.access = Some(access);
+        let (counters, anonymous) = self.session.aggregates(id)?;
+        p.counters = counters;
+        p.anonymous = anonymous;
+        if access == Access::Individual {
+            let mut rows =
+                self.session
+                    .participants_page(id, before.map(ParticipationId), WINDOW + 1)?;
+            p.list.more = rows.len() > WINDOW;
+            rows.truncate(WINDOW);
+            p.list.rows = rows;
+        } else {
+            p.list.rows = Vec::new();
+            p.list.more = false;
+        }
+        p.list.this = before;
+        p.list.selected = p.list.selected.min(p.list.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Reloads the participants window in place (after a change or a notice).
+    pub fn refresh_participants(&mut self) -> Result<(), ServiceError> {
+        let this = self.participants.list.this;
+        self.load_participants(this)
+    }
+
+    pub fn visible_participants(&self) -> Vec<usize> {
+        let list = &self.participants.list;
+        let needle = list.filter.to_lowercase();
+        let sv = self.lang() == Lang::Sv;
+        list.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                needle.is_empty()
+                    || (!self.mask
+                        && (r.identity.name.to_lowercase().contains(&needle)
+                            || r.identity.pnr.to_string().contains(&needle)))
+                    || r.participation.state().label(sv).contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn selected_participant(&self) -> Option<&ParticipantRow> {
+        self.participants
+            .list
+            .rows
+            .get(self.participants.list.selected)
+    }
+
+    /// The state of the selected participation (for `when` conditions in the keymap).
+    pub fn selected_state(&self) -> Option<State> {
+        if let Some(Overlay::Detail(d)) = &self.overlay {
+            return Some(d.row.participation.state());
+        }
+        self.selected_participant().map(|r| r.participation.state())
+    }
+
+    pub fn audit_filter(&self) -> AuditFilter {
+        AuditFilter::default()
+    }
+
+    pub fn load_audit(&mut self, before: Option<u64>) -> Result<(), ServiceError> {
+        let mut rows = self
+            .session
+            .audit_page(&self.audit_filter(), before, WINDOW + 1)?;
+        self.audit.more = rows.len() > WINDOW;
+        rows.truncate(WINDOW);
+        self.audit.rows = rows;
+        self.audit.this = before;
+        self.audit.selected = self
+            .audit
+            .selected
+            .min(self.audit.rows.len().saturating_sub(1));
+        Ok(())
+    }
+
+    pub fn visible_audit(&self) -> Vec<usize> {
+        let needle = self.audit.filter.to_lowercase();
+        self.audit
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                needle.is_empty() || self.audit_line_text(e).to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The searchable text of an audit entry (what its row shows).
+    pub fn audit_line_text(&self, e: &Entry) -> String {
+        let who = e
+            .draft
+            .user
+            .and_then(|u| self.user_names.get(&u))
+            .map_or("-", String::as_str);
+        format!(
+            "{} {} {}",
+            who,
+            super::i18n::audit_action(e.draft.action, self.lang()),
+            e.draft.subject.map(|s| s.to_string()).unwrap_or_default()
+        )
+    }
+
+    /// Called often by the session loop: applies change notices from other sessions and locks
+    /// the screen after the idle time. Returns whether the screen must be redrawn.
+    pub fn tick(&mut self, now: Instant) -> bool {
+        let mut redraw = false;
+        if !self.locked && now.duration_since(self.last_input) >= self.opts.idle_lock {
+            self.locked = true;
+            redraw = true;
+        }
+        let shown = self.participants.intervention;
+        let mut reload = false;
+        let mut lagged = false;
+        loop {
+            match self.notices.try_recv() {
+                Ok(n) => {
+                    reload |=
+                        n.intervention.is_none() || n.intervention == shown || shown.is_none();
+                }
+                Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
+                Err(_) => break,
+            }
+        }
+        if lagged || reload {
+            let result = self
+                .load_interventions()
+                .and_then(|()| self.refresh_participants())
+                .and_then(|()| self.load_audit(self.audit.this));
+            if let Err(e) = result {
+                self.fail(&e);
+            }
+            redraw = true;
+        }
+        redraw
+    }
+
+    /// Text for the lock screen and the status line about the idle lock.
+    pub fn idle_minutes(&self) -> u64 {
+        self.opts.idle_lock.as_secs() / 60
+    }
+
+    /// "DEMO DATA" wherever the database is shown.
+    pub fn demo_banner(&self) -> Option<&'static str> {
+        self.session.is_demo().then(|| {
+            tr(
+                self.lang(),
+                "DEMO DATA · every person is fictitious",
+                "DEMODATA · alla personer är påhittade",
+            )
+        })
+    }
+}

@@ -1,0 +1,338 @@
+//! The register's flows as the screen runs them: open the right form or question, send the
+//! filled form to the service, and show its refusal in words or the result.
+
+use super::action::Action;
+use super::app::{App, ConfirmKind, Overlay, Pane};
+use super::forms::{Form, Purpose, build};
+use super::i18n::tr;
+use crate::domain::participation::{Occasion, State};
+use crate::domain::user::Access;
+use crate::service::ServiceError;
+
+impl App {
+    /// A participant command from the keymap: checks that there is something to act on, then
+    /// opens its form or confirmation. The service decides whether it is allowed.
+    pub(super) fn start_flow(&mut self, action: Action) -> Result<(), ServiceError> {
+        let lang = self.lang();
+        let Some(view) = self.selected_intervention() else {
+            self.say(tr(
+                lang,
+                "Choose an intervention first",
+                "Välj en insats först",
+            ));
+            return Ok(());
+        };
+        let intervention = view.intervention.id;
+        if view.access != Access::Individual {
+            return Err(ServiceError::Denied(crate::service::DENIED_HANDLER));
+        }
+        match action {
+            Action::RecordConsent => {
+                self.new_consent_form();
+                return Ok(());
+            }
+            Action::RegisterAnonymous => {
+                let form = build::anonymous(intervention, self.today(), lang);
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+                return Ok(());
+            }
+            _ => {}
+        }
+        let row = match &self.overlay {
+            Some(Overlay::Detail(d)) => d.row.participation.clone(),
+            _ => match self.selected_participant() {
+                Some(r) if self.focus == Pane::Participants => r.participation.clone(),
+                _ => {
+                    self.say(tr(
+                        lang,
+                        "Choose a participant first",
+                        "Välj en deltagare först",
+                    ));
+                    return Ok(());
+                }
+            },
+        };
+        match action {
+            Action::RegisterOut => {
+                if row.state() != State::RegisteredIn {
+                    self.say(tr(lang, "Already registered out", "Redan utskriven"));
+                    return Ok(());
+                }
+                let catalogue = self.session.questionnaire(intervention)?;
+                let form = build::register_out(
+                    intervention,
+                    row.id,
+                    &catalogue,
+                    &row.answers_in,
+                    self.today(),
+                    lang,
+                );
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+            }
+            Action::CorrectAnswers => {
+                let catalogue = self.session.questionnaire(intervention)?;
+                let (occasion, given) = match &row.answers_out {
+                    Some(out) => (Occasion::Out, out),
+                    None => (Occasion::In, &row.answers_in),
+                };
+                let form = build::correct(
+                    intervention,
+                    row.id,
+                    occasion,
+                    &catalogue,
+                    given,
+                    self.today(),
+                    lang,
+                );
+                self.overlay = Some(Overlay::Form(Box::new(form)));
+            }
+            Action::Misregister => self.ask(ConfirmKind::Misregister, row.id),
+            Action::MarkProtected => self.ask(ConfirmKind::Protected, row.id),
+            Action::WithdrawConsent => self.ask(ConfirmKind::Withdraw, row.id),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Save: checks every field, then sends the form to the service. A refusal stays in the
+    /// form, in words, with everything typed kept.
+    pub(super) fn submit_form(&mut self) {
+        let lang = self.lang();
+        let today = self.today();
+        let Some(Overlay::Form(form)) = &mut self.overlay else {
+            return;
+        };
+        if !form.check_all(lang) {
+            form.refusal = Some(
+                tr(
+                    lang,
+                    "Some fields need attention (marked with !)",
+                    "Några fält behöver rättas (markerade med !)",
+                )
+                .to_owned(),
+            );
+            return;
+        }
+        let purpose = form.purpose;
+        let result = self.send(purpose, today);
+        match result {
+            Ok(Some(next)) => self.overlay = Some(Overlay::Form(Box::new(next))),
+            Ok(None) => {
+                self.overlay = None;
+                self.after_change();
+            }
+            Err(e) => {
+                if let Some(Overlay::Form(form)) = &mut self.overlay {
+                    form.refusal = Some(e.message(lang));
+                }
+            }
+        }
+    }
+
+    /// Sends a checked form; returns the form that follows (consent → registration in).
+    fn send(
+        &mut self,
+        purpose: Purpose,
+        today: chrono::NaiveDate,
+    ) -> Result<Option<Form>, ServiceError> {
+        let lang = self.lang();
+        let Some(Overlay::Form(form)) = &self.overlay else {
+            return Ok(None);
+        };
+        match purpose {
+            Purpose::Consent { intervention } => {
+                let (identity, consent) = build::consent_inputs(form);
+                let id = self
+                    .session
+                    .record_consent(intervention, &identity, &consent)?;
+                let catalogue = self.session.questionnaire(intervention)?;
+                self.say(tr(lang, "Consent recorded", "Samtycke registrerat"));
+                Ok(Some(build::register_in(
+                    intervention,
+                    id,
+                    &catalogue,
+                    today,
+                    lang,
+                )))
+            }
+            Purpose::RegisterIn {
+                intervention,
+                consent,
+            } => {
+                let catalogue = self.session.questionnaire(intervention)?;
+                let input = build::register_in_input(form, consent, &catalogue, today);
+                self.session.register_in(&input)?;
+                self.say(tr(lang, "Registered in", "Inskriven"));
+                Ok(None)
+            }
+            Purpose::RegisterOut {
+                intervention,
+                participation,
+            } => {
+                let catalogue = self.session.questionnaire(intervention)?;
+                let (date, reason, answers) = build::register_out_input(form, &catalogue, today);
+                let Some(reason) = reason else {
+                    return Ok(None);
+                };
+                self.session
+                    .register_out(participation, &date, reason, Some(answers))?;
+                self.overlay = None;
+                self.say(tr(lang, "Registered out", "Utskriven"));
+                Ok(None)
+            }
+            Purpose::Correct {
+                intervention,
+                participation,
+                occasion,
+            } => {
+                let catalogue = self.session.questionnaire(intervention)?;
+                let answers = build::corrected_answers(form, &catalogue, today);
+                self.session
+                    .correct_answers(participation, occasion, answers)?;
+                self.say(tr(lang, "Answers corrected", "Svaren rättade"));
+                Ok(None)
+            }
+            Purpose::Anonymous { intervention } => {
+                let Some((year, women, men)) = build::anonymous_input(form) else {
+                    return Ok(None);
+                };
+                self.session
+                    .register_anonymous(intervention, year, women, men)?;
+                self.say(tr(
+                    lang,
+                    "Anonymous participants registered",
+                    "Anonyma deltagare registrerade",
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Enter in a confirm dialog.
+    pub(super) fn confirm(&mut self) {
+        let lang = self.lang();
+        let Some(Overlay::Confirm(c)) = &mut self.overlay else {
+            return;
+        };
+        if let Some(word) = c.word {
+            let typed = c.typed.lines().join("");
+            if typed.trim() != word {
+                c.refusal = Some(format!(
+                    "{} {word}",
+                    tr(lang, "To erase, type", "Skriv för att radera:")
+                ));
+                return;
+            }
+        }
+        let (kind, id) = (c.kind, c.participation);
+        let result = match kind {
+            ConfirmKind::Misregister => self.session.misregister(id),
+            ConfirmKind::Protected => self.session.mark_protected(id),
+            ConfirmKind::Withdraw => self.session.withdraw_consent(id),
+        };
+        match result {
+            Ok(()) => {
+                self.overlay = None;
+                self.say(match kind {
+                    ConfirmKind::Misregister => tr(
+                        lang,
+                        "Erased: the participation leaves no trace",
+                        "Raderad: deltagandet lämnar inga spår",
+                    ),
+                    ConfirmKind::Protected => tr(
+                        lang,
+                        "Now one anonymous participant; identity and answers erased",
+                        "Nu en anonym deltagare; identitet och svar raderade",
+                    ),
+                    ConfirmKind::Withdraw => tr(
+                        lang,
+                        "Consent withdrawn: no new personal data from now on",
+                        "Samtycket återkallat: inga nya personuppgifter från nu",
+                    ),
+                });
+                self.after_change();
+            }
+            Err(e) => {
+                if let Some(Overlay::Confirm(c)) = &mut self.overlay {
+                    c.refusal = Some(e.message(lang));
+                }
+            }
+        }
+    }
+
+    /// Enter in the look-up dialog: search (logged), or open the chosen hit.
+    pub(super) fn lookup_enter(&mut self) {
+        let lang = self.lang();
+        let Some(Overlay::Lookup(l)) = &mut self.overlay else {
+            return;
+        };
+        if let Some(hits) = &l.hits {
+            let Some(hit) = hits.get(l.selected).cloned() else {
+                return;
+            };
+            if let Some(i) = self
+                .interventions
+                .iter()
+                .position(|v| v.intervention.id == hit.intervention)
+            {
+                self.int_selected = i;
+                self.participants.list = super::app::Window::default();
+            }
+            self.focus = Pane::Participants;
+            let opened = self
+                .load_participants(None)
+                .and_then(|()| self.session.open_participant(hit.participation.id));
+            match opened {
+                Ok(d) => self.overlay = Some(Overlay::Detail(Box::new(d))),
+                Err(e) => {
+                    self.overlay = None;
+                    self.fail(&e);
+                }
+            }
+            if let Some(i) = self
+                .participants
+                .list
+                .rows
+                .iter()
+                .position(|r| r.participation.id == hit.participation.id)
+            {
+                self.participants.list.selected = i;
+            }
+            return;
+        }
+        let pnr = l.input.lines().join("");
+        match self.session.lookup(&pnr) {
+            Ok(hits) => {
+                if let Some(Overlay::Lookup(l)) = &mut self.overlay {
+                    l.error = hits.is_empty().then(|| {
+                        tr(
+                            lang,
+                            "Not found in any intervention you may see",
+                            "Finns inte i någon insats du får se",
+                        )
+                        .to_owned()
+                    });
+                    l.selected = 0;
+                    l.hits = (!hits.is_empty()).then_some(hits);
+                }
+            }
+            Err(e) => {
+                if let Some(Overlay::Lookup(l)) = &mut self.overlay {
+                    l.error = Some(e.message(lang));
+                }
+            }
+        }
+        let _ = self.load_audit(self.audit.this);
+    }
+
+    /// After a change of this session: reload what shows it.
+    fn after_change(&mut self) {
+        let result = self
+            .load_interventions()
+            .and_then(|()| self.refresh_participants())
+            .and_then(|()| self.load_audit(None));
+        if let Err(e) = result {
+            self.fail(&e);
+        }
+    }
+}

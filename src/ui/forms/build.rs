@@ -1,0 +1,437 @@
+//! The flows' forms: which fields each has, how each field is checked as it is typed, and how
+//! the filled form becomes the service's input. The service checks everything again: the form
+//! only spares the user a round trip.
+
+use super::field::{Check, Choice, Field};
+use super::form::{Form, Purpose};
+use crate::domain::consent::Signer;
+use crate::domain::date::{Year, budget_year, parse_iso};
+use crate::domain::ids::{ConsentId, InterventionId, ParticipationId};
+use crate::domain::participation::Occasion;
+use crate::domain::person::{Gender, MAX_NAME_CHARS, MunicipalityCode, clean_text};
+use crate::domain::personnummer::Personnummer;
+use crate::domain::questionnaire::{AnswerValue, Answers, Catalogue, EndReason, QuestionKind};
+use crate::service::{ConsentInput, IdentityInput, RegisterInInput, ServiceError};
+use crate::ui::i18n::{Lang, sv, tr};
+use chrono::NaiveDate;
+
+fn date_check(lang: Lang, field: &'static str) -> Check {
+    Box::new(move |t| {
+        parse_iso(t)
+            .map(|_| ())
+            .map_err(|e| ServiceError::date(field)(e).message(lang))
+    })
+}
+
+fn count_check(lang: Lang) -> Check {
+    Box::new(move |t| {
+        t.parse::<u32>().map(|_| ()).map_err(|_| {
+            tr(lang, "a whole number, 0 or more", "ett heltal, 0 eller mer").to_owned()
+        })
+    })
+}
+
+/// Record consent (form 9443) with the person's identity.
+pub fn consent(intervention: InterventionId, name: &str, today: NaiveDate, lang: Lang) -> Form {
+    let pnr_check: Check = Box::new(move |t| {
+        Personnummer::parse(t, today)
+            .map(|_| ())
+            .map_err(|e| ServiceError::from(e).message(lang))
+    });
+    let name_check: Check = Box::new(move |t| {
+        clean_text(t, MAX_NAME_CHARS)
+            .map(|_| ())
+            .map_err(|e| ServiceError::text("name")(e).message(lang))
+    });
+    let municipality_check: Check = Box::new(move |t| {
+        MunicipalityCode::parse(t)
+            .map(|_| ())
+            .map_err(|e| ServiceError::text("municipality")(e).message(lang))
+    });
+    let fields = vec![
+        Field::text(
+            "pnr",
+            tr(
+                lang,
+                "Personnummer or samordningsnummer",
+                "Personnummer eller samordningsnummer",
+            ),
+            "",
+            Some(pnr_check),
+            true,
+        )
+        .personal()
+        .with_note(tr(
+            lang,
+            "YYYYMMDD-NNNN or YYMMDD-NNNN",
+            "ÅÅÅÅMMDD-NNNN eller ÅÅMMDD-NNNN",
+        )),
+        Field::text("name", tr(lang, "Name", "Namn"), "", Some(name_check), true).personal(),
+        Field::text(
+            "municipality",
+            tr(lang, "Home municipality (code)", "Hemkommun (kod)"),
+            "",
+            Some(municipality_check),
+            true,
+        )
+        .with_note(tr(
+            lang,
+            "Four digits, e.g. 0180",
+            "Fyra siffror, t.ex. 0180",
+        )),
+        Field::text(
+            "signed_on",
+            tr(lang, "Form 9443 signed on", "Blankett 9443 undertecknad"),
+            &today.to_string(),
+            Some(date_check(lang, "signed on")),
+            true,
+        ),
+        Field::one(
+            "signed_by",
+            tr(lang, "Signed by", "Undertecknad av"),
+            vec![
+                Choice::new("participant", tr(lang, "The participant", "Deltagaren")),
+                Choice::new("guardian", tr(lang, "A guardian", "Vårdnadshavare")),
+            ],
+            Some(0),
+        )
+        .with_note(tr(
+            lang,
+            "Under 15 a guardian signs; 15–17 only when judged mature themselves",
+            "Under 15 år skriver vårdnadshavare under; 15–17 år själv bara om mogen",
+        )),
+        Field::yes(
+            "judged_mature",
+            tr(
+                lang,
+                "15–17: judged mature to consent",
+                "15–17 år: bedömd mogen att samtycka",
+            ),
+            false,
+        ),
+        Field::text(
+            "received_by",
+            tr(lang, "Received by (staff)", "Mottagen av (personal)"),
+            "",
+            None,
+            true,
+        ),
+        Field::text(
+            "sent_on",
+            tr(
+                lang,
+                "Original sent to Försäkringskassan on",
+                "Original skickat till Försäkringskassan",
+            ),
+            "",
+            Some(date_check(lang, "original sent on")),
+            false,
+        )
+        .with_note(tr(
+            lang,
+            "Leave empty if not sent yet",
+            "Lämna tomt om det inte skickats än",
+        )),
+    ];
+    Form::new(
+        format!("{} · {name}", tr(lang, "New participant: consent", "Ny deltagare: samtycke")),
+        tr(lang, "Written consent on form 9443 is required for every new registration. Registration in follows.", "Skriftligt samtycke på blankett 9443 krävs för varje ny registrering. Inskrivningen följer sedan.").to_owned(),
+        Purpose::Consent { intervention },
+        fields,
+    )
+}
+
+pub fn consent_inputs(form: &Form) -> (IdentityInput, ConsentInput) {
+    (
+        IdentityInput {
+            pnr: form.text("pnr"),
+            name: form.text("name"),
+            municipality: form.text("municipality"),
+        },
+        ConsentInput {
+            signed_on: form.text("signed_on"),
+            signed_by: if form.one("signed_by") == Some("guardian") {
+                Signer::Guardian
+            } else {
+                Signer::Participant
+            },
+            received_by: form.text("received_by"),
+            original_sent_on: form.text("sent_on"),
+            judged_mature: form.yes("judged_mature"),
+        },
+    )
+}
+
+/// The questionnaire's questions as fields, prefilled from `given`.
+fn questions(
+    catalogue: &Catalogue,
+    on: NaiveDate,
+    given: Option<&Answers>,
+    lang: Lang,
+) -> Vec<Field> {
+    catalogue
+        .questions_on(on)
+        .into_iter()
+        .map(|q| {
+            let options: Vec<Choice> = q
+                .options
+                .iter()
+                .map(|o| Choice::new(&o.key, o.label(sv(lang))))
+                .collect();
+            let label = if q.supplementary {
+                format!(
+                    "{} ({})",
+                    q.label(sv(lang)),
+                    tr(lang, "supplementary", "kompletterande")
+                )
+            } else {
+                q.label(sv(lang)).to_owned()
+            };
+            let before = given.and_then(|a| a.values.get(&q.key));
+            match q.kind {
+                QuestionKind::Single => {
+                    let chosen = match before {
+                        Some(AnswerValue::One(k)) => options.iter().position(|o| &o.key == k),
+                        _ => None,
+                    };
+                    Field::one(&q.key, &label, options, chosen).with_note(tr(
+                        lang,
+                        "←/→ or a digit chooses",
+                        "←/→ eller en siffra väljer",
+                    ))
+                }
+                QuestionKind::Multi => {
+                    let chosen: Vec<String> = match before {
+                        Some(AnswerValue::Many(k)) => k.clone(),
+                        Some(AnswerValue::One(k)) => vec![k.clone()],
+                        None => Vec::new(),
+                    };
+                    Field::many(&q.key, &label, options, &chosen, &q.exclusive).with_note(tr(
+                        lang,
+                        "←/→ move, space or a digit chooses; several allowed",
+                        "←/→ flyttar, mellanslag eller siffra väljer; flera går",
+                    ))
+                }
+            }
+        })
+        .collect()
+}
+
+fn answers_of(form: &Form, catalogue: &Catalogue, on: NaiveDate) -> Answers {
+    let mut a = Answers::new(catalogue.version);
+    for q in catalogue.questions_on(on) {
+        let Some(f) = form.field(&q.key) else {
+            continue;
+        };
+        match q.kind {
+            QuestionKind::Single => {
+                if let Some(k) = f.one_value() {
+                    a.set(&q.key, AnswerValue::One(k.to_owned()));
+                }
+            }
+            QuestionKind::Multi => {
+                let keys = f.many_value();
+                if !keys.is_empty() {
+                    a.set(&q.key, AnswerValue::Many(keys));
+                }
+            }
+        }
+    }
+    a
+}
+
+/// Registration in: date, gender and the questionnaire (situation before).
+pub fn register_in(
+    intervention: InterventionId,
+    consent: ConsentId,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+    lang: Lang,
+) -> Form {
+    let mut fields = vec![
+        Field::text(
+            "in_date",
+            tr(lang, "Registered in on", "Inskriven datum"),
+            &today.to_string(),
+            Some(date_check(lang, "in-date")),
+            true,
+        ),
+        Field::one(
+            "gender",
+            tr(lang, "Gender", "Kön"),
+            vec![
+                Choice::new(
+                    "pnr",
+                    tr(lang, "From the personnummer", "Enligt personnumret"),
+                ),
+                Choice::new("woman", tr(lang, "Woman", "Kvinna")),
+                Choice::new("man", tr(lang, "Man", "Man")),
+            ],
+            Some(0),
+        ),
+    ];
+    fields.extend(questions(catalogue, today, None, lang));
+    Form::new(
+        tr(lang, "Register in: situation before", "Inskrivning: situationen före").to_owned(),
+        tr(lang, "Answer every question about the participant's situation now. Nothing is saved until you save.", "Besvara varje fråga om deltagarens situation nu. Inget sparas förrän du sparar.").to_owned(),
+        Purpose::RegisterIn { intervention, consent },
+        fields,
+    )
+}
+
+pub fn register_in_input(
+    form: &Form,
+    consent: ConsentId,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> RegisterInInput {
+    RegisterInInput {
+        consent,
+        in_date: form.text("in_date"),
+        gender: match form.one("gender") {
+            Some("woman") => Some(Gender::Woman),
+            Some("man") => Some(Gender::Man),
+            _ => None,
+        },
+        answers: answers_of(form, catalogue, today),
+    }
+}
+
+/// Registration out: date, end reason and the questionnaire again (situation after).
+pub fn register_out(
+    intervention: InterventionId,
+    participation: ParticipationId,
+    catalogue: &Catalogue,
+    before: &Answers,
+    today: NaiveDate,
+    lang: Lang,
+) -> Form {
+    let reasons: Vec<Choice> = EndReason::ALL
+        .into_iter()
+        .filter(|r| !r.is_misregistration())
+        .map(|r| Choice::new(r.key(), catalogue.end_reason_label(r, sv(lang))))
+        .collect();
+    let mut fields = vec![
+        Field::text(
+            "out_date",
+            tr(lang, "Registered out on", "Utskriven datum"),
+            &today.to_string(),
+            Some(date_check(lang, "out-date")),
+            true,
+        ),
+        Field::one(
+            "end_reason",
+            tr(lang, "End reason", "Avslutningsorsak"),
+            reasons,
+            None,
+        ),
+    ];
+    fields.extend(questions(catalogue, today, Some(before), lang));
+    Form::new(
+        tr(lang, "Register out: situation after", "Utskrivning: situationen efter").to_owned(),
+        tr(lang, "The answers start from those at registration in; change what is different now. The difference is the result.", "Svaren utgår från inskrivningens; ändra det som är annorlunda nu. Skillnaden är resultatet.").to_owned(),
+        Purpose::RegisterOut { intervention, participation },
+        fields,
+    )
+}
+
+pub fn register_out_input(
+    form: &Form,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> (String, Option<EndReason>, Answers) {
+    (
+        form.text("out_date"),
+        form.one("end_reason").and_then(EndReason::from_key),
+        answers_of(form, catalogue, today),
+    )
+}
+
+/// Correction (rättelse) of one occasion's answers.
+pub fn correct(
+    intervention: InterventionId,
+    participation: ParticipationId,
+    occasion: Occasion,
+    catalogue: &Catalogue,
+    given: &Answers,
+    today: NaiveDate,
+    lang: Lang,
+) -> Form {
+    let title = match occasion {
+        Occasion::In => tr(
+            lang,
+            "Correct the answers at registration in",
+            "Rätta svaren vid inskrivningen",
+        ),
+        Occasion::Out => tr(
+            lang,
+            "Correct the answers at registration out",
+            "Rätta svaren vid utskrivningen",
+        ),
+    };
+    Form::new(
+        title.to_owned(),
+        tr(
+            lang,
+            "Change what was recorded wrongly. The correction is logged.",
+            "Ändra det som blev fel. Rättelsen loggas.",
+        )
+        .to_owned(),
+        Purpose::Correct {
+            intervention,
+            participation,
+            occasion,
+        },
+        questions(catalogue, today, Some(given), lang),
+    )
+}
+
+pub fn corrected_answers(form: &Form, catalogue: &Catalogue, today: NaiveDate) -> Answers {
+    answers_of(form, catalogue, today)
+}
+
+/// Anonymous participants: start year, women, men.
+pub fn anonymous(intervention: InterventionId, today: NaiveDate, lang: Lang) -> Form {
+    let year_check: Check = Box::new(move |t| {
+        t.parse::<Year>()
+            .map(|_| ())
+            .map_err(|_| tr(lang, "a year, e.g. 2026", "ett år, t.ex. 2026").to_owned())
+    });
+    let fields = vec![
+        Field::text(
+            "year",
+            tr(lang, "Start (budget) year", "Startår (budgetår)"),
+            &budget_year(today).to_string(),
+            Some(year_check),
+            true,
+        ),
+        Field::text(
+            "women",
+            tr(lang, "Women", "Kvinnor"),
+            "0",
+            Some(count_check(lang)),
+            true,
+        ),
+        Field::text(
+            "men",
+            tr(lang, "Men", "Män"),
+            "0",
+            Some(count_check(lang)),
+            true,
+        ),
+    ];
+    Form::new(
+        tr(lang, "Register anonymous participants", "Registrera anonyma deltagare").to_owned(),
+        tr(lang, "Participants without consent, or with protected identity: gender and start year only, never registered out.", "Deltagare utan samtycke eller med skyddad identitet: bara kön och startår, skrivs aldrig ut.").to_owned(),
+        Purpose::Anonymous { intervention },
+        fields,
+    )
+}
+
+pub fn anonymous_input(form: &Form) -> Option<(Year, u32, u32)> {
+    Some((
+        form.text("year").parse().ok()?,
+        form.text("women").parse().ok()?,
+        form.text("men").parse().ok()?,
+    ))
+}

@@ -1,0 +1,413 @@
+//! A form: fields in order, one focused, scrolled so the focused one is always in view, with the
+//! service's refusal (if any) shown in words above them. Nothing is saved until Submit.
+
+use super::field::{Field, Kind};
+use crate::domain::ids::{ConsentId, InterventionId, ParticipationId};
+use crate::domain::participation::Occasion;
+use crate::ui::i18n::{Lang, tr};
+use crate::ui::theme::Theme;
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+/// What saving the form does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Form 9443 and the person's identity; on success, registration in follows.
+    Consent {
+        intervention: InterventionId,
+    },
+    RegisterIn {
+        intervention: InterventionId,
+        consent: ConsentId,
+    },
+    RegisterOut {
+        intervention: InterventionId,
+        participation: ParticipationId,
+    },
+    Correct {
+        intervention: InterventionId,
+        participation: ParticipationId,
+        occasion: Occasion,
+    },
+    Anonymous {
+        intervention: InterventionId,
+    },
+}
+
+/// An open form.
+pub struct Form {
+    pub title: String,
+    pub intro: String,
+    pub purpose: Purpose,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The service's refusal of the last attempt to save, in words.
+    pub refusal: Option<String>,
+    /// Whether anything was typed or chosen since the form opened.
+    pub touched: bool,
+}
+
+impl Form {
+    pub fn new(title: String, intro: String, purpose: Purpose, fields: Vec<Field>) -> Form {
+        Form {
+            title,
+            intro,
+            purpose,
+            fields,
+            focus: 0,
+            refusal: None,
+            touched: false,
+        }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn text(&self, key: &str) -> String {
+        self.field(key).map(Field::text_value).unwrap_or_default()
+    }
+
+    pub fn one(&self, key: &str) -> Option<&str> {
+        self.field(key).and_then(Field::one_value)
+    }
+
+    pub fn yes(&self, key: &str) -> bool {
+        self.field(key).is_some_and(Field::yes_value)
+    }
+
+    pub fn next(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + 1) % self.fields.len();
+        }
+    }
+
+    pub fn prev(&mut self) {
+        if !self.fields.is_empty() {
+            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        }
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.focus + 1 >= self.fields.len()
+    }
+
+    /// A key for the focused field; returns whether it was used.
+    pub fn input(&mut self, key: KeyEvent) -> bool {
+        let used = self
+            .fields
+            .get_mut(self.focus)
+            .is_some_and(|f| f.input(key));
+        self.touched |= used;
+        used
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.paste(text);
+            self.touched = true;
+        }
+    }
+
+    pub fn toggle(&mut self) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.toggle();
+            self.touched = true;
+        }
+    }
+
+    /// Checks every field strictly; focuses the first one in error. Returns whether all pass.
+    pub fn check_all(&mut self, lang: Lang) -> bool {
+        let missing = tr(lang, "required", "måste fyllas i");
+        let mut first = None;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            if !f.check_with(true, missing) && first.is_none() {
+                first = Some(i);
+            }
+        }
+        if let Some(i) = first {
+            self.focus = i;
+        }
+        first.is_none()
+    }
+
+    /// Draws the form over `area`, with `hints` (from the keymap) on its last line.
+    pub fn draw(
+        &self,
+        f: &mut Frame,
+        area: Rect,
+        theme: &Theme,
+        lang: Lang,
+        mask: bool,
+        hints: Line,
+    ) {
+        let area = dialog_area(area, 96);
+        f.render_widget(Clear, area);
+        let block = theme.dialog(&self.title);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if inner.height < 4 || inner.width < 10 {
+            return;
+        }
+        let mut top = inner.y;
+        let intro = Paragraph::new(self.intro.as_str()).wrap(Wrap { trim: true });
+        let intro_h = wrapped_height(&self.intro, inner.width).min(3);
+        f.render_widget(
+            intro.style(theme.dim()),
+            Rect {
+                height: intro_h,
+                ..inner
+            },
+        );
+        top += intro_h;
+        if let Some(r) = &self.refusal {
+            let text = format!("! {r}");
+            let h = wrapped_height(&text, inner.width).min(3);
+            let p = Paragraph::new(text).wrap(Wrap { trim: true });
+            f.render_widget(
+                p.style(theme.error()),
+                Rect {
+                    y: top,
+                    height: h,
+                    ..inner
+                },
+            );
+            top += h;
+        }
+        let bottom = inner.y + inner.height - 1;
+        f.render_widget(
+            Paragraph::new(hints),
+            Rect {
+                y: bottom,
+                height: 1,
+                ..inner
+            },
+        );
+        let body = Rect {
+            y: top,
+            height: bottom.saturating_sub(top),
+            ..inner
+        };
+        self.draw_fields(f, body, *theme, lang, mask);
+    }
+
+    fn draw_fields(&self, f: &mut Frame, body: Rect, theme: Theme, lang: Lang, mask: bool) {
+        let heights: Vec<u16> = self
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, x)| field_height(x, i == self.focus))
+            .collect();
+        // Scroll so the focused field is fully visible.
+        let mut first = 0;
+        loop {
+            let used: u16 = heights
+                .get(first..=self.focus)
+                .map_or(0, |h| h.iter().sum());
+            if used <= body.height || first >= self.focus {
+                break;
+            }
+            first += 1;
+        }
+        let mut y = body.y;
+        for (i, field) in self.fields.iter().enumerate().skip(first) {
+            let h = heights.get(i).copied().unwrap_or(1);
+            if y + h > body.y + body.height {
+                break;
+            }
+            let rect = Rect {
+                y,
+                height: h,
+                ..body
+            };
+            draw_field(f, rect, field, i == self.focus, theme, lang, mask);
+            y += h;
+        }
+    }
+}
+
+fn field_height(field: &Field, focused: bool) -> u16 {
+    let value = match &field.kind {
+        Kind::One { options, .. } | Kind::Many { options, .. } if focused => {
+            u16::try_from(options.len()).unwrap_or(u16::MAX)
+        }
+        _ => 1,
+    };
+    1 + value + u16::from(field.error.is_some()) + u16::from(focused && field.note.is_some())
+}
+
+fn draw_field(
+    f: &mut Frame,
+    r: Rect,
+    field: &Field,
+    focused: bool,
+    theme: Theme,
+    lang: Lang,
+    mask: bool,
+) {
+    let marker = if focused { "> " } else { "  " };
+    let label_style = theme.heading(focused);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(marker, label_style),
+            Span::styled(field.label.as_str(), label_style),
+        ])),
+        Rect { height: 1, ..r },
+    );
+    let mut y = r.y + 1;
+    let value_x = r.x + 4;
+    let value_w = r.width.saturating_sub(4);
+    let line = |y: u16| Rect {
+        x: value_x,
+        y,
+        width: value_w,
+        height: 1,
+    };
+    match &field.kind {
+        Kind::Text { area, personal, .. } => {
+            if focused && !(mask && *personal) {
+                let mut a = (**area).clone();
+                a.set_cursor_line_style(Style::new());
+                f.render_widget(&a, line(y));
+            } else {
+                let text = if mask && *personal {
+                    "••••••••".to_owned()
+                } else {
+                    field.text_value()
+                };
+                f.render_widget(Paragraph::new(text), line(y));
+            }
+            y += 1;
+        }
+        Kind::One {
+            options,
+            cursor,
+            chosen,
+        } => {
+            if focused {
+                for (i, o) in options.iter().enumerate() {
+                    let dot = if *chosen == Some(i) { "(•)" } else { "( )" };
+                    let style = if i == *cursor {
+                        theme.selected(true)
+                    } else {
+                        Style::new()
+                    };
+                    let text = format!("{dot} {} {}", number(i), o.label);
+                    f.render_widget(Paragraph::new(text).style(style), line(y));
+                    y += 1;
+                }
+            } else {
+                let text = chosen.and_then(|i| options.get(i)).map_or_else(
+                    || tr(lang, "(not chosen)", "(inte valt)").to_owned(),
+                    |o| o.label.clone(),
+                );
+                f.render_widget(Paragraph::new(text), line(y));
+                y += 1;
+            }
+        }
+        Kind::Many {
+            options,
+            cursor,
+            chosen,
+            ..
+        } => {
+            if focused {
+                for (i, o) in options.iter().enumerate() {
+                    let on = chosen.get(i).copied().unwrap_or(false);
+                    let b = if on { "[x]" } else { "[ ]" };
+                    let style = if i == *cursor {
+                        theme.selected(true)
+                    } else {
+                        Style::new()
+                    };
+                    f.render_widget(
+                        Paragraph::new(format!("{b} {} {}", number(i), o.label)).style(style),
+                        line(y),
+                    );
+                    y += 1;
+                }
+            } else {
+                let names: Vec<&str> = options
+                    .iter()
+                    .zip(chosen)
+                    .filter(|(_, c)| **c)
+                    .map(|(o, _)| o.label.as_str())
+                    .collect();
+                let text = if names.is_empty() {
+                    tr(lang, "(none chosen)", "(inget valt)").to_owned()
+                } else {
+                    names.join(", ")
+                };
+                f.render_widget(Paragraph::new(text), line(y));
+                y += 1;
+            }
+        }
+        Kind::Yes(on) => {
+            let text = if *on {
+                tr(lang, "[x] yes", "[x] ja")
+            } else {
+                tr(lang, "[ ] no", "[ ] nej")
+            };
+            let style = if focused {
+                theme.selected(true)
+            } else {
+                Style::new()
+            };
+            f.render_widget(
+                Paragraph::new(text).style(style),
+                Rect {
+                    width: 10.min(value_w),
+                    ..line(y)
+                },
+            );
+            y += 1;
+        }
+    }
+    if focused && let Some(note) = &field.note {
+        f.render_widget(Paragraph::new(note.as_str()).style(theme.dim()), line(y));
+        y += 1;
+    }
+    if let Some(e) = &field.error {
+        f.render_widget(
+            Paragraph::new(format!("! {e}")).style(theme.error()),
+            line(y),
+        );
+    }
+}
+
+/// About how many lines `text` takes when wrapped at `width` (word wrapping may need one more,
+/// which the caller's cap absorbs).
+pub fn wrapped_height(text: &str, width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    let n: usize = text
+        .lines()
+        .map(|l| l.chars().count().div_ceil(w).max(1))
+        .sum();
+    u16::try_from(n + usize::from(n > 1))
+        .unwrap_or(u16::MAX)
+        .max(1)
+}
+
+fn number(i: usize) -> String {
+    if i < 9 {
+        format!("{}", i + 1)
+    } else {
+        " ".to_owned()
+    }
+}
+
+/// A centred rectangle at most `max_w` wide, leaving a margin around it.
+pub fn dialog_area(area: Rect, max_w: u16) -> Rect {
+    let w = area.width.saturating_sub(2).min(max_w);
+    let h = area.height.saturating_sub(2);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

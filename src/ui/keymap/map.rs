@@ -1,0 +1,286 @@
+//! Keymaps: TOML files per context, each binding `{ on = "ctrl-r", run = "register_out",
+//! desc = "…", when = "registered-in" }`. Shipped keymaps are embedded in the binary; a user's
+//! own file names a `base` and overrides part of it. Every problem is an error naming file, line
+//! and what is wrong, and no half keymap is ever used.
+
+use super::key::Key;
+use crate::ui::action::Action;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// Where a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Interventions,
+    Participants,
+    Audit,
+    Form,
+    Help,
+    Confirm,
+}
+
+impl Context {
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::Interventions,
+        Context::Participants,
+        Context::Audit,
+        Context::Form,
+        Context::Help,
+        Context::Confirm,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Interventions => "interventions",
+            Context::Participants => "participants",
+            Context::Audit => "audit",
+            Context::Form => "form",
+            Context::Help => "help",
+            Context::Confirm => "confirm",
+        }
+    }
+}
+
+/// A condition on the selected row under which a binding applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum When {
+    RegisteredIn,
+    RegisteredOut,
+}
+
+impl When {
+    fn parse(text: &str) -> Option<When> {
+        match text {
+            "registered-in" => Some(When::RegisteredIn),
+            "registered-out" => Some(When::RegisteredOut),
+            _ => None,
+        }
+    }
+}
+
+/// One binding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub key: Key,
+    pub action: Action,
+    pub desc: String,
+    pub when: Option<When>,
+}
+
+/// A complete keymap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    pub name: String,
+    contexts: BTreeMap<Context, Vec<Binding>>,
+}
+
+/// A keymap that could not be loaded: file, line and problem.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("keymap {file}, line {line}: {problem}")]
+pub struct KeymapError {
+    pub file: String,
+    pub line: usize,
+    pub problem: String,
+}
+
+/// The shipped keymaps.
+pub const SHIPPED: [(&str, &str); 2] = [
+    ("default", include_str!("../../../keymaps/default.toml")),
+    ("vim", include_str!("../../../keymaps/vim.toml")),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc {
+    base: Option<Spanned<String>>,
+    global: Option<Section>,
+    interventions: Option<Section>,
+    participants: Option<Section>,
+    audit: Option<Section>,
+    form: Option<Section>,
+    help: Option<Section>,
+    confirm: Option<Section>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Section {
+    keymap: Vec<Spanned<RawBinding>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBinding {
+    on: Spanned<String>,
+    run: Spanned<String>,
+    desc: Option<String>,
+    when: Option<Spanned<String>>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1)
+}
+
+impl Keymap {
+    /// Loads a shipped keymap by name (`default`, `vim`) or a file by path.
+    pub fn load(spec: &str) -> Result<Keymap, KeymapError> {
+        if let Some((name, text)) = SHIPPED.iter().find(|(n, _)| *n == spec) {
+            return Keymap::parse(text, name, None);
+        }
+        let text = std::fs::read_to_string(spec).map_err(|e| KeymapError {
+            file: spec.to_owned(),
+            line: 0,
+            problem: format!("cannot read the file ({e}); shipped keymaps are: default, vim"),
+        })?;
+        Keymap::parse(&text, spec, Some("default"))
+    }
+
+    /// Parses keymap text. A file that is not shipped overrides a base (its `base`, else
+    /// `default_base`); a shipped one stands alone.
+    pub fn parse(
+        text: &str,
+        file: &str,
+        default_base: Option<&str>,
+    ) -> Result<Keymap, KeymapError> {
+        let err = |offset: usize, problem: String| KeymapError {
+            file: file.to_owned(),
+            line: line_of(text, offset),
+            problem,
+        };
+        let doc: Doc = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            err(offset, e.message().trim().to_owned())
+        })?;
+        let mut keymap = match (&doc.base, default_base) {
+            (Some(base), _) => {
+                let name = base.get_ref();
+                let Some((_, t)) = SHIPPED.iter().find(|(n, _)| n == name) else {
+                    return Err(err(
+                        base.span().start,
+                        format!("unknown base keymap '{name}'; use default or vim"),
+                    ));
+                };
+                Keymap::parse(t, name, None)?
+            }
+            (None, Some(name)) => Keymap::load(name)?,
+            (None, None) => Keymap {
+                name: file.to_owned(),
+                contexts: BTreeMap::new(),
+            },
+        };
+        file.clone_into(&mut keymap.name);
+        let sections = [
+            (Context::Global, doc.global),
+            (Context::Interventions, doc.interventions),
+            (Context::Participants, doc.participants),
+            (Context::Audit, doc.audit),
+            (Context::Form, doc.form),
+            (Context::Help, doc.help),
+            (Context::Confirm, doc.confirm),
+        ];
+        for (context, section) in sections {
+            let Some(section) = section else { continue };
+            let mut seen: BTreeMap<(Key, Option<When>), usize> = BTreeMap::new();
+            for raw in section.keymap {
+                let start = raw.span().start;
+                let raw = raw.into_inner();
+                let key = Key::parse(raw.on.get_ref())
+                    .map_err(|e| err(raw.on.span().start, e.to_string()))?;
+                let when = match &raw.when {
+                    None => None,
+                    Some(w) => Some(When::parse(w.get_ref()).ok_or_else(|| {
+                        err(
+                            w.span().start,
+                            format!(
+                                "unknown condition '{}'; use registered-in or registered-out",
+                                w.get_ref()
+                            ),
+                        )
+                    })?),
+                };
+                let line = line_of(text, start);
+                if let Some(first) = seen.insert((key, when), line) {
+                    return Err(err(
+                        start,
+                        format!(
+                            "{key} is bound twice in [{}] (first on line {first})",
+                            context.key()
+                        ),
+                    ));
+                }
+                let list = keymap.contexts.entry(context).or_default();
+                // A user's binding replaces the base's binding of the same key and condition.
+                list.retain(|b| !(b.key == key && b.when == when));
+                if raw.run.get_ref() == "none" {
+                    continue;
+                }
+                let action = Action::from_key(raw.run.get_ref()).ok_or_else(|| {
+                    err(
+                        raw.run.span().start,
+                        format!("unknown action '{}'", raw.run.get_ref()),
+                    )
+                })?;
+                list.push(Binding {
+                    key,
+                    action,
+                    desc: raw.desc.unwrap_or_default(),
+                    when,
+                });
+            }
+        }
+        Ok(keymap)
+    }
+
+    /// The action of a key in a context (falling back to the global bindings), given which
+    /// conditions hold for the selected row.
+    pub fn resolve(
+        &self,
+        context: Context,
+        key: Key,
+        holds: impl Fn(When) -> bool,
+    ) -> Option<Action> {
+        let find = |c: Context| {
+            self.contexts.get(&c).and_then(|list| {
+                list.iter()
+                    .filter(|b| b.key == key)
+                    .find(|b| b.when.is_some_and(&holds))
+                    .or_else(|| list.iter().find(|b| b.key == key && b.when.is_none()))
+                    .map(|b| b.action)
+            })
+        };
+        find(context).or_else(|| {
+            if context == Context::Global {
+                None
+            } else {
+                find(Context::Global)
+            }
+        })
+    }
+
+    /// The action of a key in exactly this context (no global fallback): forms and dialogs
+    /// take typed characters before any global binding.
+    pub fn resolve_only(&self, context: Context, key: Key) -> Option<Action> {
+        self.contexts
+            .get(&context)
+            .and_then(|list| list.iter().find(|b| b.key == key).map(|b| b.action))
+    }
+
+    /// The bindings of a context, in file order (for help and hints).
+    pub fn bindings(&self, context: Context) -> &[Binding] {
+        self.contexts.get(&context).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first key that runs `action` in `context` (or globally), for hints like "Enter open".
+    pub fn key_for(&self, context: Context, action: Action) -> Option<Key> {
+        self.bindings(context)
+            .iter()
+            .chain(self.bindings(Context::Global))
+            .find(|b| b.action == action)
+            .map(|b| b.key)
+    }
+}

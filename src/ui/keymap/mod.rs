@@ -1,0 +1,7 @@
+//! Keymaps: which key runs which action in which context, loaded from TOML files.
+
+mod key;
+mod map;
+
+pub use key::{Key, KeyError, KeyName};
+pub use map::{Binding, Context, Keymap, KeymapError, SHIPPED, When};

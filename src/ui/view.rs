@@ -1,0 +1,179 @@
+//! Draws the whole screen from the model: a header, the three panes, the footer with the keys
+//! that matter now (from the keymap), and whatever dialog is open.
+
+use super::action::Action;
+use super::app::{App, Overlay, Pane};
+use super::i18n::{action_hint, tr};
+use super::keymap::Context;
+use super::{overlays, panes};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// Draws one frame.
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if app.locked {
+        overlays::lock(f, area, app);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, app);
+    let left_w = (area.width / 3).clamp(24, 44);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(body);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
+    panes::interventions(f, left, app);
+    panes::participants(f, top, app);
+    panes::audit(f, bottom, app);
+    draw_footer(f, footer, app);
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Form(form)) => {
+            let hints = hint_line(
+                app,
+                Context::Form,
+                &[
+                    Action::Advance,
+                    Action::Submit,
+                    Action::NextField,
+                    Action::Toggle,
+                    Action::Cancel,
+                ],
+            );
+            form.draw(f, body, &app.opts.theme, app.lang(), app.mask, hints);
+        }
+        Some(Overlay::Help { scroll }) => overlays::help(f, body, app, *scroll),
+        Some(Overlay::Confirm(c)) => overlays::confirm(f, body, app, c),
+        Some(Overlay::Lookup(l)) => overlays::lookup(f, body, app, l),
+        Some(Overlay::Detail(d)) => overlays::detail(f, body, app, d),
+        Some(Overlay::Roles { targets, selected }) => {
+            overlays::roles(f, body, app, targets, *selected);
+        }
+    }
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.opts.theme;
+    let mut spans = vec![Span::styled(" insats ", theme.heading(true))];
+    if let Some(demo) = app.demo_banner() {
+        spans.push(Span::styled(format!(" {demo} "), theme.warning()));
+    }
+    if app.mask {
+        spans.push(Span::styled(
+            format!(" {} ", tr(app.lang(), "MASKED", "DOLT")),
+            theme.warning(),
+        ));
+    }
+    spans.push(Span::raw(" "));
+    spans.push(Span::raw(panes::identity_line(app)));
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Key hints for `context`, generated from the keymap so they never go stale.
+pub fn hint_line(app: &App, context: Context, actions: &[Action]) -> Line<'static> {
+    let theme = &app.opts.theme;
+    let mut spans = Vec::new();
+    for a in actions {
+        if let Some(k) = app.opts.keymap.key_for(context, *a) {
+            if !spans.is_empty() {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(k.to_string(), theme.key()));
+            spans.push(Span::raw(format!(" {}", action_hint(*a, app.lang()))));
+        }
+    }
+    Line::from(spans)
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
+    f.render_widget(Clear, area);
+    let theme = &app.opts.theme;
+    if let Some(t) = &app.filtering {
+        let text = format!("/{}", t.lines().join(""));
+        let hint = tr(
+            app.lang(),
+            "  (Enter keeps, Esc clears)",
+            "  (Enter behåller, Esc rensar)",
+        );
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(text, theme.key()),
+                Span::raw(hint),
+            ])),
+            area,
+        );
+        return;
+    }
+    if let Some(s) = &app.status {
+        let style = if s.error { theme.error() } else { theme.ok() };
+        let prefix = if s.error { "! " } else { "" };
+        f.render_widget(
+            Paragraph::new(format!("{prefix}{}", s.text)).style(style),
+            area,
+        );
+        return;
+    }
+    let (context, actions): (Context, &[Action]) = match app.focus {
+        Pane::Interventions => (
+            Context::Interventions,
+            &[
+                Action::Help,
+                Action::Open,
+                Action::Filter,
+                Action::NextPane,
+                Action::Lookup,
+                Action::SwitchRole,
+                Action::Quit,
+            ],
+        ),
+        Pane::Participants => (
+            Context::Participants,
+            &[
+                Action::Help,
+                Action::Open,
+                Action::RecordConsent,
+                Action::RegisterOut,
+                Action::RegisterAnonymous,
+                Action::Filter,
+                Action::Lookup,
+                Action::Back,
+            ],
+        ),
+        Pane::Audit => (
+            Context::Audit,
+            &[
+                Action::Help,
+                Action::Filter,
+                Action::NextPane,
+                Action::Back,
+                Action::Quit,
+            ],
+        ),
+    };
+    // Roles without personal-data access are not offered what the service would refuse.
+    let individual = app.participants.access == Some(crate::domain::user::Access::Individual);
+    let actions: Vec<Action> = actions
+        .iter()
+        .copied()
+        .filter(|a| {
+            individual
+                || !matches!(
+                    a,
+                    Action::Open
+                        | Action::RecordConsent
+                        | Action::RegisterOut
+                        | Action::RegisterAnonymous
+                )
+                || context != Context::Participants
+        })
+        .collect();
+    f.render_widget(Paragraph::new(hint_line(app, context, &actions)), area);
+}

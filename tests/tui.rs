@@ -1,0 +1,264 @@
+//! The terminal UI through ratatui's `TestBackend`: every screen and form in both languages at
+//! 80×24 and 160×48 (insta snapshots), keymaps, help generated from the keymap, the screenshots
+//! in the repo kept fresh, and a whole registration driven by keys.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use insats::cli::screens::{self, SCENES};
+use insats::service::{Lang, Service};
+use insats::ui::action::Action;
+use insats::ui::keymap::{Context, Key, KeyName, Keymap, SHIPPED};
+use insats::ui::{App, screenshot, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// One demo database for the whole file, built once.
+fn demo() -> &'static (tempfile::TempDir, std::path::PathBuf) {
+    static DEMO: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        insats::cli::demo::create(&path).unwrap();
+        (dir, path)
+    })
+}
+
+fn fresh_demo() -> (tempfile::TempDir, Service) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.redb");
+    std::fs::copy(&demo().1, &path).unwrap();
+    std::fs::copy(
+        insats::store::default_key_path(&demo().1),
+        insats::store::default_key_path(&path),
+    )
+    .unwrap();
+    let service = screens::demo_service(&path).unwrap();
+    (dir, service)
+}
+
+#[test]
+fn every_screen_in_both_languages_at_80x24_and_160x48() {
+    // One database, scenes in a fixed order: opening a record is logged, and later screens
+    // show the log.
+    let (_dir, service) = fresh_demo();
+    for (w, h) in [(80, 24), (160, 48)] {
+        for lang in [Lang::En, Lang::Sv] {
+            let tag = if lang == Lang::Sv { "sv" } else { "en" };
+            for scene in SCENES {
+                let buf = screens::render(
+                    &service,
+                    scene,
+                    screens::options(lang, false).unwrap(),
+                    w,
+                    h,
+                )
+                .unwrap();
+                insta::assert_snapshot!(
+                    format!("{}-{tag}-{w}x{h}", scene.name),
+                    screenshot::to_text(&buf)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_screenshots_in_the_repo_are_fresh() {
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    insats::cli::screens::command(&insats::cli::ScreenshotsArgs { out, check: true })
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn every_shipped_keymap_loads() {
+    for (name, _) in SHIPPED {
+        let k = Keymap::load(name).unwrap();
+        for action in [
+            Action::Quit,
+            Action::Help,
+            Action::RecordConsent,
+            Action::Lookup,
+        ] {
+            assert!(
+                Context::ALL.iter().any(|c| k.key_for(*c, action).is_some()),
+                "{name}: {action:?} unbound"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_invalid_keymap_fixture_fails_with_its_own_message() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keymaps/invalid");
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .unwrap()
+            .trim_start_matches("# expect: ")
+            .to_owned();
+        let (line, msg) = expect.split_once(": ").unwrap();
+        let err = Keymap::load(path.to_str().unwrap()).unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains(path.to_str().unwrap()), "{shown}");
+        assert_eq!(
+            format!("line {}", err.line),
+            line,
+            "{}: {shown}",
+            path.display()
+        );
+        assert!(
+            err.problem.contains(msg.trim()),
+            "{}: {shown}",
+            path.display()
+        );
+        assert!(
+            seen.insert(err.problem.clone()),
+            "two fixtures give the same message: {shown}"
+        );
+    }
+    assert!(seen.len() >= 10, "{} fixtures", seen.len());
+}
+
+#[test]
+fn a_users_keymap_overrides_part_of_a_shipped_one() {
+    let k = Keymap::parse(
+        "base = \"vim\"\n[global]\nkeymap = [ { on = \"q\", run = \"none\" }, { on = \"ctrl-q\", run = \"quit\", desc = \"Quit\" } ]\n",
+        "mine.toml",
+        Some("default"),
+    )
+    .unwrap();
+    assert_eq!(
+        k.resolve(Context::Interventions, Key::parse("q").unwrap(), |_| false),
+        None
+    );
+    assert_eq!(
+        k.resolve(
+            Context::Interventions,
+            Key::parse("ctrl-q").unwrap(),
+            |_| false
+        ),
+        Some(Action::Quit)
+    );
+    assert_eq!(
+        k.resolve(Context::Interventions, Key::parse("j").unwrap(), |_| false),
+        Some(Action::Down)
+    );
+    assert_eq!(
+        Key::parse("G").unwrap(),
+        Key {
+            code: KeyName::Char('G'),
+            ctrl: false,
+            alt: false,
+            shift: true
+        }
+    );
+}
+
+#[test]
+fn every_action_reachable_in_the_default_keymap_appears_in_help() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let opts = screens::options(lang, false).unwrap();
+        let keymap = opts.keymap.clone();
+        let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+        let mut app = App::new(session, opts, Instant::now()).unwrap();
+        app.on_key(Key::parse("?").unwrap().to_event(), Instant::now());
+        // Tall enough for the whole help text.
+        let mut t = Terminal::new(TestBackend::new(120, 200)).unwrap();
+        t.draw(|f| view::draw(f, &app)).unwrap();
+        let text = screenshot::to_text(t.backend().buffer());
+        for context in Context::ALL {
+            for b in keymap.bindings(context) {
+                let label = if lang == Lang::En && !b.desc.is_empty() {
+                    b.desc.clone()
+                } else {
+                    insats::ui::i18n::action_label(b.action, lang).to_owned()
+                };
+                let line = format!("{:<12}{label}", b.key.to_string());
+                assert!(
+                    text.contains(&line),
+                    "{lang:?}: help lacks '{line}'\n{text}"
+                );
+            }
+        }
+    }
+}
+
+fn press(app: &mut App, keys: &[&str]) {
+    for k in keys {
+        app.on_key(Key::parse(k).unwrap().to_event(), Instant::now());
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let e = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        app.on_key(e, Instant::now());
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    t.draw(|f| view::draw(f, app)).unwrap();
+    screenshot::to_text(t.backend().buffer())
+}
+
+#[test]
+fn a_refused_registration_keeps_the_form_and_says_why_in_words() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter", "n"]);
+    // A personnummer with a wrong check digit is flagged while typing.
+    typed(&mut app, "19900215-9811");
+    let s = screen(&app);
+    assert!(s.contains("! "), "{s}");
+    // Saving with empty required fields names them and saves nothing.
+    press(&mut app, &["ctrl-s"]);
+    let s = screen(&app);
+    assert!(s.contains("Some fields need attention"), "{s}");
+    assert!(s.contains("New participant: consent"), "{s}");
+    // Esc backs out; nothing was written.
+    press(&mut app, &["esc"]);
+    assert!(!screen(&app).contains("New participant"));
+}
+
+#[test]
+fn the_privacy_mask_and_the_idle_lock_hide_every_name() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let start = Instant::now();
+    let mut app = App::new(session, screens::options(Lang::En, false).unwrap(), start).unwrap();
+    press(&mut app, &["enter"]);
+    let name = app.selected_participant().unwrap().identity.name.clone();
+    let pnr = app.selected_participant().unwrap().identity.pnr.to_string();
+    assert!(screen(&app).contains(&pnr));
+    press(&mut app, &["ctrl-p"]);
+    let s = screen(&app);
+    assert!(!s.contains(&pnr) && !s.contains(&name), "{s}");
+    press(&mut app, &["ctrl-p", "n"]);
+    typed(&mut app, "1990");
+    // Idle past the lock time: everything personal disappears; the form is kept.
+    assert!(app.tick(start + std::time::Duration::from_secs(3601)));
+    let s = screen(&app);
+    assert!(
+        s.contains("The screen is locked") && s.contains("unsaved form is kept"),
+        "{s}"
+    );
+    assert!(!s.contains(&pnr) && !s.contains(&name), "{s}");
+    press(&mut app, &["enter"]);
+    assert!(screen(&app).contains("1990"));
+}
