@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 /// Rows loaded per window of a long list.
-pub const WINDOW: usize = 200;
+pub const WINDOW: usize = 100;
 
 /// How the UI is set up.
 #[derive(Debug, Clone)]

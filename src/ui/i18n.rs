@@ -86,6 +86,7 @@ pub fn action_hint(action: Action, lang: Lang) -> &'static str {
         Action::RegisterAnonymous => ("anonymous", "anonyma"),
         Action::ToggleMask => ("mask", "dölj"),
         Action::Submit => ("save", "spara"),
+        Action::Advance => ("next", "nästa"),
         Action::Cancel => ("cancel", "avbryt"),
         Action::NextField => ("next field", "nästa fält"),
         Action::Toggle => ("choose", "välj"),

@@ -1,0 +1,263 @@
+//! Terminal UI benchmarks on a database of N generated participations (default 1,000,000; run:
+//! `cargo bench --bench tui`, smaller with `INSATS_BENCH_N=100000`).
+//!
+//! Measures, on a 160×48 terminal drawn through ratatui's crossterm backend into memory (the
+//! bytes a terminal or an SSH channel would receive): opening the database to the first frame,
+//! frame time per key, bytes written per selection move and per scroll step, and a full redraw.
+//! Also the binary's own start and exit (`insats --version`), the part of "process start to
+//! first frame" that the in-process figure leaves out.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
+use chrono::NaiveDate;
+use insats::cli::synth::{self, Target};
+use insats::domain::intervention::{Direction, Measurement};
+use insats::domain::user::{Role, Scope};
+use insats::service::{
+    AssociationInput, FixedClock, InitInput, InterventionInput, Service, Session,
+};
+use insats::store::Store;
+use insats::ui::keymap::{Key, Keymap};
+use insats::ui::theme::Theme;
+use insats::ui::{App, Options, view};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
+}
+
+/// A writer that counts and keeps what the backend sends.
+#[derive(Clone, Default)]
+struct Wire(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Wire {
+    fn take(&self) -> usize {
+        let mut v = self.0.lock().unwrap();
+        let n = v.len();
+        v.clear();
+        n
+    }
+}
+
+fn build(path: &std::path::Path, n: usize) {
+    let store = Store::create(path, None, false).unwrap();
+    let service = Service::new(store, Box::new(FixedClock::on(today())));
+    let (f, _) = service
+        .init(&InitInput {
+            association: AssociationInput {
+                name: "Bench".into(),
+                org_number: "222000-1230".into(),
+                description: String::new(),
+                municipalities: "0180".into(),
+                start: "2015-01-01".into(),
+                end: String::new(),
+            },
+            admin_username: "admin".into(),
+            admin_display_name: "Admin".into(),
+        })
+        .unwrap();
+    let admin = Session::sign_in(&service, "admin", Some(Role::AssociationAdmin)).unwrap();
+    let sys = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let handler = sys
+        .create_user("hanna", "Hanna", &[Role::ParticipantHandler])
+        .unwrap();
+    let mut targets = Vec::new();
+    for k in 0..10 {
+        let i = admin
+            .create_intervention(&InterventionInput {
+                association: f,
+                name: format!("Insats {k}"),
+                description: String::new(),
+                start: "2016-01-01".into(),
+                end: String::new(),
+                direction: Direction::Individual,
+                target_groups: vec![],
+                measurement: Measurement::Individual,
+            })
+            .unwrap();
+        sys.assign(
+            handler,
+            Role::ParticipantHandler,
+            Scope::Intervention(i),
+            "2015-01-01",
+            "",
+        )
+        .unwrap();
+        targets.push(Target {
+            intervention: i,
+            from: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
+            until: None,
+        });
+    }
+    let catalogue = service.catalogue().clone();
+    sys.import(synth::rows(1, n, &targets, &catalogue, today()))
+        .unwrap();
+}
+
+fn stats(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let p = |q: f64| v[((v.len() - 1) as f64 * q) as usize];
+    println!(
+        "{name:<34} median {:>8.3} ms   p99 {:>8.3} ms   (n={})",
+        p(0.5).as_secs_f64() * 1e3,
+        p(0.99).as_secs_f64() * 1e3,
+        v.len()
+    );
+}
+
+fn bytes(name: &str, mut v: Vec<usize>) {
+    v.sort_unstable();
+    println!(
+        "{name:<34} median {:>6} B   max {:>6} B   (n={})",
+        v[v.len() / 2],
+        v[v.len() - 1],
+        v.len()
+    );
+}
+
+fn main() {
+    let n: usize = std::env::var("INSATS_BENCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir =
+        tempfile::tempdir_in(std::env::var("INSATS_BENCH_DIR").unwrap_or_else(|_| "/tmp".into()))
+            .unwrap();
+    let path = dir.path().join("tui.redb");
+    let t = Instant::now();
+    build(&path, n);
+    println!(
+        "built {n} participations in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let opts = Options {
+        lang: insats::service::Lang::En,
+        keymap: Keymap::load("default").unwrap(),
+        theme: Theme::default(),
+        idle_lock: Duration::from_hours(1),
+    };
+    let press =
+        |app: &mut App, k: &str| app.on_key(Key::parse(k).unwrap().to_event(), Instant::now());
+
+    // Open → first frame, cold process state each time except the OS page cache.
+    let mut opens = Vec::new();
+    let mut store_opens = Vec::new();
+    for _ in 0..20 {
+        let wire = Wire::default();
+        let t = Instant::now();
+        let store = Store::open(&path, None).unwrap();
+        store_opens.push(t.elapsed());
+        let service = Service::new(store, Box::new(FixedClock::on(today())));
+        let session = Session::sign_in(&service, "hanna", None).unwrap();
+        let mut app = App::new(session, opts.clone(), Instant::now()).unwrap();
+        press(&mut app, "enter");
+        let mut term = Terminal::with_options(
+            CrosstermBackend::new(wire.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
+            },
+        )
+        .unwrap();
+        term.draw(|f| view::draw(f, &app)).unwrap();
+        opens.push(t.elapsed());
+    }
+    stats("open db → first frame (in process)", opens);
+    stats("  of which Store::open", store_opens);
+    let mut spawns = Vec::new();
+    let exe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/insats");
+    if exe.exists() {
+        for _ in 0..20 {
+            let t = Instant::now();
+            let ok = std::process::Command::new(&exe)
+                .arg("--version")
+                .output()
+                .unwrap()
+                .status
+                .success();
+            assert!(ok);
+            spawns.push(t.elapsed());
+        }
+        stats("process start + exit (--version)", spawns);
+    } else {
+        println!("(build the release binary to time process start: cargo build --release)");
+    }
+
+    // Moving through the participants of an intervention with ~n/10 rows.
+    let store = Store::open(&path, None).unwrap();
+    let service = Service::new(store, Box::new(FixedClock::on(today())));
+    let session = Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(session, opts, Instant::now()).unwrap();
+    press(&mut app, "enter");
+    let wire = Wire::default();
+    let mut term = Terminal::with_options(
+        CrosstermBackend::new(wire.clone()),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
+        },
+    )
+    .unwrap();
+    term.draw(|f| view::draw(f, &app)).unwrap();
+    let full = wire.take();
+    drop(term.backend_mut().flush());
+    let visible = app.page_rows.get();
+    let (mut frames, mut moves, mut scrolls) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..2_000 {
+        let t = Instant::now();
+        press(&mut app, "down");
+        term.draw(|f| view::draw(f, &app)).unwrap();
+        frames.push(t.elapsed());
+        let b = wire.take();
+        // Within the first half screen the list does not scroll; after that every step does.
+        if i % WINDOW_STEPS < visible / 2 {
+            moves.push(b);
+        } else {
+            scrolls.push(b);
+        }
+    }
+    stats("key → frame (down, participants)", frames);
+    bytes("bytes per selection move", moves);
+    bytes("bytes per scroll step", scrolls);
+    let mut redraws = Vec::new();
+    let mut redraw_bytes = Vec::new();
+    for _ in 0..50 {
+        // A fresh terminal has nothing on screen: the frame is drawn in full.
+        let w = Wire::default();
+        let mut fresh = Terminal::with_options(
+            CrosstermBackend::new(w.clone()),
+            ratatui::TerminalOptions {
+                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
+            },
+        )
+        .unwrap();
+        let t = Instant::now();
+        fresh.draw(|f| view::draw(f, &app)).unwrap();
+        redraws.push(t.elapsed());
+        redraw_bytes.push(w.take());
+    }
+    stats("full redraw (160x48)", redraws);
+    bytes("bytes per full redraw", redraw_bytes);
+    println!("first frame wrote {full} B; {visible} participant rows visible");
+}
+
+/// Selection restarts at the top of each 200-row window loaded from the store.
+const WINDOW_STEPS: usize = insats::ui::app::WINDOW;
