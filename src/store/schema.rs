@@ -16,6 +16,9 @@ pub const META_KEY_CHECK: &str = "key_check";
 pub const META_DEMO: &str = "demo";
 pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_SCRUB: &str = "scrub";
+/// A random stamp rewritten by every change to associations, interventions, users and
+/// assignments: while it stays the same, what a session's policy checks read stays valid.
+pub const META_ORG_STAMP: &str = "org_stamp";
 
 pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
 pub const INTERVENTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("interventions");
