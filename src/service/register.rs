@@ -7,6 +7,7 @@
 
 use super::core::Notice;
 use super::error::ServiceError;
+use super::policy::AssociationFacts;
 use super::session::Session;
 use crate::domain::audit::Action;
 use crate::domain::consent::{Consent, ConsentEvidence, Signer, check_evidence};
@@ -17,7 +18,7 @@ use crate::domain::participation::{
 };
 use crate::domain::person::{Gender, Identity, MAX_NAME_CHARS, MunicipalityCode, clean_text};
 use crate::domain::personnummer::Personnummer;
-use crate::domain::questionnaire::{Answers, Catalogue, EndReason};
+use crate::domain::questionnaire::{Answers, EndReason};
 use crate::store::people::{self, Subject};
 use crate::store::{next_id, org};
 use redb::WriteTransaction;
@@ -89,21 +90,16 @@ impl Session {
     /// The facts the rules need about an intervention, on today's date.
     fn facts<'a>(
         &self,
-        association: &crate::domain::organisation::Association,
+        association: &'a AssociationFacts,
         intervention: &'a crate::domain::intervention::Intervention,
-        catalogue: &'a Catalogue,
     ) -> Facts<'a> {
         Facts {
             today: self.service.clock().today(),
-            association_start: association.start,
-            association_end: association.end,
+            association_start: association.association.start,
+            association_end: association.association.end,
             intervention,
-            catalogue,
+            catalogue: &association.catalogue,
         }
-    }
-
-    fn catalogue_for(&self, association: &crate::domain::organisation::Association) -> Catalogue {
-        association.catalogue(self.service.catalogue())
     }
 
     /// Records written consent (form 9443) for a person in an intervention, creating the person
@@ -187,7 +183,7 @@ impl Session {
         people::put_consent(tx, &record)?;
         let draft = self.draft(
             Action::RecordConsent,
-            Some(association.id),
+            Some(association.association.id),
             Some(intervention.id),
             Some(consent_pseudonym),
             &fields,
@@ -230,8 +226,7 @@ impl Session {
             .into_iter()
             .filter(|p| p.intervention == intervention.id)
             .collect();
-        let catalogue = self.catalogue_for(&association);
-        let facts = self.facts(&association, &intervention, &catalogue);
+        let facts = self.facts(&association, &intervention);
         let (mut p, change) = participation::register_in(
             &facts,
             RegisterIn {
@@ -268,7 +263,7 @@ impl Session {
         })?;
         let draft = self.draft(
             change.action,
-            Some(association.id),
+            Some(association.association.id),
             Some(intervention.id),
             Some(p.pseudonym),
             &change.fields,
@@ -352,8 +347,7 @@ impl Session {
             id: id.to_string(),
         })?;
         let (intervention, association) = self.handler(tx, current.intervention)?;
-        let catalogue = self.catalogue_for(&association);
-        let facts = self.facts(&association, &intervention, &catalogue);
+        let facts = self.facts(&association, &intervention);
         let cascade = matches!(cmd, Command::ProtectedIdentity | Command::WithdrawConsent);
         let (outcome, change) = participation::apply(&facts, &current, cmd.clone())?;
         let notice = |i| Notice {
@@ -374,7 +368,7 @@ impl Session {
                 }
                 let draft = self.draft(
                     change.action,
-                    Some(association.id),
+                    Some(association.association.id),
                     Some(intervention.id),
                     Some(next.pseudonym),
                     &change.fields,
@@ -389,7 +383,7 @@ impl Session {
                 delete_person_if_unreferenced(tx, current.person)?;
                 let draft = self.draft(
                     change.action,
-                    Some(association.id),
+                    Some(association.association.id),
                     Some(intervention.id),
                     Some(current.pseudonym),
                     &change.fields,
@@ -480,14 +474,13 @@ impl Session {
     ) -> Result<(), ServiceError> {
         let tx = self.service.store().write()?;
         let (i, association) = self.handler(&tx, intervention)?;
-        let catalogue = self.catalogue_for(&association);
-        let facts = self.facts(&association, &i, &catalogue);
+        let facts = self.facts(&association, &i);
         participation::check_anonymous(&facts, year, women, men)?;
         people::add_anonymous(&tx, intervention, year, women, men)?;
         let note = format!("year {year}: {women} women, {men} men");
         let draft = self.draft(
             Action::RegisterAnonymous,
-            Some(association.id),
+            Some(association.association.id),
             Some(intervention),
             None,
             &["anonymous"],

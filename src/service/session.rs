@@ -4,12 +4,14 @@ use super::core::Service;
 use super::error::{
     DENIED_HANDLER, DENIED_INACTIVE, DENIED_INDIVIDUAL, DENIED_ROLE, DENIED_SCOPE, ServiceError,
 };
+use super::policy::{AssociationFacts, PolicyCache};
 use crate::domain::audit::{Action, Draft};
 use crate::domain::ids::{AssociationId, InterventionId, Pseudonym};
 use crate::domain::intervention::Intervention;
 use crate::domain::organisation::Association;
 use crate::domain::user::{Access, Assignment, Role, User, access_to};
 use crate::store::{Tx, org};
+use std::sync::Arc;
 
 /// A user signed in, acting in one of their roles.
 #[derive(Debug, Clone)]
@@ -18,6 +20,7 @@ pub struct Session {
     pub(crate) user: User,
     pub(crate) role: Role,
     pub(crate) id: u64,
+    pub(crate) policy: PolicyCache,
 }
 
 /// The order in which a role is picked when a user signs in without naming one.
@@ -72,6 +75,7 @@ impl Session {
             user,
             role,
             id: random_session_id(),
+            policy: PolicyCache::default(),
         })
     }
 
@@ -101,21 +105,9 @@ impl Session {
         Ok(())
     }
 
-    /// The user's assignments in the current role that are active today, read afresh (an ended
-    /// assignment or a deactivated user takes effect at once).
+    /// The user's assignments in the current role that are active today.
     pub(crate) fn assignments(&self, tx: &impl Tx) -> Result<Vec<Assignment>, ServiceError> {
-        let user = org::user(tx, self.user.id)?;
-        if !user
-            .as_ref()
-            .is_some_and(|u| u.active && u.roles.contains(&self.role))
-        {
-            return Err(ServiceError::Denied(DENIED_INACTIVE));
-        }
-        let today = self.service.clock().today();
-        Ok(org::assignments_of(tx, self.user.id)?
-            .into_iter()
-            .filter(|a| a.role == self.role && a.active_on(today))
-            .collect())
+        Ok(self.policy(tx)?.assignments()?.to_vec())
     }
 
     pub(crate) fn access(
@@ -123,12 +115,12 @@ impl Session {
         tx: &impl Tx,
         intervention: &Intervention,
     ) -> Result<Access, ServiceError> {
-        let assignments = self.assignments(tx)?;
+        let policy = self.policy(tx)?;
         Ok(access_to(
             self.role,
-            &assignments,
+            policy.assignments()?,
             intervention,
-            self.service.clock().today(),
+            policy.today(),
         ))
     }
 
@@ -137,29 +129,38 @@ impl Session {
         &self,
         tx: &impl Tx,
         id: InterventionId,
-    ) -> Result<(Intervention, Access), ServiceError> {
-        let intervention = org::intervention(tx, id)?.ok_or_else(|| ServiceError::NotFound {
-            what: "intervention",
-            id: id.to_string(),
-        })?;
-        let access = self.access(tx, &intervention)?;
+    ) -> Result<(Arc<Intervention>, Access), ServiceError> {
+        let (intervention, access) =
+            self.policy(tx)?
+                .intervention(tx, id)?
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "intervention",
+                    id: id.to_string(),
+                })?;
         if access == Access::None {
             return Err(ServiceError::Denied(DENIED_SCOPE));
         }
         Ok((intervention, access))
     }
 
-    /// Loads an intervention whose individuals the session may see, and its association.
+    /// Loads an intervention whose individuals the session may see, and its association with
+    /// its questionnaire.
     pub(crate) fn individual(
         &self,
         tx: &impl Tx,
         id: InterventionId,
-    ) -> Result<(Intervention, Association), ServiceError> {
+    ) -> Result<(Arc<Intervention>, Arc<AssociationFacts>), ServiceError> {
         let (intervention, access) = self.reachable(tx, id)?;
         if access != Access::Individual {
             return Err(ServiceError::Denied(DENIED_INDIVIDUAL));
         }
-        let association = Self::association_of(tx, &intervention)?;
+        let association = self
+            .policy(tx)?
+            .association(tx, self.service.catalogue(), intervention.association)?
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "association",
+                id: intervention.association.to_string(),
+            })?;
         Ok((intervention, association))
     }
 
@@ -168,7 +169,7 @@ impl Session {
         &self,
         tx: &impl Tx,
         id: InterventionId,
-    ) -> Result<(Intervention, Association), ServiceError> {
+    ) -> Result<(Arc<Intervention>, Arc<AssociationFacts>), ServiceError> {
         self.individual(tx, id).map_err(|e| match e {
             ServiceError::Denied(_) => ServiceError::Denied(DENIED_HANDLER),
             other => other,

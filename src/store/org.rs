@@ -4,7 +4,7 @@ use super::codec::Stored;
 use super::db::{StoreError, Tx, get, put};
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, ASSOCIATIONS, INTERVENTIONS, INTERVENTIONS_BY_ASSOCIATION,
-    SSH_KEYS, SSH_KEYS_BY_USER, USERS, USERS_BY_NAME,
+    META, META_ORG_STAMP, SSH_KEYS, SSH_KEYS_BY_USER, USERS, USERS_BY_NAME,
 };
 use crate::domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
 use crate::domain::intervention::Intervention;
@@ -29,6 +29,27 @@ impl Stored for SshKey {
     const WHAT: &'static str = "SSH key";
 }
 
+/// The organisation stamp (see [`META_ORG_STAMP`]); 0 before the first change.
+pub fn stamp(tx: &impl Tx) -> Result<u64, StoreError> {
+    Ok(tx
+        .table(META)?
+        .get(META_ORG_STAMP)?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes))
+}
+
+/// Draws a new organisation stamp in `tx`. Random rather than counted, so a stamp written by a
+/// transaction that is then dropped never comes back with other contents.
+fn restamp(tx: &WriteTransaction) -> Result<(), StoreError> {
+    let rng = ring::rand::SystemRandom::new();
+    let bytes: [u8; 8] = ring::rand::generate(&rng)
+        .map(ring::rand::Random::expose)
+        .map_err(|_| StoreError::Crypto(super::crypto::CryptoError::Random))?;
+    tx.open_table(META)?
+        .insert(META_ORG_STAMP, bytes.as_slice())?;
+    Ok(())
+}
+
 pub fn association(tx: &impl Tx, id: AssociationId) -> Result<Option<Association>, StoreError> {
     get(&tx.table(ASSOCIATIONS)?, id.0)
 }
@@ -45,6 +66,7 @@ pub fn associations(tx: &impl Tx) -> Result<Vec<Association>, StoreError> {
 }
 
 pub fn put_association(tx: &WriteTransaction, a: &Association) -> Result<(), StoreError> {
+    restamp(tx)?;
     put(&mut tx.open_table(ASSOCIATIONS)?, a.id.0, a)
 }
 
@@ -71,6 +93,7 @@ pub fn interventions_of(
 }
 
 pub fn put_intervention(tx: &WriteTransaction, i: &Intervention) -> Result<(), StoreError> {
+    restamp(tx)?;
     put(&mut tx.open_table(INTERVENTIONS)?, i.id.0, i)?;
     tx.open_table(INTERVENTIONS_BY_ASSOCIATION)?
         .insert((i.association.0, i.id.0), ())?;
@@ -102,6 +125,7 @@ pub fn users(tx: &impl Tx) -> Result<Vec<User>, StoreError> {
 
 /// Writes a user and keeps the name index in step (a rename drops the old name).
 pub fn put_user(tx: &WriteTransaction, u: &User) -> Result<(), StoreError> {
+    restamp(tx)?;
     let old: Option<User> = get(&tx.open_table(USERS)?, u.id.0)?;
     let mut names = tx.open_table(USERS_BY_NAME)?;
     if let Some(old) = old.filter(|o| o.username != u.username) {
@@ -165,6 +189,7 @@ pub fn assignments_of(tx: &impl Tx, user: UserId) -> Result<Vec<Assignment>, Sto
 }
 
 pub fn put_assignment(tx: &WriteTransaction, a: &Assignment) -> Result<(), StoreError> {
+    restamp(tx)?;
     put(&mut tx.open_table(ASSIGNMENTS)?, a.id.0, a)?;
     tx.open_table(ASSIGNMENTS_BY_USER)?
         .insert((a.user.0, a.id.0), ())?;

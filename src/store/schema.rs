@@ -19,6 +19,9 @@ pub const META_SCRUB: &str = "scrub";
 /// Demo databases only: the counter behind their reproducible pseudonyms (see
 /// `people::new_pseudonym`). Real databases never have it and draw random pseudonyms.
 pub const META_DEMO_PSEUDONYMS: &str = "demo_pseudonyms";
+/// A random stamp rewritten by every change to associations, interventions, users and
+/// assignments: while it stays the same, what a session's policy checks read stays valid.
+pub const META_ORG_STAMP: &str = "org_stamp";
 
 pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
 pub const INTERVENTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("interventions");
