@@ -52,8 +52,11 @@ where
                 dirty = true;
             }
             Some(Input::Mouse(_)) => {}
-            Some(Input::Resize(..)) => {
-                terminal.autoresize().map_err(std::io::Error::other)?;
+            Some(Input::Resize(w, h)) => {
+                // The size comes with the event: an SSH channel cannot be asked for it.
+                terminal
+                    .resize(ratatui::layout::Rect::new(0, 0, w, h))
+                    .map_err(std::io::Error::other)?;
                 dirty = true;
             }
             Some(Input::Closed) => return Ok(()),
