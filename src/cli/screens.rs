@@ -14,7 +14,8 @@ use ratatui::buffer::Buffer;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A screen: who is signed in and which keys they press, from the start screen.
+/// A screen: who is signed in and which keys they press, from the start screen (`text:…` types
+/// the text character by character).
 #[derive(Debug, Clone, Copy)]
 pub struct Scene {
     pub name: &'static str,
@@ -24,81 +25,66 @@ pub struct Scene {
 
 /// The screens worth showing, in the order the README tours them.
 pub const SCENES: &[Scene] = &[
-    Scene {
-        name: "handler-start",
-        user: "hanna",
-        keys: &[],
-    },
-    Scene {
-        name: "handler-participants",
-        user: "hanna",
-        keys: &["enter"],
-    },
-    Scene {
-        name: "participant-record",
-        user: "hanna",
-        keys: &["enter", "enter"],
-    },
-    Scene {
-        name: "consent-form",
-        user: "hanna",
-        keys: &["enter", "n"],
-    },
-    Scene {
-        name: "register-out-form",
-        user: "hanna",
-        keys: &["enter", "o"],
-    },
-    Scene {
-        name: "misregistration-confirm",
-        user: "hanna",
-        keys: &["enter", "x", "R", "A"],
-    },
-    Scene {
-        name: "anonymous-form",
-        user: "hanna",
-        keys: &["enter", "a"],
-    },
-    Scene {
-        name: "lookup",
-        user: "hanna",
-        keys: &["ctrl-f"],
-    },
-    Scene {
-        name: "help",
-        user: "hanna",
-        keys: &["?"],
-    },
-    Scene {
-        name: "privacy-mask",
-        user: "hanna",
-        keys: &["enter", "ctrl-p"],
-    },
-    Scene {
-        name: "filter",
-        user: "hanna",
-        keys: &["/", "a", "r", "b"],
-    },
-    Scene {
-        name: "locked",
-        user: "hanna",
-        keys: &["ctrl-l"],
-    },
-    Scene {
-        name: "manager-aggregates",
-        user: "maja",
-        keys: &["enter"],
-    },
-    Scene {
-        name: "log-reviewer-audit",
-        user: "lars",
-        keys: &["tab", "tab"],
-    },
-    Scene {
-        name: "switch-role-demo",
-        user: "hanna",
-        keys: &["ctrl-r"],
-    },
+    scene("handler-start", "hanna", &[]),
+    scene("handler-participants", "hanna", &["enter"]),
+    scene("participant-record", "hanna", &["enter", "enter"]),
+    scene("consent-form", "hanna", &["enter", "n"]),
+    scene("consent-form-checked", "hanna", CONSENT_TYPO),
+    scene("register-in-form", "hanna", REGISTER_IN),
+    scene("register-out-form", "hanna", &["enter", "o"]),
+    scene("correct-answers-form", "hanna", &["enter", "c"]),
+    scene(
+        "misregistration-confirm",
+        "hanna",
+        &["enter", "x", "R", "A"],
+    ),
+    scene("protected-identity-confirm", "hanna", &["enter", "p"]),
+    scene("consent-withdrawn-confirm", "hanna", &["enter", "w"]),
+    scene("anonymous-form", "hanna", &["enter", "a"]),
+    scene("lookup", "hanna", &["ctrl-f"]),
+    scene("help", "hanna", &["?"]),
+    scene("privacy-mask", "hanna", &["enter", "ctrl-p"]),
+    scene("filter", "hanna", &["/", "a", "r", "b"]),
+    scene("locked", "hanna", &["ctrl-l"]),
+    scene("manager-aggregates", "maja", &["enter"]),
+    scene("log-reviewer-audit", "lars", &["tab", "tab"]),
+    scene("switch-role-demo", "hanna", &["ctrl-r"]),
+];
+
+const fn scene(name: &'static str, user: &'static str, keys: &'static [&'static str]) -> Scene {
+    Scene { name, user, keys }
+}
+
+/// The consent form with a municipality code of five digits: checked as typed.
+const CONSENT_TYPO: &[&str] = &[
+    "enter",
+    "n",
+    "text:19900215-9813",
+    "tab",
+    "text:Åsa Öberg",
+    "tab",
+    "text:01800",
+];
+
+/// Consent recorded for a new person, then the questionnaire, first question answered.
+const REGISTER_IN: &[&str] = &[
+    "enter",
+    "n",
+    "text:19900215-9813",
+    "tab",
+    "text:Åsa Öberg",
+    "tab",
+    "text:0180",
+    "tab",
+    "tab",
+    "tab",
+    "tab",
+    "text:Hanna Berg",
+    "ctrl-s",
+    "tab",
+    "tab",
+    "1",
+    "tab",
 ];
 
 /// Opens (or builds) a demo database at `path` with the demo's fixed clock.
@@ -141,9 +127,19 @@ pub fn render(
         .draw(|f| view::draw(f, &app))
         .map_err(|e| CliError::Io(e.to_string()))?;
     for k in scene.keys {
-        let key =
-            Key::parse(k).map_err(|e| CliError::Usage(format!("scene {}: {e}", scene.name)))?;
-        app.on_key(key.to_event(), now);
+        if let Some(text) = k.strip_prefix("text:") {
+            for c in text.chars() {
+                let e = crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                );
+                app.on_key(e, now);
+            }
+        } else {
+            let key =
+                Key::parse(k).map_err(|e| CliError::Usage(format!("scene {}: {e}", scene.name)))?;
+            app.on_key(key.to_event(), now);
+        }
         terminal
             .draw(|f| view::draw(f, &app))
             .map_err(|e| CliError::Io(e.to_string()))?;

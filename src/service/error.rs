@@ -71,8 +71,12 @@ impl ServiceError {
             ServiceError::Denied(what) => format!("inte tillåtet: {}", denied_sv(what)),
             ServiceError::Pnr(e) => format!("personnummer: {}", e.message_sv()),
             ServiceError::OrgNumber(e) => format!("organisationsnummer: {}", e.message_sv()),
-            ServiceError::Date { field, error } => format!("{field}: {}", date_sv(*error)),
-            ServiceError::Text { field, error } => format!("{field}: {}", text_sv(*error)),
+            ServiceError::Date { field, error } => {
+                format!("{}: {}", field_sv(field), date_sv(*error))
+            }
+            ServiceError::Text { field, error } => {
+                format!("{}: {}", field_sv(field), text_sv(*error))
+            }
             ServiceError::Answers(e) => e.message_sv(),
             ServiceError::User(e) => e.message_sv(),
             ServiceError::SshKey(e) => format!("SSH-nyckel: {e}"),
@@ -98,6 +102,24 @@ impl ServiceError {
 
     pub(crate) fn text(field: &'static str) -> impl FnOnce(TextError) -> ServiceError {
         move |error| ServiceError::Text { field, error }
+    }
+}
+
+/// A field's name in Swedish (the English name is the one the code uses).
+fn field_sv(field: &str) -> &str {
+    match field {
+        "from" => "från",
+        "to" => "till",
+        "start" => "start",
+        "in-date" => "inskrivningsdatum",
+        "out-date" => "utskrivningsdatum",
+        "municipalities" => "kommuner",
+        "municipality" => "kommun",
+        "name" => "namn",
+        "original sent on" => "original skickat",
+        "signed on" => "undertecknad",
+        "target group" => "målgrupp",
+        other => other,
     }
 }
 

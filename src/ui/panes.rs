@@ -206,9 +206,10 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
             ];
             if wide {
                 cells.push(part.out_date.map(|d| d.to_string()).unwrap_or_default());
+                let catalogue = app.session.service().catalogue();
                 cells.push(
                     part.end_reason
-                        .map(|e| e.key().replace('_', " "))
+                        .map(|e| catalogue.end_reason_label(e, sv(lang)).to_owned())
                         .unwrap_or_default(),
                 );
             }

@@ -67,6 +67,7 @@ impl Field {
         required: bool,
     ) -> Field {
         let mut area = TextArea::new(vec![value.to_owned()]);
+        area.set_cursor_line_style(ratatui::style::Style::new());
         area.move_cursor(ratatui_textarea::CursorMove::End);
         Field {
             key: key.to_owned(),

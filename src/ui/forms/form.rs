@@ -270,9 +270,8 @@ fn draw_field(
     match &field.kind {
         Kind::Text { area, personal, .. } => {
             if focused && !(mask && *personal) {
-                let mut a = (**area).clone();
-                a.set_cursor_line_style(Style::new());
-                f.render_widget(&a, line(y));
+                // The field's own text area: its scroll state must follow what is typed.
+                f.render_widget(&**area, line(y));
             } else {
                 let text = if mask && *personal {
                     "••••••••".to_owned()
