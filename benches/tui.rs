@@ -19,13 +19,14 @@ use chrono::NaiveDate;
 use insats::cli::synth::{self, Target};
 use insats::domain::intervention::{Direction, Measurement};
 use insats::domain::user::{Role, Scope};
+use insats::server::paint::{Muted, Painter, Term};
 use insats::service::{
     AssociationInput, FixedClock, InitInput, InterventionInput, Service, Session,
 };
 use insats::store::Store;
 use insats::ui::keymap::{Key, Keymap};
 use insats::ui::theme::Theme;
-use insats::ui::{App, Options, view};
+use insats::ui::{App, Options};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::Write;
@@ -114,6 +115,54 @@ fn build(path: &std::path::Path, n: usize) {
         .unwrap();
 }
 
+/// A 160×48 terminal writing to `wire`, with its painter (the sessions' drawing path).
+fn terminal(wire: &Wire) -> (Term<Wire>, Painter) {
+    let (writer, mute) = Muted::new(wire.clone());
+    let term = Terminal::with_options(
+        CrosstermBackend::new(writer),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
+        },
+    )
+    .unwrap();
+    (term, Painter::new(mute))
+}
+
+/// Time from spawning `cmd` under `script` (in a 160×48 pseudo-terminal) until "Interventions"
+/// is on its output.
+fn first_frame(cmd: &str) -> Duration {
+    use std::io::Read;
+    let t = Instant::now();
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qfec",
+            &format!("stty cols 160 rows 48; {cmd}"),
+            "/dev/null",
+        ])
+        .env("TERM", "xterm-256color")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    let took = loop {
+        let n = out.read(&mut buf).unwrap();
+        assert!(n > 0, "no frame: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+        if seen.windows(13).any(|w| w == b"Interventions") {
+            break t.elapsed();
+        }
+    };
+    // Quit as a user would, so the database is closed before the next run opens it.
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(b"q");
+    }
+    let _ = child.wait();
+    took
+}
+
 fn stats(name: &str, mut v: Vec<Duration>) {
     v.sort();
     let p = |q: f64| v[((v.len() - 1) as f64 * q) as usize];
@@ -171,35 +220,37 @@ fn main() {
         let session = Session::sign_in(&service, "hanna", None).unwrap();
         let mut app = App::new(session, opts.clone(), Instant::now()).unwrap();
         press(&mut app, "enter");
-        let mut term = Terminal::with_options(
-            CrosstermBackend::new(wire.clone()),
-            ratatui::TerminalOptions {
-                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
-            },
-        )
-        .unwrap();
-        term.draw(|f| view::draw(f, &app)).unwrap();
+        let (mut term, mut painter) = terminal(&wire);
+        painter.paint(&mut term, &app).unwrap();
         opens.push(t.elapsed());
     }
     stats("open db → first frame (in process)", opens);
     stats("  of which Store::open", store_opens);
-    let mut spawns = Vec::new();
+    // Process start to first frame, for real: the release binary in a pseudo-terminal
+    // (util-linux `script`), timed until the first frame's text arrives.
     let exe = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/insats");
-    if exe.exists() {
+    if exe.exists()
+        && std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok()
+    {
+        let mut firsts = Vec::new();
+        let mut bare = Vec::new();
         for _ in 0..20 {
-            let t = Instant::now();
-            let ok = std::process::Command::new(&exe)
-                .arg("--version")
-                .output()
-                .unwrap()
-                .status
-                .success();
-            assert!(ok);
-            spawns.push(t.elapsed());
+            firsts.push(first_frame(&format!(
+                "{} --db {} --as hanna --lang en",
+                exe.display(),
+                path.display()
+            )));
+            bare.push(first_frame("echo Interventions"));
         }
-        stats("process start + exit (--version)", spawns);
+        stats("process start → first frame (pty)", firsts);
+        stats("  of which script + pty alone", bare);
     } else {
-        println!("(build the release binary to time process start: cargo build --release)");
+        println!(
+            "(process start not timed: build the release binary and install util-linux script)"
+        );
     }
 
     // Moving through the participants of an intervention with ~n/10 rows.
@@ -209,22 +260,15 @@ fn main() {
     let mut app = App::new(session, opts, Instant::now()).unwrap();
     press(&mut app, "enter");
     let wire = Wire::default();
-    let mut term = Terminal::with_options(
-        CrosstermBackend::new(wire.clone()),
-        ratatui::TerminalOptions {
-            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
-        },
-    )
-    .unwrap();
-    term.draw(|f| view::draw(f, &app)).unwrap();
+    let (mut term, mut painter) = terminal(&wire);
+    painter.paint(&mut term, &app).unwrap();
     let full = wire.take();
-    drop(term.backend_mut().flush());
     let visible = app.page_rows.get();
     let (mut frames, mut moves, mut scrolls) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..2_000 {
         let t = Instant::now();
         press(&mut app, "down");
-        term.draw(|f| view::draw(f, &app)).unwrap();
+        painter.paint(&mut term, &app).unwrap();
         frames.push(t.elapsed());
         let b = wire.take();
         // Within the first half screen the list does not scroll; after that every step does.
@@ -242,15 +286,9 @@ fn main() {
     for _ in 0..50 {
         // A fresh terminal has nothing on screen: the frame is drawn in full.
         let w = Wire::default();
-        let mut fresh = Terminal::with_options(
-            CrosstermBackend::new(w.clone()),
-            ratatui::TerminalOptions {
-                viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
-            },
-        )
-        .unwrap();
+        let (mut fresh, mut fresh_painter) = terminal(&w);
         let t = Instant::now();
-        fresh.draw(|f| view::draw(f, &app)).unwrap();
+        fresh_painter.paint(&mut fresh, &app).unwrap();
         redraws.push(t.elapsed());
         redraw_bytes.push(w.take());
     }

@@ -1,6 +1,7 @@
 //! The local terminal: raw mode, the alternate screen and bracketed paste on the way in, all of
 //! it undone on the way out, also when something fails or panics.
 
+use super::paint::{Muted, Term};
 use super::session::{self, Input};
 use crate::ui::App;
 use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
@@ -50,8 +51,12 @@ pub fn run(app: &mut App) -> std::io::Result<()> {
     enable_raw_mode()?;
     let _guard = Guard;
     execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
-    let mut terminal: Terminal<CrosstermBackend<Stdout>> =
-        Terminal::new(CrosstermBackend::new(stdout()))?;
-    terminal.clear()?;
-    session::run(&mut terminal, app, read)
+    let (writer, mute) = Muted::new(stdout());
+    let mut terminal: Term<Stdout> = Terminal::new(CrosstermBackend::new(writer))?;
+    // Clear without asking the terminal where its cursor is (ratatui's clear() would).
+    execute!(
+        stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    session::run(&mut terminal, mute, app, read)
 }

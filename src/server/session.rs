@@ -1,10 +1,10 @@
 //! The session loop, the same for the local terminal and (later) every SSH connection: wait for
 //! input or a tick, update the model, draw only when something changed.
 
-use crate::ui::{App, view};
+use super::paint::{Mute, Painter, Term};
+use crate::ui::App;
 use crossterm::event::{KeyEvent, MouseEvent};
-use ratatui::Terminal;
-use ratatui::backend::Backend;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// What a transport delivers.
@@ -24,20 +24,17 @@ pub const TICK: Duration = Duration::from_millis(250);
 
 /// Runs `app` on `terminal` until the user quits or the transport closes. `next` waits up to
 /// the given time for input and returns `None` when none came.
-pub fn run<B: Backend>(
-    terminal: &mut Terminal<B>,
+pub fn run<W: Write>(
+    terminal: &mut Term<W>,
+    mute: Mute,
     app: &mut App,
     mut next: impl FnMut(Duration) -> std::io::Result<Option<Input>>,
-) -> std::io::Result<()>
-where
-    B::Error: Send + Sync + 'static,
-{
+) -> std::io::Result<()> {
     let mut dirty = true;
+    let mut painter = Painter::new(mute);
     loop {
         if dirty {
-            terminal
-                .draw(|f| view::draw(f, app))
-                .map_err(std::io::Error::other)?;
+            painter.paint(terminal, app)?;
             dirty = false;
         }
         let input = next(TICK)?;
@@ -54,9 +51,8 @@ where
             Some(Input::Mouse(_)) => {}
             Some(Input::Resize(w, h)) => {
                 // The size comes with the event: an SSH channel cannot be asked for it.
-                terminal
-                    .resize(ratatui::layout::Rect::new(0, 0, w, h))
-                    .map_err(std::io::Error::other)?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
+                painter.reset();
                 dirty = true;
             }
             Some(Input::Closed) => return Ok(()),

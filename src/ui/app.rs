@@ -118,6 +118,19 @@ pub struct Participants {
     pub anonymous: Vec<(Year, AnonymousCount)>,
 }
 
+/// Where a scrolling list drew its rows in the last frame: lets the painter move the rows on
+/// the terminal with a scroll instead of rewriting them all (see `server::paint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScrollMark {
+    /// Which list and which window of it (a change means: not a scroll).
+    pub key: u64,
+    /// First screen row of the list's rows, and how many rows it shows.
+    pub top: u16,
+    pub height: u16,
+    /// Index (among the visible rows) of the first row shown.
+    pub start: usize,
+}
+
 /// A message on the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
@@ -147,6 +160,8 @@ pub struct App {
     pub quit: bool,
     /// Rows the focused list showed in the last frame (for page up/down).
     pub page_rows: Cell<usize>,
+    /// The participants and audit lists' positions in the last frame.
+    pub scroll_marks: Cell<[Option<ScrollMark>; 2]>,
 }
 
 impl App {
@@ -173,6 +188,7 @@ impl App {
             status: None,
             quit: false,
             page_rows: Cell::new(10),
+            scroll_marks: Cell::new([None, None]),
         };
         app.reload_all()?;
         Ok(app)
@@ -389,6 +405,15 @@ impl App {
             redraw = true;
         }
         redraw
+    }
+
+    /// Records where list `which` (0 participants, 1 audit) drew its rows.
+    pub fn mark_scroll(&self, which: usize, mark: ScrollMark) {
+        let mut marks = self.scroll_marks.get();
+        if let Some(m) = marks.get_mut(which) {
+            *m = Some(mark);
+        }
+        self.scroll_marks.set(marks);
     }
 
     /// Text for the lock screen and the status line about the idle lock.

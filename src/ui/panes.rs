@@ -18,6 +18,15 @@ fn scroll_start(selected: usize, len: usize, height: usize) -> usize {
     selected.saturating_sub(height / 2).min(len - height)
 }
 
+/// A key for "the same list and window": a scroll only happens within one.
+fn list_key(parts: &[u64], filter: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    filter.hash(&mut h);
+    h.finish()
+}
+
 fn marker(selected: bool) -> &'static str {
     if selected { ">" } else { " " }
 }
@@ -179,6 +188,24 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
     }
     let at = vis.iter().position(|i| *i == p.list.selected).unwrap_or(0);
     let start = scroll_start(at, vis.len(), height);
+    let key = list_key(
+        &[
+            p.intervention.map_or(0, |i| i.0),
+            p.list.this.unwrap_or(u64::MAX),
+            u64::from(app.mask),
+            u64::from(body.width),
+        ],
+        &p.list.filter,
+    );
+    app.mark_scroll(
+        0,
+        super::app::ScrollMark {
+            key,
+            top: body.y + 1,
+            height: u16::try_from(height).unwrap_or(0),
+            start,
+        },
+    );
     let wide = body.width >= 70;
     let rows: Vec<Row> = vis
         .iter()
@@ -271,6 +298,19 @@ pub fn audit(f: &mut Frame, area: Rect, app: &App) {
         .position(|i| *i == app.audit.selected)
         .unwrap_or(0);
     let start = scroll_start(at, vis.len(), height);
+    let key = list_key(
+        &[app.audit.this.unwrap_or(u64::MAX), u64::from(inner.width)],
+        &app.audit.filter,
+    );
+    app.mark_scroll(
+        1,
+        super::app::ScrollMark {
+            key,
+            top: inner.y,
+            height: inner.height,
+            start,
+        },
+    );
     let lines: Vec<Line> = vis
         .iter()
         .skip(start)

@@ -13,6 +13,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 /// Draws one frame.
 pub fn draw(f: &mut Frame, app: &App) {
+    app.scroll_marks.set([None, None]);
     let area = f.area();
     if app.locked {
         overlays::lock(f, area, app);
