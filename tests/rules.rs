@@ -2298,3 +2298,68 @@ fn the_audit_chain_detects_an_edited_entry() {
         })
     );
 }
+
+#[test]
+fn supplementary_questions_of_the_association_are_asked_at_registration() {
+    let f = Fixture::new();
+    let assoc_admin = Session::sign_in(
+        &f.service,
+        "admin",
+        Some(insats::domain::user::Role::AssociationAdmin),
+    )
+    .unwrap();
+    let questions = insats::service::parse_questions(
+        "[[questions]]\nkey = \"housing\"\nlabel_sv = \"Boende\"\nlabel_en = \"Housing\"\nkind = \"single\"\norder = 100\n\
+         [[questions.options]]\nkey = \"own\"\nlabel_sv = \"Eget\"\nlabel_en = \"Own\"\n\
+         [[questions.options]]\nkey = \"none\"\nlabel_sv = \"Inget\"\nlabel_en = \"None\"\n",
+    )
+    .unwrap();
+    // Only the association's administrator may set them; a handler may not.
+    assert!(
+        f.handler
+            .set_supplementary(f.association, &questions)
+            .is_err()
+    );
+    assoc_admin
+        .set_supplementary(f.association, &questions)
+        .unwrap();
+    let catalogue = f.handler.questionnaire(f.intervention).unwrap();
+    assert!(
+        catalogue
+            .question("housing")
+            .is_some_and(|q| q.supplementary)
+    );
+    // The default answers lack it: refused, naming the question.
+    let consent = common::record(
+        &f.handler,
+        f.intervention,
+        &common::pnr(common::date(1990, 1, 2), 981),
+        "Ada Lind",
+    );
+    let err = f
+        .handler
+        .register_in(&common::register_input(consent, "2026-06-10", &f.handler))
+        .unwrap_err();
+    assert!(err.to_string().contains("housing"), "{err}");
+    // Answered, it goes through.
+    let mut input = common::register_input(consent, "2026-06-10", &f.handler);
+    input.answers = common::answers(&catalogue);
+    f.handler.register_in(&input).unwrap();
+    // A question that clashes with the default catalogue is refused before anything is written.
+    let clash = insats::service::parse_questions(
+        "[[questions]]\nkey = \"occupation\"\nlabel_sv = \"X\"\nlabel_en = \"X\"\nkind = \"single\"\norder = 1\n[[questions.options]]\nkey = \"a\"\nlabel_sv = \"A\"\nlabel_en = \"A\"\n",
+    )
+    .unwrap();
+    assert!(
+        assoc_admin
+            .set_supplementary(f.association, &clash)
+            .is_err()
+    );
+    assert!(
+        f.handler
+            .questionnaire(f.intervention)
+            .unwrap()
+            .question("housing")
+            .is_some()
+    );
+}

@@ -120,6 +120,15 @@ pub enum AssociationCommand {
         #[arg(long, default_value = "")]
         municipalities: String,
     },
+    /// Set an association's supplementary questions (kompletterande frågor) from a TOML file of
+    /// [[questions]] as in catalogue/default.toml; an empty file removes them (association
+    /// administrator)
+    Questions {
+        /// The association (F1)
+        association: String,
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -397,13 +406,31 @@ pub fn unassign(g: &Global, a: &UnassignArgs) -> Result<(), CliError> {
 
 pub fn association(g: &Global, c: AssociationCommand) -> Result<(), CliError> {
     let service = open(g)?;
+    let (name, org_number, start, municipalities) = match c {
+        AssociationCommand::Add {
+            name,
+            org_number,
+            start,
+            municipalities,
+        } => (name, org_number, start, municipalities),
+        AssociationCommand::Questions { association, file } => {
+            let s = session(g, &service, Some(Role::AssociationAdmin))?;
+            let id = AssociationId::parse(&association)
+                .filter(|_| association.trim().starts_with('F'))
+                .ok_or_else(|| CliError::Usage("name the association as F1, F2, …".into()))?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
+            let questions = if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                crate::service::parse_questions(&text)?
+            };
+            s.set_supplementary(id, &questions)?;
+            println!("{id}: {} supplementary questions", questions.len());
+            return Ok(());
+        }
+    };
     let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let AssociationCommand::Add {
-        name,
-        org_number,
-        start,
-        municipalities,
-    } = c;
     let id = s.create_association(&AssociationInput {
         name,
         org_number,

@@ -292,10 +292,41 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
         .collect();
     sys.import(synth::rows(2026, 2_700, &targets, &catalogue, today))?;
     live_activity(&service, &interventions, associations, today)?;
+    // From now on Norrvik also asks one supplementary question (kompletterande fråga).
+    let agnes = Session::sign_in(&service, "agnes", Some(Role::AssociationAdmin))?;
+    agnes.set_supplementary(
+        associations[0],
+        &crate::service::parse_questions(SUPPLEMENTARY)?,
+    )?;
     service.store().set_bulk(false);
     service.store().flush()?;
     summary(&service)
 }
+
+/// Norrvik's supplementary question in the demo.
+const SUPPLEMENTARY: &str = r#"
+[[questions]]
+key = "psychiatric_contact"
+label_sv = "Kontakt med psykiatrin"
+label_en = "In contact with psychiatric care"
+kind = "single"
+order = 100
+
+[[questions.options]]
+key = "yes"
+label_sv = "Ja"
+label_en = "Yes"
+
+[[questions.options]]
+key = "no"
+label_sv = "Nej"
+label_en = "No"
+
+[[questions.options]]
+key = "unknown"
+label_sv = "Vet inte"
+label_en = "Not known"
+"#;
 
 /// Recent work done by hand through the service, so the audit log looks like a real office's.
 fn live_activity(

@@ -192,7 +192,7 @@ impl Session {
         }
     }
 
-    fn commit_admin(
+    pub(super) fn commit_admin(
         &self,
         tx: WriteTransaction,
         action: Action,
@@ -290,7 +290,7 @@ impl Session {
         Ok(id)
     }
 
-    fn require_association_admin(
+    pub(super) fn require_association_admin(
         &self,
         tx: &impl Tx,
         association: AssociationId,

@@ -43,6 +43,8 @@ pub enum ServiceError {
     },
     #[error("{0}")]
     Answers(#[from] AnswerError),
+    #[error("questionnaire: {0}")]
+    Catalogue(#[from] crate::domain::questionnaire::CatalogueError),
     #[error("{0}")]
     User(#[from] UserError),
     #[error("SSH key: {0}")]
@@ -78,6 +80,7 @@ impl ServiceError {
                 format!("{}: {}", field_sv(field), text_sv(*error))
             }
             ServiceError::Answers(e) => e.message_sv(),
+            ServiceError::Catalogue(e) => format!("frågeformulär: {}", e.message_sv()),
             ServiceError::User(e) => e.message_sv(),
             ServiceError::SshKey(e) => format!("SSH-nyckel: {e}"),
             ServiceError::NotFound { what, id } => format!("{what} {id} finns inte"),

@@ -71,19 +71,12 @@ impl App {
             }
             Action::CorrectAnswers => {
                 let catalogue = self.session.questionnaire(intervention)?;
-                let (occasion, given) = match &row.answers_out {
-                    Some(out) => (Occasion::Out, out),
-                    None => (Occasion::In, &row.answers_in),
+                let (occasion, given, on) = match (&row.answers_out, row.out_date) {
+                    (Some(out), Some(date)) => (Occasion::Out, out, date),
+                    _ => (Occasion::In, &row.answers_in, row.in_date),
                 };
-                let form = build::correct(
-                    intervention,
-                    row.id,
-                    occasion,
-                    &catalogue,
-                    given,
-                    self.today(),
-                    lang,
-                );
+                let form =
+                    build::correct(intervention, row.id, occasion, &catalogue, given, on, lang);
                 self.overlay = Some(Overlay::Form(Box::new(form)));
             }
             Action::Misregister => self.ask(ConfirmKind::Misregister, row.id),
@@ -184,9 +177,10 @@ impl App {
                 intervention,
                 participation,
                 occasion,
+                on,
             } => {
                 let catalogue = self.session.questionnaire(intervention)?;
-                let answers = build::corrected_answers(form, &catalogue, today);
+                let answers = build::corrected_answers(form, &catalogue, on);
                 self.session
                     .correct_answers(participation, occasion, answers)?;
                 self.say(tr(lang, "Answers corrected", "Svaren rättade"));

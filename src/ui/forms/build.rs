@@ -354,7 +354,7 @@ pub fn correct(
     occasion: Occasion,
     catalogue: &Catalogue,
     given: &Answers,
-    today: NaiveDate,
+    on: NaiveDate,
     lang: Lang,
 ) -> Form {
     let title = match occasion {
@@ -381,13 +381,14 @@ pub fn correct(
             intervention,
             participation,
             occasion,
+            on,
         },
-        questions(catalogue, today, Some(given), lang),
+        questions(catalogue, on, Some(given), lang),
     )
 }
 
-pub fn corrected_answers(form: &Form, catalogue: &Catalogue, today: NaiveDate) -> Answers {
-    answers_of(form, catalogue, today)
+pub fn corrected_answers(form: &Form, catalogue: &Catalogue, on: NaiveDate) -> Answers {
+    answers_of(form, catalogue, on)
 }
 
 /// Anonymous participants: start year, women, men.

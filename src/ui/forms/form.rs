@@ -32,6 +32,8 @@ pub enum Purpose {
         intervention: InterventionId,
         participation: ParticipationId,
         occasion: Occasion,
+        /// The date of that occasion: the questions asked then.
+        on: chrono::NaiveDate,
     },
     Anonymous {
         intervention: InterventionId,
