@@ -182,6 +182,12 @@ pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Rewrites a stored consent whose person and id are unchanged (marking it used): the value
+/// only, so the commit does not also rewrite a path of the index for an identical key.
+pub fn update_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)
+}
+
 pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
     tx.open_table(PSEUDONYMS)?.remove(c.pseudonym.0)?;
     tx.open_table(CONSENTS)?.remove(c.id.0)?;
