@@ -246,7 +246,7 @@ fn assert_person_gone(f: &Fixture, c: &Captured, pnr_text: &str) {
     assert!(
         tx.open_table(schema::PERSONS_BY_PNR)
             .unwrap()
-            .get(&c.row.pnr_hash)
+            .get(c.row.pnr_hash.as_slice())
             .unwrap()
             .is_none()
     );

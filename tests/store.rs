@@ -7,6 +7,7 @@ use common::*;
 use insats::store::codec::{CodecError, Stored, decode, encode};
 use insats::store::schema::{META, META_SCHEMA, SCHEMA_VERSION};
 use insats::store::{Store, StoreError, Tx, audit, org, people};
+use redb::ReadableTable;
 
 fn round_trip<T: Stored + PartialEq + std::fmt::Debug>(value: &T) {
     let bytes = encode(value).unwrap();
@@ -132,4 +133,112 @@ fn the_current_schema_opens_and_every_table_exists() {
             .is_ok()
     );
     assert!(tx.table(insats::store::schema::VOLUMES).is_ok());
+}
+
+#[test]
+fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
+    let f = Fixture::new();
+    let kept = pnr(date(1985, 3, 3), 981);
+    let p = register(
+        &f.handler,
+        f.intervention,
+        &kept,
+        "Test Person",
+        "2026-06-01",
+    );
+    for k in 0..40u16 {
+        register(
+            &f.handler,
+            f.intervention,
+            &pnr(date(1970, 1, 1 + u32::from(k % 28)), 100 + k),
+            "Bakgrund Person",
+            "2026-06-01",
+        );
+    }
+    let username = f.handler.user().username.clone();
+    let path = f.db_path.clone();
+    drop(f.handler);
+    drop(f.other_handler);
+    drop(f.manager);
+    drop(f.report_reader);
+    drop(f.log_reviewer);
+    drop(f.admin);
+    drop(f.service);
+
+    // Turn the file back into version 1: the personnummer index keyed by `&[u8; 32]`.
+    let v1: redb::TableDefinition<&[u8; 32], u64> = redb::TableDefinition::new("persons_by_pnr");
+    let entries: Vec<([u8; 32], u64)> = {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        let entries: Vec<([u8; 32], u64)> = tx
+            .open_table(insats::store::schema::PERSONS_BY_PNR)
+            .unwrap()
+            .range::<&[u8]>(..)
+            .unwrap()
+            .map(|r| {
+                let (k, v) = r.unwrap();
+                (<[u8; 32]>::try_from(k.value()).unwrap(), v.value())
+            })
+            .collect();
+        tx.delete_table(insats::store::schema::PERSONS_BY_PNR)
+            .unwrap();
+        {
+            let mut old = tx.open_table(v1).unwrap();
+            for (k, v) in &entries {
+                old.insert(k, *v).unwrap();
+            }
+            tx.open_table(META)
+                .unwrap()
+                .insert(META_SCHEMA, 1u32.to_le_bytes().as_slice())
+                .unwrap();
+        }
+        tx.commit().unwrap();
+        entries
+    };
+    assert_eq!(entries.len(), 41);
+
+    let store = Store::open(&path, None).unwrap();
+    assert_eq!(
+        insats::store::migrate::stored_version(&store).unwrap(),
+        Some(SCHEMA_VERSION)
+    );
+    {
+        let tx = store.read().unwrap();
+        assert_eq!(
+            insats::store::check::check(&*tx).unwrap(),
+            Vec::<String>::new()
+        );
+        // The same entries, under the new key type; the old one no longer opens.
+        let migrated: Vec<([u8; 32], u64)> = tx
+            .open_table(insats::store::schema::PERSONS_BY_PNR)
+            .unwrap()
+            .range::<&[u8]>(..)
+            .unwrap()
+            .map(|r| {
+                let (k, v) = r.unwrap();
+                (<[u8; 32]>::try_from(k.value()).unwrap(), v.value())
+            })
+            .collect();
+        assert_eq!(migrated, entries);
+        assert!(tx.open_table(v1).is_err());
+    }
+    let service =
+        insats::service::Service::new(store, Box::new(insats::service::FixedClock::on(today())));
+    let handler = insats::service::Session::sign_in(
+        &service,
+        &username,
+        Some(insats::domain::user::Role::ParticipantHandler),
+    )
+    .unwrap();
+    let hits = handler.lookup(&kept).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].participation.id, p);
+    drop(handler);
+    drop(service);
+    // Opening again migrates nothing more.
+    let store = Store::open(&path, None).unwrap();
+    assert_eq!(
+        insats::store::migrate::stored_version(&store).unwrap(),
+        Some(SCHEMA_VERSION)
+    );
 }

@@ -75,6 +75,47 @@ impl Participation {
     }
 }
 
+/// A participation without its answers: what a list of search hits shows. The answers are
+/// shown when the participation is opened (which is audited as a view of its own).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParticipationSummary {
+    pub id: ParticipationId,
+    pub intervention: InterventionId,
+    pub gender: Gender,
+    pub in_date: NaiveDate,
+    pub out_date: Option<NaiveDate>,
+    pub end_reason: Option<EndReason>,
+    pub consent_withdrawn: bool,
+}
+
+impl ParticipationSummary {
+    pub fn state(&self) -> State {
+        if self.out_date.is_some() {
+            State::RegisteredOut
+        } else {
+            State::RegisteredIn
+        }
+    }
+
+    pub fn start_year(&self) -> Year {
+        budget_year(self.in_date)
+    }
+}
+
+impl From<&Participation> for ParticipationSummary {
+    fn from(p: &Participation) -> Self {
+        ParticipationSummary {
+            id: p.id,
+            intervention: p.intervention,
+            gender: p.gender,
+            in_date: p.in_date,
+            out_date: p.out_date,
+            end_reason: p.end_reason,
+            consent_withdrawn: p.consent_withdrawn,
+        }
+    }
+}
+
 /// The facts about the intervention and its association that every rule needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Facts<'a> {

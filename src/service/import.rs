@@ -243,7 +243,7 @@ struct Checker<'a> {
     snapshot: &'a ReadTransaction,
     crypto: &'a Crypto,
     today: NaiveDate,
-    pnr_index: ReadOnlyTable<&'static [u8; 32], u64>,
+    pnr_index: ReadOnlyTable<&'static [u8], u64>,
     persons: ReadOnlyTable<u64, &'static [u8]>,
     places: HashMap<InterventionId, Place>,
     people: HashMap<[u8; 32], Known, BuildHasherDefault<KeyedHashHasher>>,
@@ -363,7 +363,10 @@ impl<'a> Checker<'a> {
                 slot.into_mut()
             }
             Entry::Vacant(slot) => {
-                let existing = self.pnr_index.get(&hash)?.map(|v| PersonId(v.value()));
+                let existing = self
+                    .pnr_index
+                    .get(hash.as_slice())?
+                    .map(|v| PersonId(v.value()));
                 created = existing.is_none();
                 let known = if let Some(id) = existing {
                     already_stored(self.snapshot, &self.persons, &mut self.history, id)?

@@ -10,12 +10,12 @@ use crate::domain::consent::Consent;
 use crate::domain::date::Year;
 use crate::domain::ids::{InterventionId, ParticipationId, UserId};
 use crate::domain::intervention::{Intervention, Status};
-use crate::domain::participation::Participation;
+use crate::domain::participation::{Participation, ParticipationSummary};
 use crate::domain::person::Identity;
 use crate::domain::personnummer::Personnummer;
 use crate::domain::report::Counters;
 use crate::domain::user::{Access, Role};
-use crate::store::{Tx, audit, org, people};
+use crate::store::{Tx, audit, org, people, summary};
 
 /// An intervention as a list shows it.
 #[derive(Debug, Clone)]
@@ -51,12 +51,13 @@ pub struct ParticipantDetail {
     pub withdrawn_on: Option<chrono::NaiveDate>,
 }
 
-/// Where a personnummer look-up found the person.
+/// Where a personnummer look-up found the person: the participation without its answers (they
+/// are shown when it is opened, which is audited as a view of its own).
 #[derive(Debug, Clone)]
 pub struct LookupHit {
     pub intervention: InterventionId,
     pub intervention_name: String,
-    pub participation: Participation,
+    pub participation: ParticipationSummary,
 }
 
 /// What the look-up phase of [`Session::lookup`] found, before it is audited.
@@ -224,7 +225,7 @@ impl Session {
         let mut hits = Vec::new();
         let mut subject = None;
         if let Some(person) = people::person_by_pnr(tx, self.service.store().crypto(), &pnr)? {
-            for p in people::participations_of_person(tx, person)? {
+            for p in summary::summaries_of_person(tx, person)? {
                 let Some((i, access)) = policy.intervention(tx, p.intervention)? else {
                     continue;
                 };

@@ -246,7 +246,7 @@ impl Session {
         p.id = ParticipationId(next_id(tx, "participation")?);
         p.pseudonym = people::new_pseudonym(tx, Subject::Participation(p.id))?;
         people::put_participation(tx, &p)?;
-        people::put_consent(
+        people::update_consent(
             tx,
             &Consent {
                 used_by: Some(p.id),

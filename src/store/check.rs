@@ -123,9 +123,17 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         }
     }
     let mut pnr_found = BTreeSet::new();
-    for row in tx.table(PERSONS_BY_PNR)?.range::<&[u8; 32]>(..)? {
+    for row in tx.table(PERSONS_BY_PNR)?.range::<&[u8]>(..)? {
         let (k, v) = row?;
-        pnr_found.insert((*k.value(), v.value()));
+        match <[u8; 32]>::try_from(k.value()) {
+            Ok(hash) => {
+                pnr_found.insert((hash, v.value()));
+            }
+            Err(_) => problems.push(format!(
+                "persons_by_pnr has a key that is not 32 bytes (person P{})",
+                v.value()
+            )),
+        }
     }
     if pnr_expected != pnr_found {
         problems.push(format!(

@@ -265,13 +265,21 @@ impl Store {
             path: path.to_owned(),
             demo: false,
         };
+        // The key is checked before any migration writes to the file (a file without insats
+        // metadata is refused by the migration's own check).
+        if super::migrate::stored_version(&store)?.is_some() {
+            let tx = store.db.begin_read()?;
+            let check = tx
+                .open_table(META)?
+                .get(META_KEY_CHECK)?
+                .map(|v| v.value().to_vec());
+            if check.as_deref() != Some(store.crypto.key_check().as_slice()) {
+                return Err(StoreError::WrongKey);
+            }
+        }
         super::migrate::bring_up_to_date(&store)?;
         let tx = store.db.begin_read()?;
         let meta = tx.open_table(META)?;
-        let check = meta.get(META_KEY_CHECK)?.map(|v| v.value().to_vec());
-        if check.as_deref() != Some(store.crypto.key_check().as_slice()) {
-            return Err(StoreError::WrongKey);
-        }
         store.demo = meta
             .get(META_DEMO)?
             .is_some_and(|v| v.value().first() == Some(&1));

@@ -1,8 +1,8 @@
 //! Schema versions: an older file is brought up to date in explicit steps, a newer one refused.
 
 use super::db::{Store, StoreError};
-use super::schema::{self, META, META_SCHEMA, SCHEMA_VERSION};
-use redb::ReadableDatabase;
+use super::schema::{self, META, META_SCHEMA, PERSONS_BY_PNR, SCHEMA_VERSION};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 /// Reads the stored schema version (None when the file has no insats metadata).
 pub fn stored_version(store: &Store) -> Result<Option<u32>, StoreError> {
@@ -45,13 +45,44 @@ pub fn bring_up_to_date(store: &Store) -> Result<(), StoreError> {
     let tx = store.write()?;
     schema::create_all(&tx)?;
     tx.commit()?;
+    if found < SCHEMA_VERSION {
+        // The pages a step freed still hold what it rewrote (keyed hashes of erased people
+        // among them, for the step to version 2): zero them, as after an erasure.
+        store.scrub()?;
+    }
     Ok(())
 }
 
-/// One migration step, from `from` to `from + 1`. Version 1 is the first layout: there is no
-/// step yet. A step rewrites the values whose shape changed, in one transaction.
-fn step(_tx: &redb::WriteTransaction, _from: u32) -> Result<(), StoreError> {
-    Err(StoreError::Missing {
-        what: "migration step",
-    })
+/// [`PERSONS_BY_PNR`] as version 1 stored it: a fixed-width key.
+const PERSONS_BY_PNR_V1: TableDefinition<&[u8; 32], u64> = TableDefinition::new("persons_by_pnr");
+
+/// One migration step, from `from` to `from + 1`, in one transaction.
+fn step(tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
+    match from {
+        1 => rebuild_pnr_index(tx),
+        _ => Err(StoreError::Missing {
+            what: "migration step",
+        }),
+    }
+}
+
+/// 1 → 2: the personnummer index gets a variable-length key. Its entries are read, the table
+/// is dropped (with the branch pages whose separators were whole keyed hashes) and built anew
+/// in key order.
+fn rebuild_pnr_index(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut entries = Vec::new();
+    {
+        let old = tx.open_table(PERSONS_BY_PNR_V1)?;
+        for row in old.range::<&[u8; 32]>(..)? {
+            let (k, v) = row?;
+            entries.push((*k.value(), v.value()));
+        }
+    }
+    tx.delete_table(PERSONS_BY_PNR_V1)?;
+    entries.sort_unstable();
+    let mut new = tx.open_table(PERSONS_BY_PNR)?;
+    for (hash, person) in &entries {
+        new.insert(hash.as_slice(), *person)?;
+    }
+    Ok(())
 }

@@ -13,5 +13,6 @@ pub mod migrate;
 pub mod org;
 pub mod people;
 pub mod schema;
+pub mod summary;
 
 pub use db::{Reader, Store, StoreError, Tx};

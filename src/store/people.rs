@@ -124,7 +124,7 @@ pub fn person_by_pnr(
     let hash = pnr_hash(crypto, pnr);
     Ok(tx
         .table(PERSONS_BY_PNR)?
-        .get(&hash)?
+        .get(hash.as_slice())?
         .map(|v| PersonId(v.value())))
 }
 
@@ -134,7 +134,8 @@ pub fn person(tx: &impl Tx, id: PersonId) -> Result<Option<PersonRow>, StoreErro
 
 pub fn put_person(tx: &WriteTransaction, id: PersonId, row: &PersonRow) -> Result<(), StoreError> {
     put(&mut tx.open_table(PERSONS)?, id.0, row)?;
-    tx.open_table(PERSONS_BY_PNR)?.insert(&row.pnr_hash, id.0)?;
+    tx.open_table(PERSONS_BY_PNR)?
+        .insert(row.pnr_hash.as_slice(), id.0)?;
     Ok(())
 }
 
@@ -142,7 +143,8 @@ pub fn put_person(tx: &WriteTransaction, id: PersonId, row: &PersonRow) -> Resul
 pub fn delete_person(tx: &WriteTransaction, id: PersonId) -> Result<(), StoreError> {
     let row: Option<PersonRow> = get(&tx.open_table(PERSONS)?, id.0)?;
     if let Some(row) = row {
-        tx.open_table(PERSONS_BY_PNR)?.remove(&row.pnr_hash)?;
+        tx.open_table(PERSONS_BY_PNR)?
+            .remove(row.pnr_hash.as_slice())?;
         tx.open_table(PSEUDONYMS)?.remove(row.pseudonym.0)?;
         tx.open_table(PERSONS)?.remove(id.0)?;
     }
@@ -212,6 +214,12 @@ pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError>
     tx.open_table(CONSENTS_BY_PERSON)?
         .insert((c.person.0, c.id.0), ())?;
     Ok(())
+}
+
+/// Rewrites a stored consent whose person and id are unchanged (marking it used): the value
+/// only, so the commit does not also rewrite a path of the index for an identical key.
+pub fn update_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)
 }
 
 pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {

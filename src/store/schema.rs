@@ -1,13 +1,17 @@
 //! Every table of the database, in one place. Bump [`SCHEMA_VERSION`] and add a step to
 //! [`super::migrate`] whenever a table or a stored value changes shape.
 //!
-//! Keys are ids (`u64`), tuples of ids for secondary indexes (value `()`), or the 32-byte keyed
-//! hash of a personnummer. Values are [`super::codec`] encodings: a version byte + postcard.
+//! Keys are ids (`u64`), tuples of ids for secondary indexes (value `()`), or the keyed hash of a
+//! personnummer (32 bytes, stored as a variable-length key). Values are [`super::codec`]
+//! encodings: a version byte + postcard.
 
 use redb::TableDefinition;
 
 /// The version of the layout below. Stored in [`META`] under [`META_SCHEMA`].
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: the first layout.
+/// - 2: [`PERSONS_BY_PNR`] keyed by `&[u8]` instead of `&[u8; 32]`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -45,8 +49,14 @@ pub const ASSIGNMENTS_BY_USER: TableDefinition<(u64, u64), ()> =
 
 /// Person records: encrypted personnummer, name and municipality.
 pub const PERSONS: TableDefinition<u64, &[u8]> = TableDefinition::new("persons");
-/// Keyed hash of the 12-digit personnummer → person (a blind index: no plain number stored).
-pub const PERSONS_BY_PNR: TableDefinition<&[u8; 32], u64> = TableDefinition::new("persons_by_pnr");
+/// Keyed hash of the 12-digit personnummer (32 bytes) → person (a blind index: no plain number
+/// stored).
+///
+/// The key is a variable-length `&[u8]`, not a `&[u8; 32]`: redb routes a fixed-width key type
+/// through whole copies of keys in its branch pages, so an erased person's hash could live on
+/// there as a separator after its entry is gone. For `&[u8]` it stores only the few leading
+/// bytes of a neighbouring key that tell two children apart (`Key::separator`).
+pub const PERSONS_BY_PNR: TableDefinition<&[u8], u64> = TableDefinition::new("persons_by_pnr");
 
 pub const CONSENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("consents");
 /// (person, consent)

@@ -225,7 +225,7 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
             pnr.sort_unstable();
             insert_sorted(
                 &mut tx.open_table(PERSONS_BY_PNR)?,
-                pnr.iter().map(|(hash, id)| (hash, *id)),
+                pnr.iter().map(|(hash, id)| (hash.as_slice(), *id)),
                 duplicate_id,
             )?;
             for (def, pairs) in [
