@@ -1,5 +1,5 @@
-//! Store benchmarks on generated data (run: `cargo bench --bench store`; smaller runs with
-//! `INSATS_BENCH_N=100000 cargo bench --bench store`; the import alone with
+//! Store benchmarks on generated data (run: `cargo bench --features bench-internals --bench store`; smaller runs with
+//! `INSATS_BENCH_N=100000 cargo bench --features bench-internals --bench store`; the import alone with
 //! `INSATS_BENCH_ONLY=import`, plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
 //!
 //! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same

@@ -206,6 +206,9 @@ impl Session {
 
     /// The look-up phase of [`Session::lookup`] (index → rows → policy) without its audit
     /// entry, for the benchmark that times it: it returns only the number of hits, no data.
+    /// Even that says whether a personnummer is registered, so it exists only in builds with
+    /// the `bench-internals` feature, never in the shipped binary.
+    #[cfg(feature = "bench-internals")]
     #[doc(hidden)]
     pub fn lookup_hit_count_unaudited(&self, pnr: &str) -> Result<usize, ServiceError> {
         Ok(self.find_pnr(pnr)?.hits.len())
