@@ -262,3 +262,26 @@ fn the_privacy_mask_and_the_idle_lock_hide_every_name() {
     press(&mut app, &["enter"]);
     assert!(screen(&app).contains("1990"));
 }
+
+#[test]
+fn plain_mode_draws_no_box_drawing_and_no_color_draws_no_colour() {
+    let (_dir, service) = fresh_demo();
+    for scene in SCENES {
+        let mut opts = screens::options(Lang::Sv, true).unwrap();
+        opts.theme.color = false;
+        let buf = screens::render(&service, scene, opts, 80, 24).unwrap();
+        let text = screenshot::to_text(&buf);
+        assert!(
+            !text.chars().any(|c| ('\u{2500}'..='\u{257f}').contains(&c)),
+            "{}: box drawing in plain mode\n{text}",
+            scene.name
+        );
+        for cell in buf.content() {
+            assert!(
+                cell.fg == ratatui::style::Color::Reset && cell.bg == ratatui::style::Color::Reset,
+                "{}: a coloured cell under NO_COLOR",
+                scene.name
+            );
+        }
+    }
+}
