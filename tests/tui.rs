@@ -285,3 +285,45 @@ fn plain_mode_draws_no_box_drawing_and_no_color_draws_no_colour() {
         }
     }
 }
+
+#[test]
+fn moving_through_a_long_list_visits_every_row_once_in_order_across_windows() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let first = session.interventions().unwrap()[0].intervention.id;
+    let all: Vec<u64> = session
+        .participants_page(first, None, 10_000)
+        .unwrap()
+        .iter()
+        .map(|r| r.participation.id.0)
+        .collect();
+    assert!(all.len() > 250, "{}", all.len());
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    press(&mut app, &["enter"]);
+    let mut seen = Vec::new();
+    for _ in 0..all.len() {
+        t.draw(|f| view::draw(f, &app)).unwrap();
+        seen.push(app.selected_participant().unwrap().participation.id.0);
+        press(&mut app, &["down"]);
+    }
+    assert_eq!(
+        seen, all,
+        "down visits every row once, in the store's order"
+    );
+    let mut back = Vec::new();
+    for _ in 0..all.len() {
+        t.draw(|f| view::draw(f, &app)).unwrap();
+        back.push(app.selected_participant().unwrap().participation.id.0);
+        press(&mut app, &["up"]);
+    }
+    back.reverse();
+    assert_eq!(back, all, "up visits them all again");
+    // Windows keep memory bounded: never more than one window of rows is held.
+    assert!(app.participants.list.rows.len() <= insats::ui::app::WINDOW);
+}

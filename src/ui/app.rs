@@ -23,8 +23,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
-/// Rows loaded per window of a long list.
-pub const WINDOW: usize = 100;
+pub use super::window::{Plan, WINDOW, Window};
 
 /// How the UI is set up.
 #[derive(Debug, Clone)]
@@ -82,30 +81,6 @@ pub enum Overlay {
         targets: Vec<SwitchTarget>,
         selected: usize,
     },
-}
-
-/// A window over a long list: the rows loaded, the selection in them, and how to page on.
-pub struct Window<T> {
-    pub rows: Vec<T>,
-    pub selected: usize,
-    /// The `before` cursors of the windows above this one (for paging back).
-    pub anchors: Vec<Option<u64>>,
-    pub this: Option<u64>,
-    pub more: bool,
-    pub filter: String,
-}
-
-impl<T> Default for Window<T> {
-    fn default() -> Self {
-        Window {
-            rows: Vec::new(),
-            selected: 0,
-            anchors: Vec::new(),
-            this: None,
-            more: false,
-            filter: String::new(),
-        }
-    }
 }
 
 /// The participants pane: individuals for assigned handlers, aggregates for everyone.

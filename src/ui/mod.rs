@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+mod dialogs;
 mod flows;
 pub mod forms;
 pub mod i18n;
@@ -14,6 +15,7 @@ pub mod screenshot;
 pub mod theme;
 mod update;
 pub mod view;
+mod window;
 
 pub use app::{App, Options, Pane};
 

@@ -191,7 +191,6 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
     let key = list_key(
         &[
             p.intervention.map_or(0, |i| i.0),
-            p.list.this.unwrap_or(u64::MAX),
             u64::from(app.mask),
             u64::from(body.width),
         ],
@@ -203,7 +202,7 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
             key,
             top: body.y + 1,
             height: u16::try_from(height).unwrap_or(0),
-            start,
+            start: p.list.base + start,
         },
     );
     let wide = body.width >= 70;
@@ -298,17 +297,14 @@ pub fn audit(f: &mut Frame, area: Rect, app: &App) {
         .position(|i| *i == app.audit.selected)
         .unwrap_or(0);
     let start = scroll_start(at, vis.len(), height);
-    let key = list_key(
-        &[app.audit.this.unwrap_or(u64::MAX), u64::from(inner.width)],
-        &app.audit.filter,
-    );
+    let key = list_key(&[u64::from(inner.width)], &app.audit.filter);
     app.mark_scroll(
         1,
         super::app::ScrollMark {
             key,
             top: inner.y,
             height: inner.height,
-            start,
+            start: app.audit.base + start,
         },
     );
     let lines: Vec<Line> = vis

@@ -2,8 +2,8 @@
 //! context; forms and dialogs take typed characters first, so a name can contain any letter.
 
 use super::action::Action;
-use super::app::{App, Confirm, ConfirmKind, Lookup, Overlay, Pane, WINDOW};
-use super::forms::{Kind, build};
+use super::app::{App, Confirm, ConfirmKind, Lookup, Overlay, Pane};
+use super::forms::build;
 use super::i18n::tr;
 use super::keymap::{Context, Key, When};
 use crate::domain::participation::State;
@@ -21,7 +21,7 @@ fn is_typing(key: &KeyEvent) -> bool {
 }
 
 /// Keys a one-line text input edits itself.
-fn is_editing(key: &KeyEvent) -> bool {
+pub(super) fn is_editing(key: &KeyEvent) -> bool {
     is_typing(key)
         || matches!(
             key.code,
@@ -254,65 +254,20 @@ impl App {
             }
             Pane::Participants => {
                 let vis = self.visible_participants();
-                let list = &self.participants.list;
-                let at = vis.iter().position(|i| *i == list.selected).unwrap_or(0);
-                // Past the end of the window: the next window from the store.
-                if matches!(action, Action::Down | Action::PageDown)
-                    && at + 1 >= vis.len()
-                    && list.more
-                {
-                    let next = list.rows.last().map(|r| r.participation.id.0);
-                    let this = list.this;
-                    self.participants.list.anchors.push(this);
-                    self.participants.list.selected = 0;
-                    return self.load_participants(next);
+                let plan = self
+                    .participants
+                    .list
+                    .plan(&vis, action, page, |r| r.participation.id.0);
+                if let Some(before) = self.participants.list.follow(plan) {
+                    return self.load_participants(before);
                 }
-                if matches!(action, Action::Up | Action::PageUp)
-                    && at == 0
-                    && !list.anchors.is_empty()
-                {
-                    let back = self.participants.list.anchors.pop().flatten();
-                    self.participants.list.selected = WINDOW - 1;
-                    return self.load_participants(back);
-                }
-                if action == Action::Top && list.this.is_some() {
-                    self.participants.list.anchors.clear();
-                    self.participants.list.selected = 0;
-                    return self.load_participants(None);
-                }
-                let to = moved(at, vis.len(), action, page);
-                self.participants.list.selected = vis.get(to).copied().unwrap_or(0);
             }
             Pane::Audit => {
                 let vis = self.visible_audit();
-                let at = vis
-                    .iter()
-                    .position(|i| *i == self.audit.selected)
-                    .unwrap_or(0);
-                if matches!(action, Action::Down | Action::PageDown)
-                    && at + 1 >= vis.len()
-                    && self.audit.more
-                {
-                    let next = self.audit.rows.last().map(|e| e.seq);
-                    self.audit.anchors.push(self.audit.this);
-                    self.audit.selected = 0;
-                    return self.load_audit(next);
+                let plan = self.audit.plan(&vis, action, page, |e| e.seq);
+                if let Some(before) = self.audit.follow(plan) {
+                    return self.load_audit(before);
                 }
-                if matches!(action, Action::Up | Action::PageUp)
-                    && at == 0
-                    && !self.audit.anchors.is_empty()
-                {
-                    let back = self.audit.anchors.pop().flatten();
-                    self.audit.selected = WINDOW - 1;
-                    return self.load_audit(back);
-                }
-                if action == Action::Top && self.audit.this.is_some() {
-                    self.audit.anchors.clear();
-                    self.audit.selected = 0;
-                    return self.load_audit(None);
-                }
-                let to = moved(at, vis.len(), action, page);
-                self.audit.selected = vis.get(to).copied().unwrap_or(0);
             }
         }
         Ok(())
@@ -334,163 +289,6 @@ impl App {
                 self.load_audit(self.audit.this)
             }
             Pane::Audit => Ok(()),
-        }
-    }
-
-    fn filter_key(&mut self, key: KeyEvent) {
-        let Some(t) = &mut self.filtering else { return };
-        match key.code {
-            KeyCode::Esc => {
-                self.filtering = None;
-                self.set_filter(String::new());
-            }
-            KeyCode::Enter => self.filtering = None,
-            _ => {
-                if is_editing(&key) {
-                    t.input(key);
-                    self.apply_filter();
-                }
-            }
-        }
-    }
-
-    fn apply_filter(&mut self) {
-        let text = self
-            .filtering
-            .as_ref()
-            .map(|t| t.lines().join(""))
-            .unwrap_or_default();
-        self.set_filter(text);
-    }
-
-    fn set_filter(&mut self, text: String) {
-        match self.focus {
-            Pane::Interventions => {
-                self.int_filter = text;
-                if let Some(first) = self.visible_interventions().first()
-                    && !self.visible_interventions().contains(&self.int_selected)
-                {
-                    self.int_selected = *first;
-                    self.participants.list = super::app::Window::default();
-                    if let Err(e) = self.load_participants(None) {
-                        self.fail(&e);
-                    }
-                }
-            }
-            Pane::Participants => {
-                self.participants.list.filter = text;
-                if let Some(first) = self.visible_participants().first() {
-                    self.participants.list.selected = *first;
-                }
-            }
-            Pane::Audit => {
-                self.audit.filter = text;
-                if let Some(first) = self.visible_audit().first() {
-                    self.audit.selected = *first;
-                }
-            }
-        }
-    }
-
-    fn form_key(&mut self, key: KeyEvent, k: Key) {
-        let Some(Overlay::Form(form)) = &mut self.overlay else {
-            return;
-        };
-        let text_focused = matches!(
-            form.fields.get(form.focus).map(|f| &f.kind),
-            Some(Kind::Text { .. })
-        );
-        // Typing into a text field comes before any binding, so every letter can be typed.
-        if text_focused && is_editing(&key) && form.input(key) {
-            return;
-        }
-        match self.opts.keymap.resolve_only(Context::Form, k) {
-            Some(Action::NextField) => form.next(),
-            Some(Action::PrevField) => form.prev(),
-            Some(Action::Toggle) => form.toggle(),
-            Some(Action::Cancel) => self.overlay = None,
-            Some(Action::Advance) if !form.is_last() => form.next(),
-            Some(Action::Advance | Action::Submit) => self.submit_form(),
-            Some(_) => {}
-            None => {
-                if !form.input(key) {
-                    // Lock and mask work everywhere.
-                    if let Some(a @ (Action::Lock | Action::ToggleMask)) =
-                        self.opts.keymap.resolve(Context::Global, k, |_| false)
-                    {
-                        self.run(a);
-                    }
-                }
-            }
-        }
-    }
-
-    fn confirm_key(&mut self, key: KeyEvent, k: Key) {
-        let Some(Overlay::Confirm(c)) = &mut self.overlay else {
-            return;
-        };
-        if c.word.is_some() && is_editing(&key) {
-            c.typed.input(key);
-            return;
-        }
-        match self.opts.keymap.resolve_only(Context::Confirm, k) {
-            Some(Action::Submit | Action::Advance) => self.confirm(),
-            Some(Action::Cancel | Action::Back) => self.overlay = None,
-            _ => {}
-        }
-    }
-
-    fn lookup_key(&mut self, key: KeyEvent, k: Key) {
-        let Some(Overlay::Lookup(l)) = &mut self.overlay else {
-            return;
-        };
-        if is_editing(&key) {
-            l.input.input(key);
-            l.hits = None;
-            l.error = None;
-            return;
-        }
-        match (key.code, self.opts.keymap.resolve_only(Context::Confirm, k)) {
-            (KeyCode::Up, _) => l.selected = l.selected.saturating_sub(1),
-            (KeyCode::Down, _) => {
-                let n = l.hits.as_ref().map_or(0, Vec::len);
-                l.selected = (l.selected + 1).min(n.saturating_sub(1));
-            }
-            (_, Some(Action::Submit | Action::Advance)) => self.lookup_enter(),
-            (_, Some(Action::Cancel | Action::Back)) => self.overlay = None,
-            _ => {}
-        }
-    }
-
-    fn roles_key(&mut self, k: Key) {
-        let Some(Overlay::Roles { targets, selected }) = &mut self.overlay else {
-            return;
-        };
-        match (k.code, self.opts.keymap.resolve_only(Context::Confirm, k)) {
-            (super::keymap::KeyName::Up, _) => *selected = selected.saturating_sub(1),
-            (super::keymap::KeyName::Down, _) => {
-                *selected = (*selected + 1).min(targets.len().saturating_sub(1));
-            }
-            (_, Some(Action::Submit | Action::Advance)) => {
-                let Some(target) = targets.get(*selected).cloned() else {
-                    return;
-                };
-                match self.session.switch_to(&target) {
-                    Ok(s) => {
-                        self.session = s;
-                        self.overlay = None;
-                        self.participants = super::app::Participants::default();
-                        self.audit = super::app::Window::default();
-                        self.focus = Pane::Interventions;
-                        if let Err(e) = self.reload_all() {
-                            self.fail(&e);
-                        }
-                    }
-                    Err(e) => self.fail(&e),
-                }
-            }
-            (_, Some(Action::Cancel | Action::Back)) => self.overlay = None,
-            _ => {}
         }
     }
 
