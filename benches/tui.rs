@@ -265,20 +265,30 @@ fn main() {
     let full = wire.take();
     let visible = app.page_rows.get();
     let (mut frames, mut moves, mut scrolls) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..2_000 {
+    // Near the top the selection moves without scrolling: ten down, ten up, twenty times.
+    let mut start = app.scroll_marks.get()[0].map(|m| m.start);
+    let mut keys: Vec<&str> = Vec::new();
+    for _ in 0..20 {
+        keys.extend(std::iter::repeat_n("down", 10));
+        keys.extend(std::iter::repeat_n("up", 10));
+    }
+    keys.extend(std::iter::repeat_n("down", 2_000));
+    for k in keys {
         let t = Instant::now();
-        press(&mut app, "down");
+        press(&mut app, k);
         painter.paint(&mut term, &app).unwrap();
         frames.push(t.elapsed());
         let b = wire.take();
-        // Within the first half screen the list does not scroll; after that every step does.
-        if i % WINDOW_STEPS < visible / 2 {
+        // A step that left the list's first row where it was only moved the selection.
+        let now_start = app.scroll_marks.get()[0].map(|m| m.start);
+        if now_start == start {
             moves.push(b);
         } else {
             scrolls.push(b);
         }
+        start = now_start;
     }
-    stats("key → frame (down, participants)", frames);
+    stats("key → frame (participants)", frames);
     bytes("bytes per selection move", moves);
     bytes("bytes per scroll step", scrolls);
     let mut redraws = Vec::new();
@@ -296,6 +306,3 @@ fn main() {
     bytes("bytes per full redraw", redraw_bytes);
     println!("first frame wrote {full} B; {visible} participant rows visible");
 }
-
-/// Selection restarts at the top of each 200-row window loaded from the store.
-const WINDOW_STEPS: usize = insats::ui::app::WINDOW;
