@@ -262,3 +262,38 @@ fn the_privacy_mask_and_the_idle_lock_hide_every_name() {
     press(&mut app, &["enter"]);
     assert!(screen(&app).contains("1990"));
 }
+
+#[test]
+fn the_session_loop_takes_in_other_sessions_changes_while_keys_keep_coming() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use insats::server::session::{self, Input};
+    let (_dir, service) = fresh_demo();
+    let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let other = hanna.clone();
+    let mut app = App::new(
+        hanna,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    let shown = app.interventions[0].intervention.id;
+    let anonymous = |app: &App| app.interventions[0].counters.anonymous.total();
+    let before = anonymous(&app);
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut calls = 0;
+    // A key every 10 ms, never a pause: the loop still looks at change notices.
+    session::run(&mut terminal, &mut app, |_| {
+        calls += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        if calls == 5 {
+            other.register_anonymous(shown, 2026, 1, 0).unwrap();
+        }
+        Ok(Some(if calls > 60 {
+            Input::Closed
+        } else {
+            Input::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE))
+        }))
+    })
+    .unwrap();
+    assert_eq!(anonymous(&app), before + 1);
+}

@@ -19,7 +19,8 @@ pub enum Input {
     Closed,
 }
 
-/// How often the loop wakes without input: change notices and the idle lock.
+/// How often the loop wakes without input, and looks at change notices and the idle lock at
+/// the latest, even while keys keep coming.
 pub const TICK: Duration = Duration::from_millis(250);
 
 /// Runs `app` on `terminal` until the user quits or the transport closes. `next` waits up to
@@ -33,6 +34,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let mut dirty = true;
+    let mut last_tick = Instant::now();
     loop {
         if dirty {
             terminal
@@ -42,6 +44,7 @@ where
         }
         let input = next(TICK)?;
         let now = Instant::now();
+        let idle = input.is_none();
         match input {
             Some(Input::Key(k)) => {
                 app.on_key(k, now);
@@ -51,7 +54,6 @@ where
                 app.on_paste(&t, now);
                 dirty = true;
             }
-            Some(Input::Mouse(_)) => {}
             Some(Input::Resize(w, h)) => {
                 // The size comes with the event: an SSH channel cannot be asked for it.
                 terminal
@@ -60,7 +62,11 @@ where
                 dirty = true;
             }
             Some(Input::Closed) => return Ok(()),
-            None => dirty |= app.tick(now),
+            Some(Input::Mouse(_)) | None => {}
+        }
+        if idle || now.duration_since(last_tick) >= TICK {
+            dirty |= app.tick(now);
+            last_tick = now;
         }
         if app.quit {
             return Ok(());
