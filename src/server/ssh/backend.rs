@@ -59,6 +59,9 @@ pub enum Out {
 pub struct ChannelWriter {
     buf: Vec<u8>,
     out: mpsc::Sender<Out>,
+    /// The channel is gone: said once as a broken pipe, later writes go nowhere quietly (the
+    /// terminal's clean-up on drop has no one to talk to).
+    gone: bool,
 }
 
 /// A single write larger than this is passed on before the flush (a full 1000×1000 redraw).
@@ -69,17 +72,23 @@ impl ChannelWriter {
         Self {
             buf: Vec::with_capacity(16 * 1024),
             out,
+            gone: false,
         }
     }
 
     fn send(&mut self) -> std::io::Result<()> {
+        if self.gone {
+            self.buf.clear();
+            return Ok(());
+        }
         if self.buf.is_empty() {
             return Ok(());
         }
         let bytes = std::mem::replace(&mut self.buf, Vec::with_capacity(16 * 1024));
-        self.out
-            .blocking_send(Out::Bytes(bytes))
-            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        self.out.blocking_send(Out::Bytes(bytes)).map_err(|_| {
+            self.gone = true;
+            std::io::Error::from(std::io::ErrorKind::BrokenPipe)
+        })
     }
 }
 
@@ -232,5 +241,8 @@ mod tests {
             w.flush().unwrap_err().kind(),
             std::io::ErrorKind::BrokenPipe
         );
+        // Said once; the terminal's clean-up afterwards goes nowhere quietly.
+        w.write_all(b"four").unwrap();
+        w.flush().unwrap();
     }
 }

@@ -2,29 +2,18 @@
 //! the terminal UI (shell with a pty) or one command (exec).
 
 use super::auth::{self, Refusal, Verdict};
-use super::backend::Out;
+use super::channel::{self, Exec};
 use super::limits::FailedLogins;
 use super::tty::{self, SessionInput};
 use crate::service::{Service, Session};
 use crate::ui::Options;
 use russh::keys::ssh_key::PublicKey;
-use russh::server::{Auth, ChannelOpenHandle, Handle, Msg, PublicKeyOffer, VerifiedPublicKey};
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
-
-/// What a command run over `ssh host COMMAND` printed, and its exit status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExecOutput {
-    pub stdout: String,
-    pub stderr: String,
-    pub status: u32,
-}
-
-/// Runs one exec command for a signed-in session (given by the command line layer).
-pub type Exec = Arc<dyn Fn(&Session, &str) -> ExecOutput + Send + Sync>;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// What every connection of the server shares.
 pub struct Shared {
@@ -161,42 +150,6 @@ impl Drop for Connection {
             Err(_) => write(),
         }
     }
-}
-
-/// Sends a session's frames to its channel in order, waiting whenever the client's window is
-/// used up (the session thread then waits on its full queue); closes the channel at the end.
-async fn pump(handle: Handle, id: ChannelId, mut rx: mpsc::Receiver<Out>) {
-    let mut status = 1;
-    while let Some(o) = rx.recv().await {
-        match o {
-            Out::Bytes(b) => {
-                if handle.data(id, b).await.is_err() {
-                    return;
-                }
-            }
-            Out::Exit(s) => {
-                status = s;
-                break;
-            }
-        }
-    }
-    finish(&handle, id, status).await;
-}
-
-async fn finish(handle: &Handle, id: ChannelId, status: u32) {
-    let _ = handle.exit_status_request(id, status).await;
-    let _ = handle.eof(id).await;
-    let _ = handle.close(id).await;
-}
-
-/// Writes one message to the client's stderr and ends the channel with `status`.
-async fn refuse_channel(handle: Handle, id: ChannelId, text: String, status: u32) {
-    let _ = handle.extended_data(id, 1, text.into_bytes()).await;
-    finish(&handle, id, status).await;
-}
-
-fn crlf(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\n', "\r\n")
 }
 
 impl russh::server::Handler for Connection {
@@ -338,12 +291,12 @@ impl russh::server::Handler for Connection {
         };
         session.channel_success(channel)?;
         let Some(permit) = c.permit.take() else {
-            tokio::spawn(refuse_channel(handle, channel, full, 1));
+            tokio::spawn(channel::refuse(handle, channel, full, 1));
             return Ok(());
         };
         let Some((cols, rows)) = c.pty else {
             let text = "insats: the terminal UI needs a terminal: use ssh -t\r\n".to_owned();
-            tokio::spawn(refuse_channel(handle, channel, text, 1));
+            tokio::spawn(channel::refuse(handle, channel, text, 1));
             return Ok(());
         };
         let spawned = tty::spawn(tty::Spawn {
@@ -357,12 +310,12 @@ impl russh::server::Handler for Connection {
         match spawned {
             Ok((input, out)) => {
                 c.input = Some(input);
-                tokio::spawn(pump(handle, channel, out));
+                tokio::spawn(channel::pump(handle, channel, out));
             }
             Err(e) => {
                 tracing::error!("could not start a session thread: {e}");
                 let text = "insats: could not start the session\r\n".to_owned();
-                tokio::spawn(refuse_channel(handle, channel, text, 1));
+                tokio::spawn(channel::refuse(handle, channel, text, 1));
             }
         }
         Ok(())
@@ -386,37 +339,20 @@ impl russh::server::Handler for Connection {
         };
         session.channel_success(channel)?;
         let Some(permit) = c.permit.take() else {
-            tokio::spawn(refuse_channel(handle, channel, full, 1));
+            tokio::spawn(channel::refuse(handle, channel, full, 1));
             return Ok(());
         };
         let pty = c.pty.is_some();
         let command = String::from_utf8_lossy(data).into_owned();
-        let exec = self.shared.exec.clone();
-        tokio::spawn(async move {
-            let ran = tokio::task::spawn_blocking(move || {
-                let out = exec(&signed_in, &command);
-                drop(permit);
-                out
-            })
-            .await;
-            let out = ran.unwrap_or_else(|_| ExecOutput {
-                stdout: String::new(),
-                stderr: "insats: internal error\n".into(),
-                status: 1,
-            });
-            let (stdout, stderr) = if pty {
-                (crlf(&out.stdout), crlf(&out.stderr))
-            } else {
-                (out.stdout, out.stderr)
-            };
-            if !stdout.is_empty() {
-                let _ = handle.data(channel, stdout.into_bytes()).await;
-            }
-            if !stderr.is_empty() {
-                let _ = handle.extended_data(channel, 1, stderr.into_bytes()).await;
-            }
-            finish(&handle, channel, out.status).await;
-        });
+        tokio::spawn(channel::exec(
+            handle,
+            channel,
+            self.shared.exec.clone(),
+            signed_in,
+            command,
+            pty,
+            permit,
+        ));
         Ok(())
     }
 

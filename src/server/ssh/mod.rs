@@ -3,6 +3,7 @@
 
 mod auth;
 mod backend;
+mod channel;
 mod error;
 mod handler;
 mod hostkey;
@@ -12,8 +13,8 @@ mod server;
 mod tty;
 
 pub use backend::{ChannelWriter, ENTER, LEAVE, Out, SshBackend, TermSize};
+pub use channel::{Exec, ExecOutput};
 pub use error::SshError;
-pub use handler::{Exec, ExecOutput};
 pub use hostkey::path_for as host_key_path;
 pub use input::InputParser;
 pub use server::{MAX_AUTH_ATTEMPTS, REJECTION_TIME, ServeOptions, serve};

@@ -1,8 +1,9 @@
 //! `insats serve`: the listening socket, the russh configuration and the limits that apply
 //! before a connection gets a handler.
 
+use super::channel::Exec;
 use super::error::SshError;
-use super::handler::{Connection, Exec, Shared};
+use super::handler::{Connection, Shared};
 use super::hostkey;
 use super::limits::FailedLogins;
 use crate::service::Service;
