@@ -16,6 +16,7 @@ use insats::service::{
 use insats::store::Store;
 use std::path::PathBuf;
 
+pub mod ssh;
 pub mod tmux;
 
 /// "Today" in every test: 2026-06-15.
