@@ -231,6 +231,14 @@ fn only_stored_keys_of_the_signing_in_user_get_in_and_exec_lookup_is_audited() {
         }
     }
 
+    // A client that sends a password and keyboard-interactive anyway is refused, and after
+    // MAX_AUTH_ATTEMPTS counted refusals russh closes the connection (7 answers in all here).
+    let attempts = refused_without_a_key(server.port);
+    assert!(
+        attempts <= insats::server::ssh::MAX_AUTH_ATTEMPTS + 1,
+        "{attempts} attempts were answered"
+    );
+
     // exec: the look-up prints what `insats lookup` prints; an unknown command is one line.
     let out = server
         .ssh(&hanna_key, "hanna")
@@ -288,7 +296,12 @@ fn audit_has_the_ssh_entries(db: &Path, pnr: &str) {
             .all(|e| e.draft.user == Some(hanna) && e.draft.note.starts_with("SHA256:"))
     );
     let failed = entries(Action::LoginFailed);
-    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.draft.user.is_none() && e.draft.note.ends_with("refused"))
+    );
     assert!(
         failed
             .iter()
@@ -305,4 +318,58 @@ fn audit_has_the_ssh_entries(db: &Path, pnr: &str) {
     let lookups = entries(Action::LookupPersonnummer);
     assert!(lookups.iter().any(|e| e.draft.user == Some(hanna)
         && logins.iter().any(|l| l.draft.session == e.draft.session)));
+}
+
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// Tries a password, keyboard-interactive, then passwords until the server stops answering;
+/// returns how many attempts were answered (each a refusal).
+fn refused_without_a_key(port: u16) -> usize {
+    use russh::client::KeyboardInteractiveAuthResponse;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        let mut h = russh::client::connect(config, ("127.0.0.1", port), Trusting)
+            .await
+            .unwrap();
+        assert!(
+            !h.authenticate_password("hanna", "hunter2")
+                .await
+                .unwrap()
+                .success()
+        );
+        let kbd = h
+            .authenticate_keyboard_interactive_start("hanna", None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            kbd,
+            KeyboardInteractiveAuthResponse::Failure { .. }
+        ));
+        let mut answered = 2;
+        while answered < 20 {
+            match h.authenticate_password("hanna", "hunter2").await {
+                Ok(r) => {
+                    assert!(!r.success());
+                    answered += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        answered
+    })
 }
