@@ -391,8 +391,8 @@ async fn main() {
     relay.stall.store(false, Ordering::Relaxed);
     drop(stalled);
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+    let _ = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
         .status();
     let _ = server.wait();
     // The audit log is the ground truth for what was registered.

@@ -121,8 +121,9 @@ impl Server {
         if self.child.try_wait().unwrap().is_some() {
             return;
         }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+        let _ = Command::new("sh")
+            // The shell's own kill: no procps needed.
+            .args(["-c", &format!("kill -TERM {}", self.child.id())])
             .status();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(10) {
