@@ -4,138 +4,14 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use insats::service::Session;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn have_tmux() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("INSATS_REQUIRE_E2E").as_deref() != Ok("1"),
-            "tmux is required (INSATS_REQUIRE_E2E=1) but missing"
-        );
-        eprintln!("SKIPPED: tmux is not installed; end-to-end terminal tests did not run");
-    }
-    ok
-}
-
-/// A tmux server of its own, killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(name: &str, cmd: &str, dir: &Path) -> Tmux {
-        let socket = format!("insats-{name}-{}", std::process::id());
-        let t = Tmux { socket };
-        let status = Command::new("tmux")
-            .args([
-                "-L",
-                &t.socket,
-                "-f",
-                "/dev/null",
-                "new-session",
-                "-d",
-                "-x",
-                "160",
-                "-y",
-                "48",
-                "-c",
-            ])
-            .arg(dir)
-            .args([
-                "-e",
-                "LANG=C.UTF-8",
-                "-e",
-                "LC_ALL=C.UTF-8",
-                "-e",
-                "TERM=xterm-256color",
-                "-e",
-                "NO_COLOR=",
-            ])
-            .arg(cmd)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        t
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let status = Command::new("tmux")
-                .args(["-L", &self.socket, "send-keys", "-t", "0"])
-                .arg(k)
-                .status()
-                .unwrap();
-            assert!(status.success());
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    }
-
-    fn text(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["-L", &self.socket, "send-keys", "-t", "0", "-l"])
-            .arg(text)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        std::thread::sleep(Duration::from_millis(40));
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "capture-pane", "-p", "-t", "0"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `what` (10 s at most).
-    fn wait_for(&self, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "screen never showed '{what}':\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Tmux {
-    /// Waits until a whole line of the screen reads `line` (10 s at most).
-    fn wait_for_line(&self, line: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.lines().any(|l| l.trim() == line) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "no line '{line}':\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
+    common::tmux::have("tmux", "-V")
 }
 
 fn bin() -> &'static str {

@@ -66,7 +66,11 @@ fn scrolling_with_scroll_regions_shows_exactly_the_rendered_screen() {
     )
     .unwrap();
     let mut painter = Painter::new(mute);
-    let mut parser = vt100::Parser::new(h, w, 0);
+    let mut parser = vt100::Parser::new(
+        std::num::NonZeroU16::new(h).unwrap(),
+        std::num::NonZeroU16::new(w).unwrap(),
+        0,
+    );
     let mut keys: Vec<&str> = vec!["enter"];
     keys.extend(std::iter::repeat_n("down", 130));
     keys.extend(["pagedown", "pagedown", "up", "pageup"]);

@@ -327,3 +327,45 @@ fn moving_through_a_long_list_visits_every_row_once_in_order_across_windows() {
     // Windows keep memory bounded: never more than one window of rows is held.
     assert!(app.participants.list.rows.len() <= insats::ui::app::WINDOW);
 }
+
+#[test]
+fn the_session_loop_takes_in_other_sessions_changes_while_keys_keep_coming() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use insats::server::session::{self, Input};
+    let (_dir, service) = fresh_demo();
+    let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let other = hanna.clone();
+    let mut app = App::new(
+        hanna,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    let shown = app.interventions[0].intervention.id;
+    let anonymous = |app: &App| app.interventions[0].counters.anonymous.total();
+    let before = anonymous(&app);
+    let (writer, mute) = insats::server::paint::Muted::new(std::io::sink());
+    let mut terminal: insats::server::paint::Term<std::io::Sink> = Terminal::with_options(
+        ratatui::backend::CrosstermBackend::new(writer),
+        ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 160, 48)),
+        },
+    )
+    .unwrap();
+    let mut calls = 0;
+    // A key every 10 ms, never a pause: the loop still looks at change notices.
+    session::run(&mut terminal, mute, &mut app, |_| {
+        calls += 1;
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        if calls == 5 {
+            other.register_anonymous(shown, 2026, 1, 0).unwrap();
+        }
+        Ok(Some(if calls > 60 {
+            Input::Closed
+        } else {
+            Input::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE))
+        }))
+    })
+    .unwrap();
+    assert_eq!(anonymous(&app), before + 1);
+}

@@ -178,7 +178,7 @@ pub enum AuditCommand {
     },
 }
 
-fn db_path(g: &Global) -> PathBuf {
+pub(super) fn db_path(g: &Global) -> PathBuf {
     g.db.clone().unwrap_or_else(paths::default_db)
 }
 
@@ -514,32 +514,43 @@ fn print_interventions(s: &Session, l: Lang) -> Result<(), CliError> {
 pub fn lookup(g: &Global, a: &LookupArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::ParticipantHandler))?;
-    let sv = lang(g) == Lang::Sv;
-    let hits = s.lookup(&a.pnr)?;
+    for line in lookup_lines(&s, &a.pnr, lang(g))? {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// A personnummer look-up as plain text lines (audited by the service, even with no match);
+/// the same for `insats lookup` and `ssh … lookup`.
+pub(super) fn lookup_lines(s: &Session, pnr: &str, l: Lang) -> Result<Vec<String>, CliError> {
+    let sv = l == Lang::Sv;
+    let hits = s.lookup(pnr)?;
     if hits.is_empty() {
-        println!(
-            "{}",
+        return Ok(vec![
             if sv {
                 "inga träffar i dina insatser"
             } else {
                 "no matches in your interventions"
             }
-        );
+            .to_owned(),
+        ]);
     }
-    for h in hits {
-        let p = &h.participation;
-        let out = p.out_date.map_or_else(String::new, |d| d.to_string());
-        println!(
-            "{} {} {} {} {} – {}",
-            h.intervention,
-            h.intervention_name,
-            p.id,
-            p.state().label(sv),
-            p.in_date,
-            out
-        );
-    }
-    Ok(())
+    Ok(hits
+        .iter()
+        .map(|h| {
+            let p = &h.participation;
+            let out = p.out_date.map_or_else(String::new, |d| d.to_string());
+            format!(
+                "{} {} {} {} {} – {}",
+                h.intervention,
+                h.intervention_name,
+                p.id,
+                p.state().label(sv),
+                p.in_date,
+                out
+            )
+        })
+        .collect())
 }
 
 pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod paths;
 mod rights;
 pub mod screens;
+mod serve;
 pub mod synth;
 mod tui;
 
@@ -89,6 +90,9 @@ pub enum Command {
     /// Reveal the name and personnummer behind a pseudonym in the audit log (log reviewer;
     /// audited)
     Reveal(rights::RevealArgs),
+    /// Run the SSH server: every connection signs in by public key and gets its own terminal
+    /// UI over this database (`ssh -p 2222 USER@HOST`, or `ssh … lookup PNR`)
+    Serve(serve::ServeArgs),
     /// Render the main screens from fresh demo data with a fixed clock into screenshots/
     Screenshots(ScreenshotsArgs),
 }
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::CorrectIdentity(a)) => rights::correct_identity(&g, &a),
         Some(Command::Retention(a)) => rights::retention(&g, &a),
         Some(Command::Reveal(a)) => rights::reveal(&g, &a),
+        Some(Command::Serve(a)) => serve::serve(&g, &a),
         Some(Command::Screenshots(a)) => screens::command(&a),
     }
 }

@@ -7,7 +7,7 @@
 use crate::ui::app::ScrollMark;
 use crate::ui::{App, view};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::{Buffer, Cell};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -159,7 +159,11 @@ impl Painter {
     }
 
     /// Draws `app` on `terminal`, scrolling instead of rewriting where a list only moved.
-    pub fn paint<W: Write>(&mut self, terminal: &mut Term<W>, app: &App) -> std::io::Result<()> {
+    pub fn paint<B>(&mut self, terminal: &mut Terminal<B>, app: &App) -> std::io::Result<()>
+    where
+        B: Backend,
+        B::Error: std::error::Error + Send + Sync + 'static,
+    {
         let mut frame = terminal.get_frame();
         view::draw(&mut frame, app);
         let marks = app.scroll_marks.get();
@@ -175,7 +179,7 @@ impl Painter {
             self.mute.set(true);
             let result = terminal.flush();
             self.mute.set(false);
-            result?;
+            result.map_err(std::io::Error::other)?;
             terminal.swap_buffers();
             // ...and the terminal is made to look like it.
             let bottom = s.top + s.height;
@@ -188,7 +192,9 @@ impl Painter {
             self.mute.ahead(escape.as_bytes());
             *terminal.current_buffer_mut() = new;
         }
-        let done = terminal.apply_buffer_with_cursor(None)?;
+        let done = terminal
+            .apply_buffer_with_cursor(None)
+            .map_err(std::io::Error::other)?;
         self.last = Some(done.buffer.clone());
         self.marks = marks;
         Ok(())

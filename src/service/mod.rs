@@ -8,6 +8,7 @@ mod clock;
 mod core;
 mod error;
 mod import;
+mod login;
 mod policy;
 mod query;
 mod questions;

@@ -16,6 +16,9 @@ use insats::service::{
 use insats::store::Store;
 use std::path::PathBuf;
 
+pub mod ssh;
+pub mod tmux;
+
 /// "Today" in every test: 2026-06-15.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()

@@ -1,0 +1,104 @@
+//! `insats serve`: the SSH server over this database, and the commands it runs over exec.
+
+use super::admin::{db_path, lookup_lines};
+use super::{CliError, Global, demo, paths, tui};
+use crate::domain::user::Role;
+use crate::server::ssh::{self, Exec, ExecOutput, ServeOptions};
+use crate::service::{Clock, FixedClock, Lang, Service, Session, SystemClock};
+use crate::store::Store;
+use clap::Args;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port, printed on start)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:2222")]
+    pub listen: String,
+    /// Sessions at once, at most; one more is told the server is full
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_sessions: usize,
+    /// Close a session after this many minutes without input (the screen locks earlier, after
+    /// --lock-after minutes)
+    #[arg(long, value_name = "MINUTES", default_value_t = 60)]
+    pub hard_timeout_minutes: u64,
+}
+
+pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
+    let ui = tui::options(g)?;
+    if a.hard_timeout_minutes == 0 {
+        return Err(CliError::Usage(
+            "--hard-timeout-minutes: at least 1 minute".into(),
+        ));
+    }
+    if a.max_sessions == 0 {
+        return Err(CliError::Usage("--max-sessions: at least 1".into()));
+    }
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INSATS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let path = db_path(g);
+    let store = Store::open(&path, g.key.as_deref())?;
+    // A demo database lives on its own fixed day, as `insats demo` does.
+    let clock: Box<dyn Clock> = if store.is_demo() {
+        Box::new(FixedClock::on(demo::demo_today()))
+    } else {
+        Box::new(SystemClock)
+    };
+    let service = Service::new(store, clock);
+    let lang = paths::lang(g.lang.as_deref());
+    let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
+    let options = ServeOptions {
+        listen: a.listen.clone(),
+        host_key: ssh::host_key_path(&path),
+        max_sessions: a.max_sessions,
+        hard_timeout: Duration::from_secs(a.hard_timeout_minutes.saturating_mul(60)),
+        ui,
+        exec,
+    };
+    ssh::serve(service, options, |addr, fingerprint| {
+        println!("insats: serving {} on {addr}", path.display());
+        println!("host key {fingerprint}");
+        let _ = std::io::stdout().flush();
+    })
+    .map_err(|e| CliError::Io(e.to_string()))
+}
+
+/// One command over `ssh host COMMAND`: the same output, access rules and audit entry as the
+/// command line's. The command itself is never echoed (it may hold a personnummer).
+pub fn run_command(s: &Session, command: &str, lang: Lang) -> ExecOutput {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let result = match words.as_slice() {
+        ["lookup", pnr] => lookup(s, pnr, lang),
+        _ => Err(CliError::Usage(
+            "unknown command; over SSH there is: lookup PNR".into(),
+        )),
+    };
+    match result {
+        Ok(lines) => ExecOutput {
+            stdout: lines.iter().fold(String::new(), |mut out, l| {
+                out.push_str(l);
+                out.push('\n');
+                out
+            }),
+            stderr: String::new(),
+            status: 0,
+        },
+        Err(e) => ExecOutput {
+            stdout: String::new(),
+            stderr: format!("insats: {}\n", e.message(lang)),
+            status: 1,
+        },
+    }
+}
+
+fn lookup(s: &Session, pnr: &str, lang: Lang) -> Result<Vec<String>, CliError> {
+    let mut s = s.clone();
+    s.switch_role(Role::ParticipantHandler)?;
+    lookup_lines(&s, pnr, lang)
+}

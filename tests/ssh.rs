@@ -1,0 +1,414 @@
+//! `insats serve` driven by the real OpenSSH client in a real terminal (tmux): sign-in by key
+//! only, a terminal UI per connection over one database, live sharing between sessions, exec.
+//! Skipped with a notice when ssh or tmux is missing, unless `INSATS_REQUIRE_E2E=1`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::ssh::{Server, demo_db, have_tools, insats, key_for, keygen, text};
+use common::tmux::Tmux;
+use insats::domain::audit::Action;
+use insats::domain::user::Role;
+use insats::service::{AuditFilter, Session};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[test]
+fn two_handlers_of_one_intervention_see_a_registration_on_the_other_screen_within_a_second() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let (first, name, questions) = {
+        let service = insats::cli::screens::demo_service(&db).unwrap();
+        let s = Session::sign_in(&service, "hanna", None).unwrap();
+        let v = s.interventions().unwrap()[0].clone();
+        let q = s
+            .questionnaire(v.intervention.id)
+            .unwrap()
+            .questions_on(insats::cli::demo::demo_today())
+            .len();
+        (v.intervention.id, v.intervention.name.clone(), q)
+    };
+    // omar handles hanna's first intervention too.
+    let to = first.to_string();
+    insats(
+        &db,
+        &[
+            "--as",
+            "admin",
+            "assign",
+            "omar",
+            "--role",
+            "participant-handler",
+            "--to",
+            &to,
+            "--from",
+            "2026-01-01",
+        ],
+    );
+    let hanna_key = key_for(dir.path(), &db, "hanna");
+    let omar_key = key_for(dir.path(), &db, "omar");
+    let server = Server::start(dir.path(), &db, &[]);
+    let hanna = Tmux::start(
+        "ssh-hanna",
+        &server.ssh_tty(&hanna_key, "hanna"),
+        dir.path(),
+    );
+    let omar = Tmux::start("ssh-omar", &server.ssh_tty(&omar_key, "omar"), dir.path());
+    let heading = format!("Participants · {name}");
+    hanna.wait_for(&heading);
+    let before = omar.wait_for(&heading);
+    assert!(before.contains("Omar Said"), "{before}");
+    assert!(!before.contains("Åsa Öberg"), "{before}");
+
+    // hanna registers someone in, from the keyboard.
+    let pnr = common::pnr(common::date(1990, 2, 15), 981);
+    hanna.keys(&["Enter", "n"]);
+    hanna.wait_for("New participant: consent");
+    hanna.text(&pnr);
+    hanna.keys(&["Tab"]);
+    hanna.text("Åsa Öberg");
+    hanna.keys(&["Tab"]);
+    hanna.text("0180");
+    hanna.keys(&["Tab", "Tab", "Tab", "Tab"]);
+    hanna.text("Hanna Berg");
+    hanna.keys(&["C-s"]);
+    hanna.wait_for("Register in: situation before");
+    hanna.keys(&["Tab", "Tab"]);
+    for _ in 0..questions {
+        hanna.keys(&["1", "Tab"]);
+    }
+    hanna.keys(&["C-s"]);
+    let s = hanna.wait_for("Registered in");
+    assert!(s.contains("Åsa Öberg"), "{s}");
+    // omar presses nothing: his screen shows her within a second.
+    let seen = Instant::now();
+    let after = omar.wait_for_within("Åsa Öberg", Duration::from_secs(1));
+    eprintln!(
+        "the other session showed the registration after {:?}",
+        seen.elapsed()
+    );
+    assert!(after.contains(&heading), "{after}");
+
+    // A window change is honoured: the frame is redrawn at the new width.
+    omar.resize(100, 30);
+    let start = Instant::now();
+    loop {
+        let s = omar.screen();
+        let widest = s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        if widest == 100 && s.contains("Interventions") && s.contains("Åsa Öberg") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "not redrawn at 100 columns:\n{s}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Quitting ends the connection with exit status 0 and the terminal back as it was.
+    omar.keys(&["q"]);
+    let s = omar.wait_for("EXIT=");
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(!s.contains("Interventions"), "{s}");
+}
+
+#[test]
+fn a_handler_without_assignments_sees_nothing_personal_and_a_full_server_says_so() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    // Every name and personnummer in the demo data.
+    let (names, pnrs) = {
+        let service = insats::cli::screens::demo_service(&db).unwrap();
+        let mut names = Vec::new();
+        let mut pnrs = Vec::new();
+        for who in ["hanna", "omar", "lisa", "per"] {
+            let s = Session::sign_in(&service, who, None).unwrap();
+            for v in s.interventions().unwrap() {
+                for r in s
+                    .participants_page(v.intervention.id, None, 10_000)
+                    .unwrap()
+                {
+                    names.push(r.identity.name.clone());
+                    pnrs.push(r.identity.pnr.to_string());
+                }
+            }
+        }
+        (names, pnrs)
+    };
+    assert!(names.len() > 1000);
+    insats(
+        &db,
+        &[
+            "--as",
+            "admin",
+            "user",
+            "add",
+            "nils",
+            "--name",
+            "Nils Ny",
+            "--role",
+            "participant-handler",
+        ],
+    );
+    let nils_key = key_for(dir.path(), &db, "nils");
+    let hanna_key = key_for(dir.path(), &db, "hanna");
+    let server = Server::start(dir.path(), &db, &["--max-sessions", "1"]);
+    let t = Tmux::start("ssh-nils", &server.ssh_tty(&nils_key, "nils"), dir.path());
+    t.wait_for("Nils Ny");
+    let mut screens = vec![t.screen()];
+    for keys in [&["Enter"][..], &["Tab"], &["Tab"], &["Esc"], &["C-f"]] {
+        t.keys(keys);
+        std::thread::sleep(Duration::from_millis(200));
+        screens.push(t.screen());
+    }
+    let all = screens.concat();
+    for n in &names {
+        assert!(!all.contains(n.as_str()), "a name is on the screen:\n{all}");
+    }
+    for p in &pnrs {
+        assert!(!all.contains(p.as_str()), "a personnummer is on the screen");
+    }
+
+    // The one session allowed is taken: another is told so, in one line, with status 1.
+    let out = server
+        .ssh(&hanna_key, "hanna")
+        .arg("lookup 19900215-9811")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("the server is full (1 sessions)"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn only_stored_keys_of_the_signing_in_user_get_in_and_exec_lookup_is_audited() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let pnr = {
+        let service = insats::cli::screens::demo_service(&db).unwrap();
+        let s = Session::sign_in(&service, "hanna", None).unwrap();
+        let v = &s.interventions().unwrap()[0];
+        let rows = s.participants_page(v.intervention.id, None, 1).unwrap();
+        rows[0].identity.pnr.to_string()
+    };
+    let hanna_key = key_for(dir.path(), &db, "hanna");
+    let stranger = keygen(dir.path(), "stranger");
+    let mut server = Server::start(dir.path(), &db, &[]);
+
+    // An unknown key and hanna's key under another name are refused after the same fixed
+    // delay; a client without a key has no other way in (no password, no keyboard-interactive).
+    for (key, user, extra) in [
+        (&stranger, "hanna", &[][..]),
+        (&hanna_key, "omar", &[]),
+        (&hanna_key, "hanna", &["-o", "PubkeyAuthentication=no"][..]),
+    ] {
+        let started = Instant::now();
+        let out = server
+            .ssh(key, user)
+            .args(extra)
+            .arg("lookup x")
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0));
+        assert!(
+            text(&out.stderr).contains("Permission denied"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+        if extra.is_empty() {
+            assert!(started.elapsed() >= insats::server::ssh::REJECTION_TIME);
+        }
+    }
+
+    // A client that sends a password and keyboard-interactive anyway is refused, and after
+    // MAX_AUTH_ATTEMPTS counted refusals russh closes the connection (7 answers in all here).
+    let attempts = refused_without_a_key(server.port);
+    assert!(
+        attempts <= insats::server::ssh::MAX_AUTH_ATTEMPTS + 1,
+        "{attempts} attempts were answered"
+    );
+
+    // exec: the look-up prints what `insats lookup` prints; an unknown command is one line.
+    let out = server
+        .ssh(&hanna_key, "hanna")
+        .arg(format!("lookup {pnr}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with('I') && stdout.contains("registered"),
+        "{stdout}"
+    );
+    let out = server
+        .ssh(&hanna_key, "hanna")
+        .arg("drop table")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("unknown command"));
+    server.stop();
+
+    // The log has the sign-ins, the refusals and the look-up, and its chain verifies.
+    audit_has_the_ssh_entries(&db, &pnr);
+    let out = insats(&db, &["--as", "admin", "audit", "verify"]);
+    assert!(text(&out.stdout).contains("audit chain intact"));
+}
+
+fn audit_has_the_ssh_entries(db: &Path, pnr: &str) {
+    let service = insats::cli::screens::demo_service(db).unwrap();
+    let admin = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let hanna = Session::sign_in(&service, "hanna", None).unwrap().user().id;
+    let entries = |action| {
+        admin
+            .audit_page(
+                &AuditFilter {
+                    action: Some(action),
+                    ..AuditFilter::default()
+                },
+                None,
+                100,
+            )
+            .unwrap()
+    };
+    let logins = entries(Action::Login);
+    assert_eq!(logins.len(), 2, "{logins:?}");
+    assert!(
+        logins
+            .iter()
+            .all(|e| e.draft.user == Some(hanna) && e.draft.note.starts_with("SHA256:"))
+    );
+    let failed = entries(Action::LoginFailed);
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.draft.user.is_none() && e.draft.note.ends_with("refused"))
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.draft.user.is_none() && e.draft.note.starts_with("unknown key SHA256:"))
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.draft.user == Some(hanna) && e.draft.note.starts_with("login name is not"))
+    );
+    for e in &failed {
+        assert!(!e.draft.note.contains("omar") && !e.draft.note.contains(pnr));
+    }
+    let lookups = entries(Action::LookupPersonnummer);
+    assert!(lookups.iter().any(|e| e.draft.user == Some(hanna)
+        && logins.iter().any(|l| l.draft.session == e.draft.session)));
+}
+
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// Tries a password, keyboard-interactive, then passwords until the server stops answering;
+/// returns how many attempts were answered (each a refusal).
+fn refused_without_a_key(port: u16) -> usize {
+    use russh::client::KeyboardInteractiveAuthResponse;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let config = std::sync::Arc::new(russh::client::Config::default());
+        let mut h = russh::client::connect(config, ("127.0.0.1", port), Trusting)
+            .await
+            .unwrap();
+        assert!(
+            !h.authenticate_password("hanna", "hunter2")
+                .await
+                .unwrap()
+                .success()
+        );
+        let kbd = h
+            .authenticate_keyboard_interactive_start("hanna", None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            kbd,
+            KeyboardInteractiveAuthResponse::Failure { .. }
+        ));
+        let mut answered = 2;
+        while answered < 20 {
+            match h.authenticate_password("hanna", "hunter2").await {
+                Ok(r) => {
+                    assert!(!r.success());
+                    answered += 1;
+                }
+                Err(_) => break,
+            }
+        }
+        answered
+    })
+}
+
+#[test]
+fn an_address_with_too_many_failed_connections_is_turned_away_even_with_a_good_key() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let hanna_key = key_for(dir.path(), &db, "hanna");
+    let stranger = keygen(dir.path(), "stranger");
+    let server = Server::start(dir.path(), &db, &[]);
+    // Ten failed connections at once from 127.0.0.1.
+    let tries: Vec<_> = (0..10)
+        .map(|_| {
+            server
+                .ssh(&stranger, "hanna")
+                .arg("lookup x")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for t in tries {
+        let out = t.wait_with_output().unwrap();
+        assert!(text(&out.stderr).contains("Permission denied"));
+    }
+    // The failures are counted as the connections close; then the door is shut.
+    std::thread::sleep(Duration::from_millis(300));
+    let out = server
+        .ssh(&hanna_key, "hanna")
+        .arg("lookup x")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("Permission denied"),
+        "{}",
+        text(&out.stderr)
+    );
+}
