@@ -369,3 +369,39 @@ fn the_session_loop_takes_in_other_sessions_changes_while_keys_keep_coming() {
     .unwrap();
     assert_eq!(anonymous(&app), before + 1);
 }
+
+#[test]
+fn a_new_assignment_reaches_an_open_screen_without_a_keypress() {
+    use insats::domain::user::{Role, Scope};
+    let (_dir, service) = fresh_demo();
+    let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let hanna_id = hanna.user().id;
+    let start = Instant::now();
+    let mut app = App::new(hanna, screens::options(Lang::En, false).unwrap(), start).unwrap();
+    let before: Vec<_> = app
+        .interventions
+        .iter()
+        .map(|v| v.intervention.id)
+        .collect();
+    let sys =
+        insats::service::Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let all = sys.interventions().unwrap();
+    let new = all
+        .iter()
+        .find(|v| {
+            !before.contains(&v.intervention.id) && v.association_name == all[0].association_name
+        })
+        .unwrap()
+        .intervention
+        .id;
+    sys.assign(
+        hanna_id,
+        Role::ParticipantHandler,
+        Scope::Intervention(new),
+        "2026-01-01",
+        "",
+    )
+    .unwrap();
+    assert!(app.tick(start + std::time::Duration::from_secs(1)));
+    assert!(app.interventions.iter().any(|v| v.intervention.id == new));
+}

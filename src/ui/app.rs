@@ -362,8 +362,21 @@ impl App {
         loop {
             match self.notices.try_recv() {
                 Ok(n) => {
-                    reload |=
-                        n.intervention.is_none() || n.intervention == shown || shown.is_none();
+                    use crate::domain::audit::Action as A;
+                    // Changes to who may see what reach every screen, whatever it shows.
+                    let organisation = matches!(
+                        n.action,
+                        A::Assign
+                            | A::EndAssignment
+                            | A::CreateIntervention
+                            | A::UpdateIntervention
+                            | A::UpdateUser
+                            | A::UpdateAssociation
+                    );
+                    reload |= organisation
+                        || n.intervention.is_none()
+                        || n.intervention == shown
+                        || shown.is_none();
                 }
                 Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
                 Err(_) => break,
