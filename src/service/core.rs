@@ -1,6 +1,7 @@
 //! The shared service: the store, the clock, the questionnaire catalogue and the channel that
 //! tells other sessions what changed.
 
+use super::batch::Work;
 use super::clock::Clock;
 use super::error::ServiceError;
 use crate::domain::audit::{Action, Draft};
@@ -8,7 +9,7 @@ use crate::domain::ids::InterventionId;
 use crate::domain::questionnaire::Catalogue;
 use crate::store::{Store, audit};
 use redb::WriteTransaction;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, mpsc};
 use tokio::sync::broadcast;
 
 /// What changed, published after each commit so other sessions can reload what they show.
@@ -18,17 +19,19 @@ pub struct Notice {
     pub action: Action,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     store: Store,
     clock: Box<dyn Clock>,
     catalogue: Catalogue,
     notices: broadcast::Sender<Notice>,
+    /// The group-commit queue, started on first use (see `batch.rs`).
+    pub(crate) committer: OnceLock<mpsc::Sender<Box<dyn Work>>>,
 }
 
 /// The register, shared by every session of the process (cheap to clone).
 #[derive(Clone)]
 pub struct Service {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for Service {
@@ -48,8 +51,13 @@ impl Service {
                 clock,
                 catalogue: Catalogue::default_catalogue(),
                 notices,
+                committer: OnceLock::new(),
             }),
         }
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Self {
+        Self { inner }
     }
 
     pub fn store(&self) -> &Store {

@@ -3,6 +3,7 @@
 //! publishes a change notice for other sessions.
 
 mod admin;
+mod batch;
 mod browse;
 mod clock;
 mod core;

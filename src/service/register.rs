@@ -110,16 +110,16 @@ impl Session {
         identity: &IdentityInput,
         consent: &ConsentInput,
     ) -> Result<ConsentId, ServiceError> {
-        let tx = self.service.store().write()?;
-        let id = self.record_consent_in(&tx, intervention, identity, consent)?;
-        self.service.commit(
-            tx,
-            &[Notice {
+        let session = self.clone();
+        let (identity, consent) = (identity.clone(), consent.clone());
+        self.service.grouped(move |tx| {
+            let id = session.record_consent_in(tx, intervention, &identity, &consent)?;
+            let notice = Notice {
                 intervention: Some(intervention),
                 action: Action::RecordConsent,
-            }],
-        )?;
-        Ok(id)
+            };
+            Ok((id, vec![notice]))
+        })
     }
 
     pub fn record_consent_in(
@@ -194,17 +194,20 @@ impl Session {
     }
 
     /// Registers a person in (inregistrering) on a recorded, unused consent.
+    ///
+    /// Registrations from many sessions are committed together (group commit), each with its
+    /// own audit entry and its own refusal.
     pub fn register_in(&self, input: &RegisterInInput) -> Result<ParticipationId, ServiceError> {
-        let tx = self.service.store().write()?;
-        let (id, intervention) = self.register_in_in(&tx, input)?;
-        self.service.commit(
-            tx,
-            &[Notice {
+        let session = self.clone();
+        let input = input.clone();
+        self.service.grouped(move |tx| {
+            let (id, intervention) = session.register_in_in(tx, &input)?;
+            let notice = Notice {
                 intervention: Some(intervention),
                 action: Action::RegisterIn,
-            }],
-        )?;
-        Ok(id)
+            };
+            Ok((id, vec![notice]))
+        })
     }
 
     pub fn register_in_in(
