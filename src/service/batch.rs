@@ -1,8 +1,8 @@
 //! Group commit: registrations from many sessions are queued to one committer thread, which
 //! runs every queued one in a single write transaction and commits them together. Each keeps its
-//! own audit entry, and its own refusal: if any of a batch is refused, the batch transaction is
-//! dropped (nothing of it is written) and each is run again in a transaction of its own, so a
-//! refusal never takes another registration with it.
+//! own audit entry, and its own refusal: if one of a batch is refused, the batch transaction is
+//! dropped (nothing of it is written) and the batch runs again without it; the refused one then
+//! runs alone, so a refusal never takes another registration with it.
 
 use super::core::{Inner, Notice, Service};
 use super::error::ServiceError;
@@ -12,6 +12,9 @@ use std::sync::{Arc, Weak};
 
 /// Most registrations committed together.
 const MAX_BATCH: usize = 256;
+
+/// How long the committer waits for more changes once several sessions are writing.
+const GATHER: std::time::Duration = std::time::Duration::from_micros(300);
 
 /// A change waiting for the committer.
 pub(crate) trait Work: Send {
@@ -91,14 +94,24 @@ type Outcome = (Box<dyn Work>, Result<(), ServiceError>);
 
 /// Takes whatever is queued, commits it together, and goes on until the service is gone.
 fn commit_loop(service: &Weak<Inner>, queue: &mpsc::Receiver<Box<dyn Work>>) {
+    let mut busy = false;
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(w) => batch.push(w),
-                Err(_) => break,
+            // While several sessions are writing, they answer the last batch's replies with
+            // their next change within moments: wait that moment, so they share one commit.
+            // A lone writer is never kept waiting.
+            let next = if busy {
+                queue.recv_timeout(GATHER).ok()
+            } else {
+                queue.try_recv().ok()
+            };
+            match next {
+                Some(w) => batch.push(w),
+                None => break,
             }
         }
+        busy = batch.len() > 1;
         let outcomes = match service.upgrade() {
             Some(inner) => {
                 let service = Service::from_inner(inner);
@@ -122,34 +135,34 @@ fn commit_loop(service: &Weak<Inner>, queue: &mpsc::Receiver<Box<dyn Work>>) {
 }
 
 fn together(service: &Service, mut batch: Vec<Box<dyn Work>>) -> Vec<Outcome> {
-    let Ok(tx) = service.store().write() else {
-        return batch
-            .into_iter()
-            .map(|w| {
-                let e = ServiceError::Conflict("the database could not be written");
-                (w, Err(e))
-            })
-            .collect();
-    };
-    let mut notices = Vec::new();
-    let mut refused = false;
-    for w in &mut batch {
-        if let Ok(n) = w.run(&tx) {
-            notices.extend(n);
-        } else {
-            refused = true;
+    let mut outcomes = Vec::new();
+    // Changes refused in the batch: they run again alone once the others are committed, so
+    // their answer is their own, against the register as the others left it.
+    let mut apart = Vec::new();
+    loop {
+        let Ok(tx) = service.store().write() else {
+            let e = || ServiceError::Conflict("the database could not be written");
+            outcomes.extend(batch.into_iter().map(|w| (w, Err(e()))));
             break;
+        };
+        let mut notices = Vec::new();
+        let mut refused = None;
+        for (i, w) in batch.iter_mut().enumerate() {
+            if let Ok(n) = w.run(&tx) {
+                notices.extend(n);
+            } else {
+                refused = Some(i);
+                break;
+            }
         }
-    }
-    if refused {
-        // Nothing of the batch is written; each goes again on its own, with its own answer.
-        drop(tx);
-        return batch.into_iter().map(|w| alone(service, w)).collect();
-    }
-    let failed = service.commit(tx, &notices).is_err();
-    batch
-        .into_iter()
-        .map(|w| {
+        if let Some(i) = refused {
+            // Nothing of this attempt is written; the batch goes again without that one.
+            drop(tx);
+            apart.push(batch.remove(i));
+            continue;
+        }
+        let failed = service.commit(tx, &notices).is_err();
+        outcomes.extend(batch.into_iter().map(|w| {
             let outcome = if failed {
                 Err(ServiceError::Conflict(
                     "the commit failed; nothing was saved",
@@ -158,8 +171,11 @@ fn together(service: &Service, mut batch: Vec<Box<dyn Work>>) -> Vec<Outcome> {
                 Ok(())
             };
             (w, outcome)
-        })
-        .collect()
+        }));
+        break;
+    }
+    outcomes.extend(apart.into_iter().map(|w| alone(service, w)));
+    outcomes
 }
 
 fn alone(service: &Service, mut w: Box<dyn Work>) -> Outcome {
