@@ -163,14 +163,16 @@ impl Session {
             pid
         } else {
             let pid = PersonId(next_id(tx, "person")?);
-            let pseudonym = people::new_pseudonym(tx, Subject::Person(pid))?;
+            let pseudonym =
+                people::new_pseudonym(tx, self.service.store().is_demo(), Subject::Person(pid))?;
             let sealed = people::seal_person(crypto, pid, &identity, pseudonym)?;
             people::put_person(tx, pid, &sealed)?;
             fields.extend(["pnr", "name", "municipality"]);
             pid
         };
         let id = ConsentId(next_id(tx, "consent")?);
-        let consent_pseudonym = people::new_pseudonym(tx, Subject::Consent(id))?;
+        let consent_pseudonym =
+            people::new_pseudonym(tx, self.service.store().is_demo(), Subject::Consent(id))?;
         let record = Consent {
             id,
             intervention: intervention.id,
@@ -247,7 +249,11 @@ impl Session {
         )?;
         // Checked: from here on only writes.
         p.id = ParticipationId(next_id(tx, "participation")?);
-        p.pseudonym = people::new_pseudonym(tx, Subject::Participation(p.id))?;
+        p.pseudonym = people::new_pseudonym(
+            tx,
+            self.service.store().is_demo(),
+            Subject::Participation(p.id),
+        )?;
         people::put_participation(tx, &p)?;
         people::update_consent(
             tx,

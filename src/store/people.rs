@@ -155,9 +155,19 @@ pub fn delete_person(tx: &WriteTransaction, id: PersonId) -> Result<(), StoreErr
 ///
 /// A demo database (and only a demo database, marked at creation) draws them from a stored
 /// counter instead, so that its screens and screenshots are the same on every build.
-pub fn new_pseudonym(tx: &WriteTransaction, subject: Subject) -> Result<Pseudonym, StoreError> {
+/// `demo` is [`super::Store::is_demo`]: only then is the counter looked for, so a real
+/// database spends no read on it.
+pub fn new_pseudonym(
+    tx: &WriteTransaction,
+    demo: bool,
+    subject: Subject,
+) -> Result<Pseudonym, StoreError> {
     let rng = ring::rand::SystemRandom::new();
-    let mut demo_counter = demo_pseudonym_counter(tx)?;
+    let mut demo_counter = if demo {
+        demo_pseudonym_counter(tx)?
+    } else {
+        None
+    };
     let mut table = tx.open_table(PSEUDONYMS)?;
     loop {
         let p = if let Some(n) = demo_counter.as_mut() {
