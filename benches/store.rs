@@ -15,21 +15,18 @@
 )]
 
 use chrono::NaiveDate;
-use insats::cli::synth::{self, Target};
+use insats::cli::synth;
 use insats::domain::consent::Signer;
 use insats::domain::ids::InterventionId;
-use insats::domain::intervention::{Direction, Measurement};
-use insats::domain::user::{Role, Scope};
+use insats::domain::user::Role;
 use insats::service::{
-    AssociationInput, ConsentInput, FixedClock, IdentityInput, ImportRow, InitInput,
-    InterventionInput, RegisterInInput, Service, Session,
+    ConsentInput, FixedClock, IdentityInput, ImportRow, RegisterInInput, Service, Session,
 };
 use insats::store::{Store, people};
 use std::time::{Duration, Instant};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
-}
+mod common;
+use common::{setup, today};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -43,64 +40,6 @@ fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
 
 fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
-}
-
-struct Setup {
-    service: Service,
-    targets: Vec<Target>,
-}
-
-fn setup(path: &std::path::Path) -> Setup {
-    let store = Store::create(path, None, false).unwrap();
-    let service = Service::new(store, Box::new(FixedClock::on(today())));
-    let (f, _) = service
-        .init(&InitInput {
-            association: AssociationInput {
-                name: "Bench".into(),
-                org_number: "222000-1230".into(),
-                description: String::new(),
-                municipalities: "0180".into(),
-                start: "2015-01-01".into(),
-                end: String::new(),
-            },
-            admin_username: "admin".into(),
-            admin_display_name: "Admin".into(),
-        })
-        .unwrap();
-    let admin = Session::sign_in(&service, "admin", Some(Role::AssociationAdmin)).unwrap();
-    let sys = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
-    let handler = sys
-        .create_user("hanna", "Hanna", &[Role::ParticipantHandler])
-        .unwrap();
-    let mut targets = Vec::new();
-    for k in 0..10 {
-        let i = admin
-            .create_intervention(&InterventionInput {
-                association: f,
-                name: format!("Insats {k}"),
-                description: String::new(),
-                start: "2016-01-01".into(),
-                end: String::new(),
-                direction: Direction::Individual,
-                target_groups: vec![],
-                measurement: Measurement::Individual,
-            })
-            .unwrap();
-        sys.assign(
-            handler,
-            Role::ParticipantHandler,
-            Scope::Intervention(i),
-            "2015-01-01",
-            "",
-        )
-        .unwrap();
-        targets.push(Target {
-            intervention: i,
-            from: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
-            until: None,
-        });
-    }
-    Setup { service, targets }
 }
 
 fn sqlite_same_inserts(

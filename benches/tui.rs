@@ -15,14 +15,10 @@
     clippy::cast_sign_loss
 )]
 
-use chrono::NaiveDate;
-use insats::cli::synth::{self, Target};
-use insats::domain::intervention::{Direction, Measurement};
-use insats::domain::user::{Role, Scope};
+use insats::cli::synth;
+use insats::domain::user::Role;
 use insats::server::paint::{Muted, Painter, Term};
-use insats::service::{
-    AssociationInput, FixedClock, InitInput, InterventionInput, Service, Session,
-};
+use insats::service::{FixedClock, Service, Session};
 use insats::store::Store;
 use insats::ui::keymap::{Key, Keymap};
 use insats::ui::theme::Theme;
@@ -33,9 +29,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
-}
+mod common;
+use common::today;
 
 /// A writer that counts and keeps what the backend sends.
 #[derive(Clone, Default)]
@@ -60,58 +55,12 @@ impl Wire {
     }
 }
 
+/// A database of `n` generated participations over ten interventions.
 fn build(path: &std::path::Path, n: usize) {
-    let store = Store::create(path, None, false).unwrap();
-    let service = Service::new(store, Box::new(FixedClock::on(today())));
-    let (f, _) = service
-        .init(&InitInput {
-            association: AssociationInput {
-                name: "Bench".into(),
-                org_number: "222000-1230".into(),
-                description: String::new(),
-                municipalities: "0180".into(),
-                start: "2015-01-01".into(),
-                end: String::new(),
-            },
-            admin_username: "admin".into(),
-            admin_display_name: "Admin".into(),
-        })
-        .unwrap();
-    let admin = Session::sign_in(&service, "admin", Some(Role::AssociationAdmin)).unwrap();
-    let sys = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
-    let handler = sys
-        .create_user("hanna", "Hanna", &[Role::ParticipantHandler])
-        .unwrap();
-    let mut targets = Vec::new();
-    for k in 0..10 {
-        let i = admin
-            .create_intervention(&InterventionInput {
-                association: f,
-                name: format!("Insats {k}"),
-                description: String::new(),
-                start: "2016-01-01".into(),
-                end: String::new(),
-                direction: Direction::Individual,
-                target_groups: vec![],
-                measurement: Measurement::Individual,
-            })
-            .unwrap();
-        sys.assign(
-            handler,
-            Role::ParticipantHandler,
-            Scope::Intervention(i),
-            "2015-01-01",
-            "",
-        )
-        .unwrap();
-        targets.push(Target {
-            intervention: i,
-            from: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
-            until: None,
-        });
-    }
-    let catalogue = service.catalogue().clone();
-    sys.import(synth::rows(1, n, &targets, &catalogue, today()))
+    let s = common::setup(path);
+    let sys = Session::sign_in(&s.service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let catalogue = s.service.catalogue().clone();
+    sys.import(synth::rows(1, n, &s.targets, &catalogue, today()))
         .unwrap();
 }
 
