@@ -68,7 +68,36 @@ pub struct Connection {
     _slot: Option<OwnedSemaphorePermit>,
 }
 
+/// An accepted shell or command request: who, their session permit, and the pty size if any.
+type Claimed = (Session, OwnedSemaphorePermit, Option<(u32, u32)>);
+
 impl Connection {
+    /// Takes up a shell or command request on `channel`: the signed-in session, a session
+    /// permit and the pty size. `None` when the request has been answered already (not ours,
+    /// or refused because the server is full).
+    fn claim(
+        &mut self,
+        channel: ChannelId,
+        session: &mut russh::server::Session,
+    ) -> Result<Option<Claimed>, russh::Error> {
+        let full = self.full_message();
+        let (Some(signed_in), Some(c)) = (
+            self.session.clone(),
+            self.channel
+                .as_mut()
+                .filter(|c| c.id == channel && c.input.is_none()),
+        ) else {
+            session.channel_failure(channel)?;
+            return Ok(None);
+        };
+        session.channel_success(channel)?;
+        let Some(permit) = c.permit.take() else {
+            tokio::spawn(channel::refuse(session.handle(), channel, full, 1));
+            return Ok(None);
+        };
+        Ok(Some((signed_in, permit, c.pty)))
+    }
+
     pub fn new(shared: Arc<Shared>, ip: Option<IpAddr>, slot: OwnedSemaphorePermit) -> Self {
         Self {
             shared,
@@ -280,21 +309,10 @@ impl russh::server::Handler for Connection {
         session: &mut russh::server::Session,
     ) -> Result<(), Self::Error> {
         let handle = session.handle();
-        let full = self.full_message();
-        let (Some(signed_in), Some(c)) = (
-            self.session.clone(),
-            self.channel
-                .as_mut()
-                .filter(|c| c.id == channel && c.input.is_none()),
-        ) else {
-            return session.channel_failure(channel);
-        };
-        session.channel_success(channel)?;
-        let Some(permit) = c.permit.take() else {
-            tokio::spawn(channel::refuse(handle, channel, full, 1));
+        let Some((signed_in, permit, pty)) = self.claim(channel, session)? else {
             return Ok(());
         };
-        let Some((cols, rows)) = c.pty else {
+        let Some((cols, rows)) = pty else {
             let text = "insats: the terminal UI needs a terminal: use ssh -t\r\n".to_owned();
             tokio::spawn(channel::refuse(handle, channel, text, 1));
             return Ok(());
@@ -309,7 +327,9 @@ impl russh::server::Handler for Connection {
         });
         match spawned {
             Ok((input, out)) => {
-                c.input = Some(input);
+                if let Some(c) = self.channel.as_mut().filter(|c| c.id == channel) {
+                    c.input = Some(input);
+                }
                 tokio::spawn(channel::pump(handle, channel, out));
             }
             Err(e) => {
@@ -328,21 +348,10 @@ impl russh::server::Handler for Connection {
         session: &mut russh::server::Session,
     ) -> Result<(), Self::Error> {
         let handle = session.handle();
-        let full = self.full_message();
-        let (Some(signed_in), Some(c)) = (
-            self.session.clone(),
-            self.channel
-                .as_mut()
-                .filter(|c| c.id == channel && c.input.is_none()),
-        ) else {
-            return session.channel_failure(channel);
-        };
-        session.channel_success(channel)?;
-        let Some(permit) = c.permit.take() else {
-            tokio::spawn(channel::refuse(handle, channel, full, 1));
+        let Some((signed_in, permit, pty)) = self.claim(channel, session)? else {
             return Ok(());
         };
-        let pty = c.pty.is_some();
+        let pty = pty.is_some();
         let command = String::from_utf8_lossy(data).into_owned();
         tokio::spawn(channel::exec(
             handle,
