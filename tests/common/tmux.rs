@@ -114,6 +114,33 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `what`, failing after `limit`.
+    /// From the participants pane: records consent for a new person and registers them in,
+    /// answering the first option of each of the `questions`, all by keys. Returns the screen
+    /// once the status line says "Registered in".
+    pub fn register_by_keys(&self, pnr: &str, name: &str, questions: usize) -> String {
+        self.keys(&["n"]);
+        self.wait_for("New participant: consent");
+        self.text(pnr);
+        self.keys(&["Tab"]);
+        self.text(name);
+        self.keys(&["Tab"]);
+        self.text("0180");
+        // Signed on (today), signed by (participant), mature (no): as they are.
+        self.keys(&["Tab", "Tab", "Tab", "Tab"]);
+        self.text("Hanna Berg");
+        self.keys(&["C-s"]);
+        self.wait_for("Register in: situation before");
+        // In-date and gender as they are; then the first option of every question.
+        self.keys(&["Tab", "Tab"]);
+        for _ in 0..questions {
+            self.keys(&["1", "Tab"]);
+        }
+        self.keys(&["C-s"]);
+        // The status line says it alone on its line (the form's field "Registered in on" must
+        // not count).
+        self.wait_for_line("Registered in")
+    }
+
     /// Waits until a whole line of the screen reads `line` (10 s at most).
     pub fn wait_for_line(&self, line: &str) -> String {
         let start = std::time::Instant::now();
