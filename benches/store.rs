@@ -1,6 +1,6 @@
 //! Store benchmarks on generated data (run: `cargo bench --features bench-internals --bench store`; smaller runs with
 //! `INSATS_BENCH_N=100000 cargo bench --features bench-internals --bench store`; the import alone with
-//! `INSATS_BENCH_ONLY=import`, plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
+//! `INSATS_BENCH_ONLY=import`, every phase but the SQLite peer with `INSATS_BENCH_PEER=0`, plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
 //!
 //! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same
 //! inserts, as the peer a user would otherwise pick), personnummer look-up, one durable
@@ -165,7 +165,9 @@ fn main() {
     let gen_time = t.elapsed();
     // `INSATS_BENCH_ONLY=import`: the import alone (no SQLite peer, no later phases).
     let only_import = std::env::var("INSATS_BENCH_ONLY").is_ok_and(|v| v == "import");
-    let sqlite_rows = if only_import {
+    // `INSATS_BENCH_PEER=0`: every phase but the SQLite peer (for quick runs while tuning).
+    let peer = std::env::var("INSATS_BENCH_PEER").map_or(true, |v| v != "0");
+    let sqlite_rows = if only_import || !peer {
         Vec::new()
     } else {
         rows.clone()
@@ -196,15 +198,17 @@ fn main() {
     if only_import {
         return;
     }
-    let sqlite_time = sqlite_same_inserts(
-        &sqlite_rows,
-        s.service.store().crypto(),
-        &dir.path().join("peer.sqlite"),
-    );
-    println!(
-        "  SQLite (rusqlite, WAL, one transaction, same rows, sealing included): {:.2} s",
-        sqlite_time.as_secs_f64()
-    );
+    if peer {
+        let sqlite_time = sqlite_same_inserts(
+            &sqlite_rows,
+            s.service.store().crypto(),
+            &dir.path().join("peer.sqlite"),
+        );
+        println!(
+            "  SQLite (rusqlite, WAL, one transaction, same rows, sealing included): {:.2} s",
+            sqlite_time.as_secs_f64()
+        );
+    }
     drop(sqlite_rows);
 
     // 2. Personnummer look-up: index → rows → policy, exactly as `Session::lookup` does it for

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use insats::store::codec::{CodecError, Stored, decode, encode};
 use insats::store::schema::{META, META_SCHEMA, SCHEMA_VERSION};
-use insats::store::{Store, StoreError, Tx, audit, org, people};
+use insats::store::{Store, StoreError, Tx, audit, check, org, people};
 use redb::ReadableTable;
 
 fn round_trip<T: Stored + PartialEq + std::fmt::Debug>(value: &T) {
@@ -136,7 +136,7 @@ fn the_current_schema_opens_and_every_table_exists() {
 }
 
 #[test]
-fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
+fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_their_summaries() {
     let f = Fixture::new();
     let kept = pnr(date(1985, 3, 3), 981);
     let p = register(
@@ -165,8 +165,11 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
     drop(f.admin);
     drop(f.service);
 
-    // Turn the file back into version 1: the personnummer index keyed by `&[u8; 32]`.
+    // Turn the file back into version 1: the personnummer index keyed by `&[u8; 32]`, and the
+    // person index with keys only (as versions 1 and 2 had it).
     let v1: redb::TableDefinition<&[u8; 32], u64> = redb::TableDefinition::new("persons_by_pnr");
+    let by_person_v2: redb::TableDefinition<(u64, u64), ()> =
+        redb::TableDefinition::new("participations_by_person");
     let entries: Vec<([u8; 32], u64)> = {
         let db = redb::Database::open(&path).unwrap();
         let tx = db.begin_write().unwrap();
@@ -182,6 +185,22 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
             .collect();
         tx.delete_table(insats::store::schema::PERSONS_BY_PNR)
             .unwrap();
+        let keys: Vec<(u64, u64)> = tx
+            .open_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+            .unwrap()
+            .range::<(u64, u64)>(..)
+            .unwrap()
+            .map(|r| r.unwrap().0.value())
+            .collect();
+        assert_eq!(keys.len(), 41);
+        tx.delete_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+            .unwrap();
+        {
+            let mut old = tx.open_table(by_person_v2).unwrap();
+            for k in keys {
+                old.insert(k, ()).unwrap();
+            }
+        }
         {
             let mut old = tx.open_table(v1).unwrap();
             for (k, v) in &entries {
@@ -233,6 +252,11 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
     let hits = handler.lookup(&kept).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].participation.id, p);
+    assert_eq!(
+        hits[0].participation.in_date,
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+    );
+    assert_eq!(hits[0].participation.out_date, None);
     drop(handler);
     drop(service);
     // Opening again migrates nothing more.
@@ -240,5 +264,53 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer() {
     assert_eq!(
         insats::store::migrate::stored_version(&store).unwrap(),
         Some(SCHEMA_VERSION)
+    );
+}
+
+#[test]
+fn a_look_up_shows_the_registration_out_and_the_check_finds_a_summary_that_differs_from_its_row() {
+    let f = Fixture::new();
+    let who = pnr(date(1988, 8, 8), 512);
+    let p = register(
+        &f.handler,
+        f.intervention,
+        &who,
+        "Test Person",
+        "2026-06-01",
+    );
+    f.handler
+        .register_out(
+            p,
+            "2026-06-12",
+            insats::domain::questionnaire::EndReason::Employment,
+            Some(other_answers(f.service.catalogue())),
+        )
+        .unwrap();
+    let hits = f.handler.lookup(&who).unwrap();
+    assert_eq!(hits[0].participation.out_date, Some(date(2026, 6, 12)));
+    assert_eq!(
+        hits[0].participation.end_reason,
+        Some(insats::domain::questionnaire::EndReason::Employment)
+    );
+    {
+        let tx = f.service.store().read().unwrap();
+        assert_eq!(check::check(&*tx).unwrap(), Vec::<String>::new());
+    }
+
+    // Put back the summary the entry had before the registration out: the check says so.
+    let tx = f.service.store().write().unwrap();
+    let mut row = people::participation(&tx, p).unwrap().unwrap();
+    row.out_date = None;
+    row.end_reason = None;
+    let stale = insats::store::summary::pack(&row).unwrap();
+    tx.open_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+        .unwrap()
+        .insert((row.person.0, p.0), stale.as_slice())
+        .unwrap();
+    tx.commit().unwrap();
+    let tx = f.service.store().read().unwrap();
+    assert_eq!(
+        check::check(&*tx).unwrap(),
+        ["participations_by_person: 1 summaries differ from their participations"]
     );
 }

@@ -368,7 +368,7 @@ impl Session {
                 if cascade {
                     return self.withdraw_all(tx, &current, &facts);
                 }
-                people::put_participation(tx, &next)?;
+                people::update_participation(tx, &next)?;
                 if current.state() == State::RegisteredIn && next.state() == State::RegisteredOut {
                     people::adjust_counters(tx, intervention.id, |c| {
                         c.open = c.open.saturating_sub(1);
@@ -444,7 +444,7 @@ impl Session {
             else {
                 continue;
             };
-            people::put_participation(tx, &next)?;
+            people::update_participation(tx, &next)?;
             let i = org::intervention(tx, p.intervention)?;
             let draft = self.draft(
                 change.action,

@@ -29,6 +29,8 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
     let persons = tx.table(PERSONS)?;
     let consents = tx.table(CONSENTS)?;
     let pseudonyms = tx.table(PSEUDONYMS)?;
+    let person_index = tx.table(PARTICIPATIONS_BY_PERSON)?;
+    let mut stale_summaries = 0usize;
     for row in tx.table(PARTICIPATIONS)?.range(0..)? {
         let (k, v) = row?;
         let p: Participation = decode(v.value())?;
@@ -41,6 +43,11 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         }
         by_intervention.insert((p.intervention.0, p.id.0));
         by_person.insert((p.person.0, p.id.0));
+        if let Some(v) = person_index.get((p.person.0, p.id.0))?
+            && super::summary::unpack(p.id, v.value()).ok() != Some((&p).into())
+        {
+            stale_summaries += 1;
+        }
         let c = counted.entry(p.intervention.0).or_default();
         match p.state() {
             State::RegisteredIn => c.open += 1,
@@ -86,8 +93,13 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         &mut problems,
         "participations_by_person",
         &by_person,
-        &tx.table(PARTICIPATIONS_BY_PERSON)?,
+        &person_index,
     )?;
+    if stale_summaries > 0 {
+        problems.push(format!(
+            "participations_by_person: {stale_summaries} summaries differ from their participations"
+        ));
+    }
 
     for row in tx.table(COUNTERS)?.range(0..)? {
         let (k, v) = row?;
@@ -222,11 +234,11 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
     Ok(problems)
 }
 
-fn compare_index(
+fn compare_index<V: redb::Value + 'static>(
     problems: &mut Vec<String>,
     name: &str,
     expected: &BTreeSet<(u64, u64)>,
-    index: &impl ReadableTable<(u64, u64), ()>,
+    index: &impl ReadableTable<(u64, u64), V>,
 ) -> Result<(), StoreError> {
     let mut found = BTreeSet::new();
     for row in index.range::<(u64, u64)>(..)? {

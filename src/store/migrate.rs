@@ -1,7 +1,12 @@
 //! Schema versions: an older file is brought up to date in explicit steps, a newer one refused.
 
+use super::codec::decode;
 use super::db::{Store, StoreError};
-use super::schema::{self, META, META_SCHEMA, PERSONS_BY_PNR, SCHEMA_VERSION};
+use super::schema::{
+    self, META, META_SCHEMA, PARTICIPATIONS, PARTICIPATIONS_BY_PERSON, PERSONS_BY_PNR,
+    SCHEMA_VERSION,
+};
+use crate::domain::participation::Participation;
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 /// Reads the stored schema version (None when the file has no insats metadata).
@@ -60,6 +65,7 @@ const PERSONS_BY_PNR_V1: TableDefinition<&[u8; 32], u64> = TableDefinition::new(
 fn step(tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
     match from {
         1 => rebuild_pnr_index(tx),
+        2 => summarise_person_index(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -83,6 +89,28 @@ fn rebuild_pnr_index(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
     let mut new = tx.open_table(PERSONS_BY_PNR)?;
     for (hash, person) in &entries {
         new.insert(hash.as_slice(), *person)?;
+    }
+    Ok(())
+}
+
+/// [`PARTICIPATIONS_BY_PERSON`] as versions 1 and 2 stored it: keys only.
+const PARTICIPATIONS_BY_PERSON_V2: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("participations_by_person");
+
+/// 2 → 3: each entry of the person index gets its participation's summary. The old table is
+/// dropped and built anew from the participations, in key order.
+fn summarise_person_index(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut entries = Vec::new();
+    for row in tx.open_table(PARTICIPATIONS)?.range::<u64>(..)? {
+        let (_, v) = row?;
+        let p: Participation = decode(v.value())?;
+        entries.push(((p.person.0, p.id.0), super::summary::pack(&p)?));
+    }
+    tx.delete_table(PARTICIPATIONS_BY_PERSON_V2)?;
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    let mut new = tx.open_table(PARTICIPATIONS_BY_PERSON)?;
+    for (key, summary) in &entries {
+        new.insert(*key, summary.as_slice())?;
     }
     Ok(())
 }

@@ -259,13 +259,20 @@ pub fn participation(
     get(&tx.table(PARTICIPATIONS)?, id.0)
 }
 
-/// Writes a participation and its index entries (idempotent for an update).
+/// Writes a new participation and its index entries.
 pub fn put_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
-    put(&mut tx.open_table(PARTICIPATIONS)?, p.id.0, p)?;
     tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?
         .insert((p.intervention.0, p.id.0), ())?;
+    update_participation(tx, p)
+}
+
+/// Rewrites a stored participation (same id, person and intervention) and the summary its
+/// person's index entry keeps; the intervention's index entry, unchanged, is left alone, so the
+/// commit does not rewrite a path of that index for an identical key.
+pub fn update_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
+    put(&mut tx.open_table(PARTICIPATIONS)?, p.id.0, p)?;
     tx.open_table(PARTICIPATIONS_BY_PERSON)?
-        .insert((p.person.0, p.id.0), ())?;
+        .insert((p.person.0, p.id.0), super::summary::pack(p)?.as_slice())?;
     Ok(())
 }
 

@@ -11,7 +11,8 @@ use redb::TableDefinition;
 ///
 /// - 1: the first layout.
 /// - 2: [`PERSONS_BY_PNR`] keyed by `&[u8]` instead of `&[u8; 32]`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// - 3: [`PARTICIPATIONS_BY_PERSON`] keeps each participation's summary as its value.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -67,8 +68,9 @@ pub const PARTICIPATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("pa
 /// (intervention, participation)
 pub const PARTICIPATIONS_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("participations_by_intervention");
-/// (person, participation)
-pub const PARTICIPATIONS_BY_PERSON: TableDefinition<(u64, u64), ()> =
+/// (person, participation) → the participation's summary ([`super::summary::pack`]), so a
+/// look-up by personnummer reads one index range and no participation row.
+pub const PARTICIPATIONS_BY_PERSON: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("participations_by_person");
 
 /// Pseudonym → what it stands for. Deleted on erasure, so old audit entries point at nothing.

@@ -1,121 +1,95 @@
-//! Reading a stored participation without its answers: the fields a list of search hits shows,
-//! decoded straight from the stored bytes. The answers (most of a participation's bytes, and a
-//! string allocation per key and option) are stepped over in place, not built.
+//! The summary of a participation that [`PARTICIPATIONS_BY_PERSON`] keeps beside each key: the
+//! fields a list of search hits shows. A personnummer look-up reads a person's participations
+//! from that one index range, without reading (or stepping over the answers of) the
+//! participation rows themselves.
+//!
+//! [`super::people::put_participation`] writes the summary with every change of a
+//! participation, and the consistency check compares each one with its row.
 
-use super::codec::{CodecError, Stored};
+use super::codec::CodecError;
 use super::db::{StoreError, Tx};
-use super::schema::{PARTICIPATIONS, PARTICIPATIONS_BY_PERSON};
+use super::schema::PARTICIPATIONS_BY_PERSON;
 use crate::domain::date::{days, days_opt};
-use crate::domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
+use crate::domain::ids::{InterventionId, ParticipationId, PersonId};
 use crate::domain::participation::{Participation, ParticipationSummary};
 use crate::domain::person::Gender;
 use crate::domain::questionnaire::EndReason;
 use chrono::NaiveDate;
 use redb::ReadableTable;
-use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
-/// A stored [`Participation`], field for field in its order (postcard is positional), with the
-/// answer sets stepped over. `summary_matches_the_full_record` keeps the two in step.
-#[derive(Deserialize)]
-struct StoredParticipation<'a> {
-    id: ParticipationId,
+/// The version byte in front of a stored summary.
+const VERSION: u8 = 1;
+const WHAT: &str = "participation summary";
+
+/// A summary as stored: the summary without its id (the id is in the key).
+#[derive(Serialize, Deserialize)]
+struct Stored {
     intervention: InterventionId,
-    _person: PersonId,
-    _consent: ConsentId,
-    _pseudonym: Pseudonym,
     gender: Gender,
     #[serde(with = "days")]
     in_date: NaiveDate,
-    #[serde(borrow)]
-    _answers_in: SkippedAnswers<'a>,
     #[serde(with = "days_opt")]
     out_date: Option<NaiveDate>,
     end_reason: Option<EndReason>,
-    #[serde(borrow)]
-    _answers_out: Option<SkippedAnswers<'a>>,
     consent_withdrawn: bool,
 }
 
-/// `Answers` read without building it: its version, then its map read entry by entry.
-#[derive(Deserialize)]
-struct SkippedAnswers<'a> {
-    _catalogue_version: u32,
-    #[serde(borrow)]
-    _values: SkippedMap<'a>,
+/// An encoded summary, on the stack (at most 27 bytes: every field at its widest).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Packed {
+    bytes: [u8; 32],
+    len: u8,
 }
 
-struct SkippedMap<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for SkippedMap<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = ();
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a map of answers")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-                while map.next_entry::<&'de str, SkippedValue<'de>>()?.is_some() {}
-                Ok(())
-            }
-        }
-        d.deserialize_map(Entries)?;
-        Ok(SkippedMap(std::marker::PhantomData))
+impl Packed {
+    #[must_use]
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 }
 
-/// `AnswerValue`, variant for variant.
-#[derive(Deserialize)]
-enum SkippedValue<'a> {
-    #[allow(dead_code)] // read to step over it
-    One(&'a str),
-    #[allow(dead_code)]
-    Many(SkippedStrings<'a>),
-}
-
-struct SkippedStrings<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for SkippedStrings<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Strings;
-        impl<'de> Visitor<'de> for Strings {
-            type Value = ();
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of option keys")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                while seq.next_element::<&'de str>()?.is_some() {}
-                Ok(())
-            }
-        }
-        d.deserialize_seq(Strings)?;
-        Ok(SkippedStrings(std::marker::PhantomData))
-    }
-}
-
-/// Decodes the summary of a participation stored by [`super::codec::encode`].
-pub fn decode_summary(bytes: &[u8]) -> Result<ParticipationSummary, CodecError> {
-    let what = Participation::WHAT;
-    let Some((&version, body)) = bytes.split_first() else {
-        return Err(CodecError::Damaged { what });
+/// Encodes the summary of `p` for [`PARTICIPATIONS_BY_PERSON`].
+pub fn pack(p: &Participation) -> Result<Packed, CodecError> {
+    let stored = Stored {
+        intervention: p.intervention,
+        gender: p.gender,
+        in_date: p.in_date,
+        out_date: p.out_date,
+        end_reason: p.end_reason,
+        consent_withdrawn: p.consent_withdrawn,
     };
-    if version != Participation::VERSION {
+    let mut bytes = [0u8; 32];
+    bytes[0] = VERSION;
+    let len = postcard::to_slice(&stored, &mut bytes[1..])
+        .map_err(|_| CodecError::Unencodable { what: WHAT })?
+        .len();
+    Ok(Packed {
+        bytes,
+        len: u8::try_from(len + 1).map_err(|_| CodecError::Unencodable { what: WHAT })?,
+    })
+}
+
+/// Decodes a summary written by [`pack`] for participation `id`.
+pub fn unpack(id: ParticipationId, bytes: &[u8]) -> Result<ParticipationSummary, CodecError> {
+    let Some((&version, body)) = bytes.split_first() else {
+        return Err(CodecError::Damaged { what: WHAT });
+    };
+    if version != VERSION {
         // Newer: refused as `decode` refuses it; older: there are no older shapes.
-        return Err(if version > Participation::VERSION {
+        return Err(if version > VERSION {
             CodecError::TooNew {
-                what,
+                what: WHAT,
                 found: version,
-                supported: Participation::VERSION,
+                supported: VERSION,
             }
         } else {
-            CodecError::Damaged { what }
+            CodecError::Damaged { what: WHAT }
         });
     }
-    let s: StoredParticipation<'_> =
-        postcard::from_bytes(body).map_err(|_| CodecError::Damaged { what })?;
+    let s: Stored = postcard::from_bytes(body).map_err(|_| CodecError::Damaged { what: WHAT })?;
     Ok(ParticipationSummary {
-        id: s.id,
+        id,
         intervention: s.intervention,
         gender: s.gender,
         in_date: s.in_date,
@@ -125,18 +99,17 @@ pub fn decode_summary(bytes: &[u8]) -> Result<ParticipationSummary, CodecError> 
     })
 }
 
-/// The participations of a person, without their answers, in id order.
+/// The participations of a person, without their answers, in id order: one range of
+/// [`PARTICIPATIONS_BY_PERSON`], no participation row read.
 pub fn summaries_of_person(
     tx: &impl Tx,
     person: PersonId,
 ) -> Result<Vec<ParticipationSummary>, StoreError> {
     let index = tx.table(PARTICIPATIONS_BY_PERSON)?;
-    let table = tx.table(PARTICIPATIONS)?;
     let mut out = Vec::new();
     for row in index.range((person.0, 0)..=(person.0, u64::MAX))? {
-        if let Some(v) = table.get(row?.0.value().1)? {
-            out.push(decode_summary(v.value())?);
-        }
+        let (k, v) = row?;
+        out.push(unpack(ParticipationId(k.value().1), v.value())?);
     }
     Ok(out)
 }
@@ -145,73 +118,54 @@ pub fn summaries_of_person(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::domain::questionnaire::{AnswerValue, Answers};
-    use crate::store::codec::encode;
+    use crate::domain::ids::{ConsentId, Pseudonym};
+    use crate::domain::questionnaire::Answers;
     use proptest::prelude::*;
-
-    fn answers(entries: &[(String, Vec<String>)]) -> Answers {
-        let mut a = Answers::new(7);
-        for (k, v) in entries {
-            let value = if v.len() == 1 {
-                AnswerValue::One(v[0].clone())
-            } else {
-                AnswerValue::Many(v.clone())
-            };
-            a.set(k, value);
-        }
-        a
-    }
 
     proptest! {
         #[test]
-        fn summary_matches_the_full_record(
+        fn a_packed_summary_reads_back_as_the_summary_of_the_record(
             id in any::<u64>(),
             intervention in any::<u64>(),
-            person in any::<u64>(),
-            pseudonym in any::<u64>(),
             woman in any::<bool>(),
-            in_day in 700_000i32..750_000,
+            in_day in 1i32..3_000_000,
             out_days in proptest::option::of(0i32..3000),
+            reason in 0usize..EndReason::ALL.len(),
             withdrawn in any::<bool>(),
-            answers_in in proptest::collection::vec(
-                ("[a-zåäö_]{1,20}", proptest::collection::vec("[a-z_]{0,12}", 0..4)), 0..12),
-            answers_out in proptest::option::of(proptest::collection::vec(
-                ("[a-z_]{1,20}", proptest::collection::vec("[a-z_]{0,12}", 1..3)), 0..12)),
         ) {
             let in_date = NaiveDate::from_num_days_from_ce_opt(in_day).unwrap();
             let out_date = out_days.map(|d| NaiveDate::from_num_days_from_ce_opt(in_day + d).unwrap());
             let p = Participation {
                 id: ParticipationId(id),
                 intervention: InterventionId(intervention),
-                person: PersonId(person),
-                consent: ConsentId(id ^ 1),
-                pseudonym: Pseudonym(pseudonym),
+                person: PersonId(1),
+                consent: ConsentId(2),
+                pseudonym: Pseudonym(3),
                 gender: if woman { Gender::Woman } else { Gender::Man },
                 in_date,
-                answers_in: answers(&answers_in),
+                answers_in: Answers::new(1),
                 out_date,
-                end_reason: out_date.map(|_| EndReason::Employment),
-                answers_out: answers_out.as_deref().map(answers),
+                end_reason: out_date.map(|_| EndReason::ALL[reason]),
+                answers_out: None,
                 consent_withdrawn: withdrawn,
             };
-            let bytes = encode(&p).unwrap();
-            prop_assert_eq!(decode_summary(&bytes).unwrap(), ParticipationSummary::from(&p));
+            let packed = pack(&p).unwrap();
+            prop_assert_eq!(unpack(p.id, packed.as_slice()).unwrap(), ParticipationSummary::from(&p));
         }
     }
 
     #[test]
-    fn a_damaged_or_newer_record_is_refused() {
+    fn a_damaged_or_newer_summary_is_refused() {
+        let id = ParticipationId(1);
+        assert!(matches!(unpack(id, &[]), Err(CodecError::Damaged { .. })));
         assert!(matches!(
-            decode_summary(&[]),
+            unpack(id, &[VERSION, 1]),
             Err(CodecError::Damaged { .. })
         ));
         assert!(matches!(
-            decode_summary(&[Participation::VERSION, 1, 2]),
-            Err(CodecError::Damaged { .. })
-        ));
-        assert!(matches!(
-            decode_summary(&[Participation::VERSION + 1, 0]),
+            unpack(id, &[VERSION + 1, 0]),
             Err(CodecError::TooNew { .. })
         ));
+        assert!(matches!(unpack(id, &[0]), Err(CodecError::Damaged { .. })));
     }
 }

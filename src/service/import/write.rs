@@ -15,6 +15,7 @@ use crate::store::schema::{
     CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
     PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS,
 };
+use crate::store::summary::{self, Packed};
 use redb::{CursorError, Key, Table, TableDefinition, Value, WriteTransaction};
 use std::borrow::Borrow;
 use std::ops::Bound;
@@ -59,7 +60,7 @@ pub(super) struct Written {
     pnr: Vec<([u8; 32], u64)>,
     pseudonyms: Vec<Mapping>,
     by_intervention: Vec<(u64, u64)>,
-    by_person: Vec<(u64, u64)>,
+    by_person: Vec<((u64, u64), Packed)>,
     consents_by_person: Vec<(u64, u64)>,
 }
 
@@ -177,7 +178,10 @@ pub(super) fn records(
         encoded.write_to(tx, CONSENTS)?;
         for p in &chunk.participations {
             w.by_intervention.push((p.intervention.0, p.id.0));
-            w.by_person.push((p.person.0, p.id.0));
+            w.by_person.push((
+                (p.person.0, p.id.0),
+                summary::pack(p).map_err(StoreError::from)?,
+            ));
             w.pseudonyms
                 .push(Mapping::new(p.pseudonym, &Subject::Participation(p.id))?);
             encoded.push(p.id.0, p)?;
@@ -228,9 +232,14 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
                 pnr.iter().map(|(hash, id)| (hash.as_slice(), *id)),
                 duplicate_id,
             )?;
+            by_person.sort_unstable_by_key(|(k, _)| *k);
+            insert_sorted(
+                &mut tx.open_table(PARTICIPATIONS_BY_PERSON)?,
+                by_person.iter().map(|(k, v)| (*k, v.as_slice())),
+                duplicate_id,
+            )?;
             for (def, pairs) in [
                 (PARTICIPATIONS_BY_INTERVENTION, &mut by_intervention),
-                (PARTICIPATIONS_BY_PERSON, &mut by_person),
                 (CONSENTS_BY_PERSON, &mut consents_by_person),
             ] {
                 pairs.sort_unstable();
