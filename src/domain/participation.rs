@@ -77,7 +77,7 @@ impl Participation {
 
 /// A participation without its answers: what a list of search hits shows. The answers are
 /// shown when the participation is opened (which is audited as a view of its own).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParticipationSummary {
     pub id: ParticipationId,
     pub intervention: InterventionId,
@@ -155,7 +155,7 @@ pub struct RegisterIn<'a> {
     /// When the person last withdrew consent, if ever.
     pub withdrawn_on: Option<NaiveDate>,
     /// The person's earlier participations in the same intervention.
-    pub others: &'a [Participation],
+    pub others: &'a [ParticipationSummary],
     pub in_date: NaiveDate,
     pub answers: Answers,
 }

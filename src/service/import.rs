@@ -31,14 +31,16 @@ use crate::domain::consent::{Consent, ConsentEvidence};
 use crate::domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
 use crate::domain::intervention::Intervention;
 use crate::domain::organisation::Association;
-use crate::domain::participation::{self, Command, Facts, Outcome, Participation, RegisterIn};
+use crate::domain::participation::{
+    self, Command, Facts, Outcome, ParticipationSummary, RegisterIn,
+};
 use crate::domain::person::{Gender, Identity};
 use crate::domain::questionnaire::{Answers, Catalogue, EndReason};
 use crate::domain::report::Counters;
 use crate::domain::user::Role;
 use crate::store::crypto::Crypto;
 use crate::store::people::{self, PersonRow};
-use crate::store::schema::{PARTICIPATIONS, PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR};
+use crate::store::schema::{PERSONS, PERSONS_BY_PNR};
 use crate::store::{StoreError, Tx, org, reserve_ids};
 use chrono::NaiveDate;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, WriteTransaction};
@@ -195,30 +197,30 @@ struct History {
     /// previous one. Kept apart from the participations, so that walking a list touches little
     /// memory.
     links: Vec<(InterventionId, usize)>,
-    entries: Vec<Participation>,
+    entries: Vec<ParticipationSummary>,
     /// A person's participations in one intervention, oldest first (reused buffer).
-    others: Vec<Participation>,
+    others: Vec<ParticipationSummary>,
 }
 
 impl History {
     /// Marks the end of a person's list.
     const NONE: usize = usize::MAX;
 
-    fn add(&mut self, last: &mut usize, p: Participation) {
+    fn add(&mut self, last: &mut usize, p: ParticipationSummary) {
         self.links.push((p.intervention, *last));
         self.entries.push(p);
         *last = self.entries.len() - 1;
     }
 
     /// The participations in intervention `i` of the person whose latest is `last`.
-    fn of(&mut self, last: usize, i: InterventionId) -> &[Participation] {
+    fn of(&mut self, last: usize, i: InterventionId) -> &[ParticipationSummary] {
         self.others.clear();
         let mut at = last;
         while let Some((intervention, previous)) = self.links.get(at) {
             if *intervention == i
                 && let Some(p) = self.entries.get(at)
             {
-                self.others.push(p.clone());
+                self.others.push(*p);
             }
             at = *previous;
         }
@@ -468,7 +470,8 @@ impl<'a> Checker<'a> {
             Gender::Woman => c.women += 1,
             Gender::Man => c.men += 1,
         }
-        self.history.add(&mut known.last, without_answers(&mut p));
+        self.history
+            .add(&mut known.last, ParticipationSummary::from(&p));
         place.in_batch += 1;
         chunk.participations.push(p);
         self.report.participations += 1;
@@ -520,30 +523,15 @@ fn already_stored(
     id: PersonId,
 ) -> Result<Known, ServiceError> {
     let row: Option<PersonRow> = crate::store::get(persons, id.0)?;
-    let index = snapshot.table(PARTICIPATIONS_BY_PERSON)?;
-    let table = snapshot.table(PARTICIPATIONS)?;
     let mut last = History::NONE;
-    for entry in index.range((id.0, 0)..=(id.0, u64::MAX))? {
-        let stored: Option<Participation> = crate::store::get(&table, entry?.0.value().1)?;
-        if let Some(mut p) = stored {
-            history.add(&mut last, without_answers(&mut p));
-        }
+    for p in crate::store::summary::summaries_of_person(snapshot, id)? {
+        history.add(&mut last, p);
     }
     Ok(Known {
         id,
         withdrawn_on: row.and_then(|r| r.withdrawn_on),
         last,
     })
-}
-
-/// A copy of a participation without its answers (kept for the overlap rules); `p` keeps them.
-fn without_answers(p: &mut Participation) -> Participation {
-    let answers_in = std::mem::replace(&mut p.answers_in, Answers::new(0));
-    let answers_out = p.answers_out.take();
-    let lite = p.clone();
-    p.answers_in = answers_in;
-    p.answers_out = answers_out;
-    lite
 }
 
 /// Random 64-bit pseudonyms drawn from the system generator in blocks (never 0); in a demo

@@ -14,13 +14,14 @@ use crate::domain::consent::{Consent, ConsentEvidence, Signer, check_evidence};
 use crate::domain::date::{Year, parse_iso};
 use crate::domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
 use crate::domain::participation::{
-    self, Command, Facts, Occasion, Outcome, Participation, Refusal, RegisterIn, State,
+    self, Command, Facts, Occasion, Outcome, Participation, ParticipationSummary, Refusal,
+    RegisterIn, State,
 };
 use crate::domain::person::{Gender, Identity, MAX_NAME_CHARS, MunicipalityCode, clean_text};
 use crate::domain::personnummer::Personnummer;
 use crate::domain::questionnaire::{Answers, EndReason};
 use crate::store::people::{self, Subject};
-use crate::store::{next_id, org};
+use crate::store::{next_id, org, summary};
 use redb::WriteTransaction;
 
 /// A person's identity as typed.
@@ -227,7 +228,7 @@ impl Session {
             id: consent.person.to_string(),
         })?;
         let identity = people::unseal_person(crypto, consent.person, &row)?;
-        let others: Vec<Participation> = people::participations_of_person(tx, consent.person)?
+        let others: Vec<ParticipationSummary> = summary::summaries_of_person(tx, consent.person)?
             .into_iter()
             .filter(|p| p.intervention == intervention.id)
             .collect();
