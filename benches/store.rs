@@ -188,7 +188,7 @@ fn main() {
     if std::env::var("INSATS_BENCH_CHECK").is_ok() {
         let t = Instant::now();
         let tx = s.service.store().read().unwrap();
-        let problems = insats::store::check::check(&*tx).unwrap();
+        let problems = insats::store::check::check(&tx).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         println!(
             "  consistency check: clean ({:.2} s)",

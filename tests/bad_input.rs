@@ -83,7 +83,7 @@ fn snapshot(store: &Store) -> Snapshot {
         .collect();
     Snapshot {
         head: audit::head(&*tx).unwrap(),
-        problems: check::check(&*tx).unwrap(),
+        problems: check::check(&tx).unwrap(),
         lens: lens!(tx;
             META, ASSOCIATIONS, INTERVENTIONS, INTERVENTIONS_BY_ASSOCIATION, USERS, USERS_BY_NAME,
             SSH_KEYS, SSH_KEYS_BY_USER, ASSIGNMENTS, ASSIGNMENTS_BY_USER, PERSONS, PERSONS_BY_PNR,
@@ -1080,7 +1080,7 @@ impl Closed {
             Some(self.head.0),
             "after {after}: the audit chain does not verify"
         );
-        assert!(check::check(&*tx).unwrap().is_empty(), "after {after}");
+        assert!(check::check(&tx).unwrap().is_empty(), "after {after}");
         let pid: PersonId = people::person_by_pnr(&*tx, store.crypto(), &parsed(&stored_pnr()))
             .unwrap()
             .unwrap_or_else(|| panic!("after {after}: the person is not found"));

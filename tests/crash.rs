@@ -128,7 +128,7 @@ fn killing_a_writer_at_random_points_loses_no_committed_registration() {
         let store = Store::open(&path, None).unwrap();
         let tx = store.read().unwrap();
         assert_eq!(
-            check::check(&*tx).unwrap(),
+            check::check(&tx).unwrap(),
             Vec::<String>::new(),
             "iteration {iteration}: indexes"
         );

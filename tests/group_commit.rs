@@ -70,7 +70,7 @@ fn fifty_concurrent_writers_each_get_their_own_registration_audit_entry_and_refu
                 .unwrap()
                 .is_ok()
         );
-        assert!(check::check(&*tx).unwrap().is_empty());
+        assert!(check::check(&tx).unwrap().is_empty());
     }
     let entries = sys
         .audit_page(&insats::service::AuditFilter::default(), None, 10_000)

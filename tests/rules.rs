@@ -53,14 +53,21 @@ fn table_len<K: redb::Key + 'static, V: redb::Value + 'static>(
     tx.open_table(def).unwrap().len().unwrap()
 }
 
+/// The subject a pseudonym leads to, if its record still exists.
 fn resolve(f: &Fixture, p: Pseudonym) -> Option<Subject> {
     let tx = f.service.store().read().unwrap();
-    people::resolve_pseudonym(&*tx, p).unwrap()
+    let subject = people::resolve_pseudonym(&*tx, tx.pseudonyms(), p).unwrap()?;
+    let exists = match subject {
+        Subject::Person(id) => people::person(&*tx, id).unwrap().is_some(),
+        Subject::Participation(id) => people::participation(&*tx, id).unwrap().is_some(),
+        Subject::Consent(id) => people::consent(&*tx, id).unwrap().is_some(),
+    };
+    exists.then_some(subject)
 }
 
 fn consistency_problems(f: &Fixture) -> Vec<String> {
     let tx = f.service.store().read().unwrap();
-    check::check(&*tx).unwrap()
+    check::check(&tx).unwrap()
 }
 
 fn verify_chain(f: &Fixture) -> Result<u64, ChainBreak> {

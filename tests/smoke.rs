@@ -26,7 +26,7 @@ fn a_handler_registers_in_and_out_and_the_chain_verifies() {
         insats::store::audit::verify(&*tx, f.service.store().crypto()).unwrap(),
         Ok(17)
     );
-    assert!(insats::store::check::check(&*tx).unwrap().is_empty());
+    assert!(insats::store::check::check(&tx).unwrap().is_empty());
 }
 
 #[test]

@@ -52,7 +52,7 @@ fn every_stored_type_round_trips_with_its_version() {
     round_trip(&people::consent(&*tx, part.consent).unwrap().unwrap());
     round_trip(&people::person(&*tx, part.person).unwrap().unwrap());
     round_trip(
-        &people::resolve_pseudonym(&*tx, part.pseudonym)
+        &people::resolve_pseudonym(&*tx, tx.pseudonyms(), part.pseudonym)
             .unwrap()
             .unwrap(),
     );
@@ -165,8 +165,10 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
     drop(f.admin);
     drop(f.service);
 
-    // Turn the file back into version 1: the personnummer index keyed by `&[u8; 32]`, and the
-    // person index with keys only (as versions 1 and 2 had it).
+    // Turn the file back into version 1: the personnummer index keyed by `&[u8; 32]`, the
+    // person index with keys only (as versions 1 and 2 had it), and the kept person with a
+    // random pseudonym in the pseudonym table (as versions 1 and 2 drew them).
+    let legacy = insats::domain::ids::Pseudonym(0x5EED_1E6A_C7F0_0D42);
     let v1: redb::TableDefinition<&[u8; 32], u64> = redb::TableDefinition::new("persons_by_pnr");
     let by_person_v2: redb::TableDefinition<(u64, u64), ()> =
         redb::TableDefinition::new("participations_by_person");
@@ -196,6 +198,28 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
         tx.delete_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
             .unwrap();
         {
+            let key = insats::store::crypto::KeyFile::load(&insats::store::default_key_path(&path))
+                .unwrap()
+                .crypto();
+            let hash = people::pnr_hash(&key, &parsed(&kept));
+            let id = entries.iter().find(|(h, _)| *h == hash).unwrap().1;
+            let id = insats::domain::ids::PersonId(id);
+            let mut persons = tx.open_table(insats::store::schema::PERSONS).unwrap();
+            let mut row: people::PersonRow =
+                decode(persons.get(id.0).unwrap().unwrap().value()).unwrap();
+            row.pseudonym = legacy;
+            persons
+                .insert(id.0, encode(&row).unwrap().as_slice())
+                .unwrap();
+            tx.open_table(insats::store::schema::PSEUDONYMS)
+                .unwrap()
+                .insert(
+                    legacy.0,
+                    encode(&people::Subject::Person(id)).unwrap().as_slice(),
+                )
+                .unwrap();
+        }
+        {
             let mut old = tx.open_table(by_person_v2).unwrap();
             for k in keys {
                 old.insert(k, ()).unwrap();
@@ -224,7 +248,7 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
     {
         let tx = store.read().unwrap();
         assert_eq!(
-            insats::store::check::check(&*tx).unwrap(),
+            insats::store::check::check(&tx).unwrap(),
             Vec::<String>::new()
         );
         // The same entries, under the new key type; the old one no longer opens.
@@ -240,6 +264,11 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
             .collect();
         assert_eq!(migrated, entries);
         assert!(tx.open_table(v1).is_err());
+        // The pseudonym drawn before schema 3 still leads to its person.
+        assert!(matches!(
+            people::resolve_pseudonym(&*tx, tx.pseudonyms(), legacy).unwrap(),
+            Some(people::Subject::Person(_))
+        ));
     }
     let service =
         insats::service::Service::new(store, Box::new(insats::service::FixedClock::on(today())));
@@ -294,7 +323,7 @@ fn a_look_up_shows_the_registration_out_and_the_check_finds_a_summary_that_diffe
     );
     {
         let tx = f.service.store().read().unwrap();
-        assert_eq!(check::check(&*tx).unwrap(), Vec::<String>::new());
+        assert_eq!(check::check(&tx).unwrap(), Vec::<String>::new());
     }
 
     // Put back the summary the entry had before the registration out: the check says so.
@@ -310,7 +339,7 @@ fn a_look_up_shows_the_registration_out_and_the_check_finds_a_summary_that_diffe
     tx.commit().unwrap();
     let tx = f.service.store().read().unwrap();
     assert_eq!(
-        check::check(&*tx).unwrap(),
+        check::check(&tx).unwrap(),
         ["participations_by_person: 1 summaries differ from their participations"]
     );
 }

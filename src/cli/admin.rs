@@ -626,7 +626,7 @@ pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
 pub fn check(g: &Global) -> Result<(), CliError> {
     let service = open(g)?;
     let tx = service.store().read()?;
-    let problems = store_check::check(&*tx)?;
+    let problems = store_check::check(&tx)?;
     let chain = audit::verify(&*tx, service.store().crypto())?;
     for p in &problems {
         println!("index: {p}");

@@ -39,7 +39,8 @@ use crate::domain::questionnaire::{Answers, Catalogue, EndReason};
 use crate::domain::report::Counters;
 use crate::domain::user::Role;
 use crate::store::crypto::Crypto;
-use crate::store::people::{self, PersonRow};
+use crate::store::people::{self, PersonRow, Subject};
+use crate::store::pseudonym::Pseudonyms;
 use crate::store::schema::{PERSONS, PERSONS_BY_PNR};
 use crate::store::{StoreError, Tx, org, reserve_ids};
 use chrono::NaiveDate;
@@ -253,7 +254,7 @@ struct Checker<'a> {
     person_ids: IdBlock,
     consent_ids: IdBlock,
     participation_ids: IdBlock,
-    random: RandomPool,
+    pseudonyms: &'a Pseudonyms,
     /// Rows per audit entry.
     batch: u64,
     batches: Vec<Vec<(InterventionId, u64)>>,
@@ -282,10 +283,7 @@ impl<'a> Checker<'a> {
             person_ids: IdBlock::new("person"),
             consent_ids: IdBlock::new("consent"),
             participation_ids: IdBlock::new("participation"),
-            random: RandomPool {
-                demo: people::demo_pseudonym_counter(snapshot)?,
-                ..RandomPool::default()
-            },
+            pseudonyms: service.store().pseudonyms(),
             batch,
             batches: Vec::new(),
             report: ImportReport::default(),
@@ -317,9 +315,6 @@ impl<'a> Checker<'a> {
         }
         send.send(chunk).map_err(|_| StoreError::Poisoned)?;
         self.close_batch();
-        if let Some(n) = self.random.demo {
-            people::set_demo_pseudonym_counter(self.tx, n)?;
-        }
         Ok(Checked {
             places: self.places,
             batches: self.batches,
@@ -445,9 +440,9 @@ impl<'a> Checker<'a> {
         }
         // Checked: hand over for writing.
         p.id = ParticipationId(self.participation_ids.take(self.tx)?);
-        p.pseudonym = Pseudonym(self.random.next()?);
+        p.pseudonym = pseudonym(self.pseudonyms, Subject::Participation(p.id))?;
         if created {
-            let pseudonym = Pseudonym(self.random.next()?);
+            let pseudonym = pseudonym(self.pseudonyms, Subject::Person(known.id))?;
             chunk.persons.push(write::NewPerson {
                 id: known.id,
                 identity: row.identity,
@@ -456,7 +451,7 @@ impl<'a> Checker<'a> {
             self.report.persons_created += 1;
         }
         chunk.consents.push(Consent {
-            pseudonym: Pseudonym(self.random.next()?),
+            pseudonym: pseudonym(self.pseudonyms, Subject::Consent(consent.id))?,
             used_by: Some(p.id),
             ..consent
         });
@@ -534,44 +529,8 @@ fn already_stored(
     })
 }
 
-/// Random 64-bit pseudonyms drawn from the system generator in blocks (never 0); in a demo
-/// database, reproducible ones from its stored counter.
-struct RandomPool {
-    block: [u8; 8 * 1024],
-    used: usize,
-    demo: Option<u64>,
-}
-
-impl Default for RandomPool {
-    fn default() -> Self {
-        RandomPool {
-            block: [0; 8 * 1024],
-            used: 8 * 1024,
-            demo: None,
-        }
-    }
-}
-
-impl RandomPool {
-    fn next(&mut self) -> Result<u64, ServiceError> {
-        use ring::rand::SecureRandom;
-        if let Some(n) = self.demo.as_mut() {
-            *n += 1;
-            let v = people::splitmix(*n);
-            return Ok(if v == 0 { 1 } else { v });
-        }
-        if self.used == self.block.len() {
-            ring::rand::SystemRandom::new()
-                .fill(&mut self.block)
-                .map_err(|_| StoreError::Crypto(crate::store::crypto::CryptoError::Random))?;
-            self.used = 0;
-        }
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(&self.block[self.used..self.used + 8]);
-        self.used += 8;
-        let v = u64::from_le_bytes(bytes);
-        Ok(if v == 0 { 1 } else { v })
-    }
+fn pseudonym(pseudonyms: &Pseudonyms, subject: Subject) -> Result<Pseudonym, ServiceError> {
+    Ok(pseudonyms.of(subject).map_err(StoreError::from)?)
 }
 
 /// Ids taken from a sequence in blocks, so a large import does not touch the sequence per row.

@@ -293,7 +293,8 @@ impl Session {
             what: "pseudonym",
             id: pseudonym.to_string(),
         };
-        let subject = people::resolve_pseudonym(&tx, pseudonym)?.ok_or_else(not_found)?;
+        let subject = people::resolve_pseudonym(&tx, self.service.store().pseudonyms(), pseudonym)?
+            .ok_or_else(not_found)?;
         let (person, intervention) = match subject {
             Subject::Person(p) => (p, None),
             Subject::Participation(id) => {

@@ -2,14 +2,16 @@
 //! stored counters match the rows they count. Usable from tests and from `insats check`.
 
 use super::codec::decode;
-use super::db::{StoreError, Tx};
+use super::db::{Reader, StoreError, Tx};
 use super::people::{PersonRow, Subject};
+use super::pseudonym::Pseudonyms;
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, INTERVENTIONS,
     INTERVENTIONS_BY_ASSOCIATION, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
     PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS, USERS, USERS_BY_NAME,
 };
 use crate::domain::consent::Consent;
+use crate::domain::ids::Pseudonym;
 use crate::domain::intervention::Intervention;
 use crate::domain::participation::{Participation, State};
 use crate::domain::person::Gender;
@@ -19,7 +21,9 @@ use redb::ReadableTable;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Problems found; empty when the database is consistent. Each names tables and ids only.
-pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
+pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
+    let tx = &**reader;
+    let perm = reader.pseudonyms();
     let mut problems = Vec::new();
 
     // Participations: both indexes, counters, pseudonyms, persons and consents they point to.
@@ -78,9 +82,8 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
                 }
             }
         }
-        match pseudonyms.get(p.pseudonym.0)? {
-            Some(s) if decode::<Subject>(s.value())? == Subject::Participation(p.id) => {}
-            _ => problems.push(format!("participation {} has no pseudonym mapping", p.id)),
+        if !pseudonym_fits(&pseudonyms, perm, p.pseudonym, Subject::Participation(p.id))? {
+            problems.push(format!("participation {} has no pseudonym mapping", p.id));
         }
     }
     compare_index(
@@ -127,11 +130,9 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         let (k, v) = row?;
         let p: PersonRow = decode(v.value())?;
         pnr_expected.insert((p.pnr_hash, k.value()));
-        match pseudonyms.get(p.pseudonym.0)? {
-            Some(s)
-                if decode::<Subject>(s.value())?
-                    == Subject::Person(crate::domain::ids::PersonId(k.value())) => {}
-            _ => problems.push(format!("person P{} has no pseudonym mapping", k.value())),
+        let subject = Subject::Person(crate::domain::ids::PersonId(k.value()));
+        if !pseudonym_fits(&pseudonyms, perm, p.pseudonym, subject)? {
+            problems.push(format!("person P{} has no pseudonym mapping", k.value()));
         }
     }
     let mut pnr_found = BTreeSet::new();
@@ -161,9 +162,8 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         let (_, v) = row?;
         let c: Consent = decode(v.value())?;
         consent_expected.insert((c.person.0, c.id.0));
-        match pseudonyms.get(c.pseudonym.0)? {
-            Some(s) if decode::<Subject>(s.value())? == Subject::Consent(c.id) => {}
-            _ => problems.push(format!("consent {} has no pseudonym mapping", c.id)),
+        if !pseudonym_fits(&pseudonyms, perm, c.pseudonym, Subject::Consent(c.id))? {
+            problems.push(format!("consent {} has no pseudonym mapping", c.id));
         }
         if persons.get(c.person.0)?.is_none() {
             problems.push(format!(
@@ -179,7 +179,7 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         &tx.table(CONSENTS_BY_PERSON)?,
     )?;
 
-    // Pseudonyms point at something that exists.
+    // Pseudonyms drawn before schema 3 point at something that exists.
     for row in pseudonyms.range(0..)? {
         let (k, v) = row?;
         let exists = match decode::<Subject>(v.value())? {
@@ -232,6 +232,20 @@ pub fn check(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
         &tx.table(ASSIGNMENTS_BY_USER)?,
     )?;
     Ok(problems)
+}
+
+/// Whether a stored pseudonym stands for `subject`: one drawn before schema 3 through the
+/// legacy table, any other through the permutation.
+fn pseudonym_fits(
+    legacy: &impl ReadableTable<u64, &'static [u8]>,
+    perm: &Pseudonyms,
+    p: Pseudonym,
+    subject: Subject,
+) -> Result<bool, StoreError> {
+    Ok(match legacy.get(p.0)? {
+        Some(s) => decode::<Subject>(s.value())? == subject,
+        None => perm.of(subject)? == p,
+    })
 }
 
 fn compare_index<V: redb::Value + 'static>(

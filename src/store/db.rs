@@ -2,6 +2,7 @@
 
 use super::codec::{CodecError, Stored, decode, encode};
 use super::crypto::{Crypto, CryptoError, KeyFile};
+use super::pseudonym::Pseudonyms;
 use super::schema::{
     self, META, META_DEMO, META_KEY_CHECK, META_SCHEMA, META_SCRUB, SCHEMA_VERSION,
 };
@@ -42,6 +43,8 @@ pub enum StoreError {
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Codec(#[from] CodecError),
+    #[error(transparent)]
+    Pseudonym(#[from] super::pseudonym::PseudonymError),
     #[error("database error: {0}")]
     Db(#[from] redb::Error),
     #[error("{what} not found")]
@@ -104,7 +107,15 @@ impl Tx for WriteTransaction {
 /// scrubs freed pages (a reader pins the old snapshot, and its pages cannot be reclaimed).
 pub struct Reader<'s> {
     tx: ReadTransaction,
+    pseudonyms: &'s Pseudonyms,
     _gate: RwLockReadGuard<'s, ()>,
+}
+
+impl Reader<'_> {
+    /// The permutation that makes the pseudonyms of the database read.
+    pub fn pseudonyms(&self) -> &Pseudonyms {
+        self.pseudonyms
+    }
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -128,6 +139,7 @@ pub struct Store {
     /// An erasure happened in bulk mode: scrub at the next flush.
     scrub_pending: std::sync::atomic::AtomicBool,
     crypto: Crypto,
+    pseudonyms: Pseudonyms,
     gate: RwLock<()>,
     path: PathBuf,
     demo: bool,
@@ -229,14 +241,11 @@ impl Store {
             meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
             meta.insert(META_KEY_CHECK, crypto.key_check().as_slice())?;
             meta.insert(META_DEMO, [u8::from(demo)].as_slice())?;
-            if demo {
-                // Demo data is fictitious: reproducible pseudonyms make its screens reproducible.
-                meta.insert(schema::META_DEMO_PSEUDONYMS, 0u64.to_le_bytes().as_slice())?;
-            }
         }
         tx.commit()?;
         Ok(Store {
             db,
+            pseudonyms: Pseudonyms::new(&crypto, demo)?,
             crypto,
             bulk: false.into(),
             scrub_pending: false.into(),
@@ -258,6 +267,7 @@ impl Store {
         let crypto = KeyFile::load(&key_path)?.crypto();
         let mut store = Store {
             db,
+            pseudonyms: Pseudonyms::new(&crypto, false)?,
             crypto,
             bulk: false.into(),
             scrub_pending: false.into(),
@@ -283,6 +293,9 @@ impl Store {
         store.demo = meta
             .get(META_DEMO)?
             .is_some_and(|v| v.value().first() == Some(&1));
+        if store.demo {
+            store.pseudonyms = Pseudonyms::new(&store.crypto, true)?;
+        }
         drop(meta);
         drop(tx);
         Ok(store)
@@ -301,6 +314,11 @@ impl Store {
         &self.crypto
     }
 
+    /// The keyed permutation that makes this database's pseudonyms.
+    pub fn pseudonyms(&self) -> &Pseudonyms {
+        &self.pseudonyms
+    }
+
     /// The raw database, for migrations and the check.
     pub(crate) fn db(&self) -> &Database {
         &self.db
@@ -310,7 +328,11 @@ impl Store {
     pub fn read(&self) -> Result<Reader<'_>, StoreError> {
         let gate = self.gate.read().map_err(|_| StoreError::Poisoned)?;
         let tx = self.db.begin_read()?;
-        Ok(Reader { tx, _gate: gate })
+        Ok(Reader {
+            tx,
+            pseudonyms: &self.pseudonyms,
+            _gate: gate,
+        })
     }
 
     /// Begins a durable write transaction (quick repair on, so reopening after a crash is fast).

@@ -12,6 +12,7 @@ pub use db::{
 pub mod migrate;
 pub mod org;
 pub mod people;
+pub mod pseudonym;
 pub mod schema;
 pub mod summary;
 

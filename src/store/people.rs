@@ -3,8 +3,9 @@
 use super::codec::{Stored, decode};
 use super::crypto::Crypto;
 use super::db::{StoreError, Tx, get, put};
+use super::pseudonym::Pseudonyms;
 use super::schema::{
-    ANONYMOUS, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, META, META_DEMO_PSEUDONYMS, PARTICIPATIONS,
+    ANONYMOUS, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS,
     PARTICIPATIONS_BY_INTERVENTION, PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS,
     VOLUMES,
 };
@@ -151,68 +152,18 @@ pub fn delete_person(tx: &WriteTransaction, id: PersonId) -> Result<(), StoreErr
     Ok(())
 }
 
-/// Draws a fresh random pseudonym and records what it stands for.
-///
-/// A demo database (and only a demo database, marked at creation) draws them from a stored
-/// counter instead, so that its screens and screenshots are the same on every build.
-/// `demo` is [`super::Store::is_demo`]: only then is the counter looked for, so a real
-/// database spends no read on it.
-pub fn new_pseudonym(
-    tx: &WriteTransaction,
-    demo: bool,
-    subject: Subject,
-) -> Result<Pseudonym, StoreError> {
-    let rng = ring::rand::SystemRandom::new();
-    let mut demo_counter = if demo {
-        demo_pseudonym_counter(tx)?
-    } else {
-        None
-    };
-    let mut table = tx.open_table(PSEUDONYMS)?;
-    loop {
-        let p = if let Some(n) = demo_counter.as_mut() {
-            *n += 1;
-            Pseudonym(splitmix(*n))
-        } else {
-            let bytes: [u8; 8] = ring::rand::generate(&rng)
-                .map(ring::rand::Random::expose)
-                .map_err(|_| StoreError::Crypto(super::crypto::CryptoError::Random))?;
-            Pseudonym(u64::from_le_bytes(bytes))
-        };
-        if let Some(n) = demo_counter {
-            set_demo_pseudonym_counter(tx, n)?;
-        }
-        if p.0 != 0 && table.get(p.0)?.is_none() {
-            put(&mut table, p.0, &subject)?;
-            return Ok(p);
-        }
+/// What a pseudonym stands for: one drawn before schema 3 is looked up in [`PSEUDONYMS`], any
+/// other is turned back through the database's permutation. Whether the record still exists is
+/// for the caller to see.
+pub fn resolve_pseudonym(
+    tx: &impl Tx,
+    pseudonyms: &Pseudonyms,
+    p: Pseudonym,
+) -> Result<Option<Subject>, StoreError> {
+    if let Some(s) = get(&tx.table(PSEUDONYMS)?, p.0)? {
+        return Ok(Some(s));
     }
-}
-
-/// The demo pseudonym counter, if this is a demo database.
-pub fn demo_pseudonym_counter(tx: &impl Tx) -> Result<Option<u64>, StoreError> {
-    let meta = tx.table(META)?;
-    let value = meta.get(META_DEMO_PSEUDONYMS)?;
-    Ok(value.and_then(|v| <[u8; 8]>::try_from(v.value()).ok().map(u64::from_le_bytes)))
-}
-
-/// Stores the demo pseudonym counter (demo databases only).
-pub fn set_demo_pseudonym_counter(tx: &WriteTransaction, n: u64) -> Result<(), StoreError> {
-    tx.open_table(META)?
-        .insert(META_DEMO_PSEUDONYMS, n.to_le_bytes().as_slice())?;
-    Ok(())
-}
-
-/// SplitMix64's output function: spreads a counter over all 64 bits.
-pub fn splitmix(n: u64) -> u64 {
-    let mut z = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-pub fn resolve_pseudonym(tx: &impl Tx, p: Pseudonym) -> Result<Option<Subject>, StoreError> {
-    get(&tx.table(PSEUDONYMS)?, p.0)
+    Ok(pseudonyms.subject(p))
 }
 
 pub fn consent(tx: &impl Tx, id: ConsentId) -> Result<Option<Consent>, StoreError> {

@@ -21,9 +21,6 @@ pub const META_KEY_CHECK: &str = "key_check";
 pub const META_DEMO: &str = "demo";
 pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_SCRUB: &str = "scrub";
-/// Demo databases only: the counter behind their reproducible pseudonyms (see
-/// `people::new_pseudonym`). Real databases never have it and draw random pseudonyms.
-pub const META_DEMO_PSEUDONYMS: &str = "demo_pseudonyms";
 /// A random stamp rewritten by every change to associations, interventions, users and
 /// assignments: while it stays the same, what a session's policy checks read stays valid.
 pub const META_ORG_STAMP: &str = "org_stamp";
@@ -73,7 +70,8 @@ pub const PARTICIPATIONS_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
 pub const PARTICIPATIONS_BY_PERSON: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("participations_by_person");
 
-/// Pseudonym → what it stands for. Deleted on erasure, so old audit entries point at nothing.
+/// Pseudonym → what it stands for, for pseudonyms drawn at random before schema 3 (newer ones
+/// are derived from their subject: `super::pseudonym`). Deleted on erasure.
 pub const PSEUDONYMS: TableDefinition<u64, &[u8]> = TableDefinition::new("pseudonyms");
 
 /// (intervention, start year) → anonymous participants (women, men).

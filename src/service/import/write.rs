@@ -1,5 +1,5 @@
 //! The writing half of an import: records as they are checked (on a thread of their own), then
-//! the indexes, pseudonyms and counters, each table through redb's cursor in key order.
+//! the indexes and counters, each table through redb's cursor in key order.
 
 use super::ServiceError;
 use crate::domain::consent::Consent;
@@ -10,10 +10,10 @@ use crate::domain::report::Counters;
 use crate::store::StoreError;
 use crate::store::codec::{CodecError, Stored, encode};
 use crate::store::crypto::Crypto;
-use crate::store::people::{Subject, seal_person};
+use crate::store::people::seal_person;
 use crate::store::schema::{
     CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
-    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS,
+    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR,
 };
 use crate::store::summary::{self, Packed};
 use redb::{CursorError, Key, Table, TableDefinition, Value, WriteTransaction};
@@ -54,43 +54,13 @@ impl Chunk {
     }
 }
 
-/// What the written records need in the indexes and the pseudonym table.
+/// What the written records need in the indexes.
 #[derive(Default)]
 pub(super) struct Written {
     pnr: Vec<([u8; 32], u64)>,
-    pseudonyms: Vec<Mapping>,
     by_intervention: Vec<(u64, u64)>,
     by_person: Vec<((u64, u64), Packed)>,
     consents_by_person: Vec<(u64, u64)>,
-}
-
-/// A pseudonym and its subject, encoded: small enough to keep millions of.
-struct Mapping {
-    pseudonym: u64,
-    len: u8,
-    subject: [u8; 15],
-}
-
-impl Mapping {
-    fn new(pseudonym: Pseudonym, subject: &Subject) -> Result<Self, ServiceError> {
-        let mut out = Mapping {
-            pseudonym: pseudonym.0,
-            len: 0,
-            subject: [0; 15],
-        };
-        out.subject[0] = Subject::VERSION;
-        let len = postcard::to_slice(subject, &mut out.subject[1..])
-            .map_err(|_| CodecError::Unencodable {
-                what: Subject::WHAT,
-            })?
-            .len();
-        out.len = (1 + len) as u8;
-        Ok(out)
-    }
-
-    fn subject(&self) -> &[u8] {
-        &self.subject[..usize::from(self.len)]
-    }
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -164,15 +134,11 @@ pub(super) fn records(
             let id = person.id;
             let row = seal_person(crypto, id, &person.identity, person.pseudonym)?;
             w.pnr.push((row.pnr_hash, id.0));
-            w.pseudonyms
-                .push(Mapping::new(row.pseudonym, &Subject::Person(id))?);
             encoded.push(id.0, &row)?;
         }
         encoded.write_to(tx, PERSONS)?;
         for c in &chunk.consents {
             w.consents_by_person.push((c.person.0, c.id.0));
-            w.pseudonyms
-                .push(Mapping::new(c.pseudonym, &Subject::Consent(c.id))?);
             encoded.push(c.id.0, c)?;
         }
         encoded.write_to(tx, CONSENTS)?;
@@ -182,8 +148,6 @@ pub(super) fn records(
                 (p.person.0, p.id.0),
                 summary::pack(p).map_err(StoreError::from)?,
             ));
-            w.pseudonyms
-                .push(Mapping::new(p.pseudonym, &Subject::Participation(p.id))?);
             encoded.push(p.id.0, p)?;
         }
         encoded.write_to(tx, PARTICIPATIONS)?;
@@ -202,27 +166,28 @@ fn duplicate_id() -> ServiceError {
     )
 }
 
-/// Writes the indexes and pseudonyms, sorted: the pseudonyms on a second thread (the largest
-/// table), the indexes on this one.
+/// Writes the indexes, each sorted: the two participation indexes on a second thread, the
+/// personnummer and consent indexes on this one.
 pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceError> {
     let Written {
         mut pnr,
-        mut pseudonyms,
         mut by_intervention,
         mut by_person,
         mut consents_by_person,
     } = w;
     std::thread::scope(|scope| {
-        let mapped = scope.spawn(move || {
-            pseudonyms.sort_unstable_by_key(|m| m.pseudonym);
+        let participations = scope.spawn(move || {
+            by_person.sort_unstable_by_key(|(k, _)| *k);
             insert_sorted(
-                &mut tx.open_table(PSEUDONYMS)?,
-                pseudonyms.iter().map(|m| (m.pseudonym, m.subject())),
-                || {
-                    ServiceError::Conflict(
-                        "two records drew the same pseudonym; run the import again",
-                    )
-                },
+                &mut tx.open_table(PARTICIPATIONS_BY_PERSON)?,
+                by_person.iter().map(|(k, v)| (*k, v.as_slice())),
+                duplicate_id,
+            )?;
+            by_intervention.sort_unstable();
+            insert_sorted(
+                &mut tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?,
+                by_intervention.iter().map(|k| (*k, ())),
+                duplicate_id,
             )
         });
         let mut result = (|| {
@@ -232,31 +197,19 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
                 pnr.iter().map(|(hash, id)| (hash.as_slice(), *id)),
                 duplicate_id,
             )?;
-            by_person.sort_unstable_by_key(|(k, _)| *k);
+            consents_by_person.sort_unstable();
             insert_sorted(
-                &mut tx.open_table(PARTICIPATIONS_BY_PERSON)?,
-                by_person.iter().map(|(k, v)| (*k, v.as_slice())),
+                &mut tx.open_table(CONSENTS_BY_PERSON)?,
+                consents_by_person.iter().map(|k| (*k, ())),
                 duplicate_id,
-            )?;
-            for (def, pairs) in [
-                (PARTICIPATIONS_BY_INTERVENTION, &mut by_intervention),
-                (CONSENTS_BY_PERSON, &mut consents_by_person),
-            ] {
-                pairs.sort_unstable();
-                insert_sorted(
-                    &mut tx.open_table(def)?,
-                    pairs.iter().map(|k| (*k, ())),
-                    duplicate_id,
-                )?;
-            }
-            Ok(())
+            )
         })();
-        let mapped = mapped
+        let participations = participations
             .join()
             .map_err(|_| ServiceError::from(StoreError::Poisoned))
             .and_then(|r| r);
         if result.is_ok() {
-            result = mapped;
+            result = participations;
         }
         result
     })
@@ -324,6 +277,7 @@ where
 mod tests {
     use super::*;
     use crate::domain::ids::{ConsentId, ParticipationId};
+    use crate::store::people::Subject;
     use redb::ReadableTable;
 
     #[test]
@@ -338,8 +292,6 @@ mod tests {
             out.truncate(1);
             encode_into(s, &mut out).unwrap();
             assert_eq!(out[1..], encode(s).unwrap()[..]);
-            let m = Mapping::new(Pseudonym(9), s).unwrap();
-            assert_eq!(m.subject(), encode(s).unwrap().as_slice());
         }
         let c = Counters {
             open: 3,
