@@ -2,7 +2,8 @@
 //! runs every queued one in a single write transaction and commits them together. Each keeps its
 //! own audit entry, and its own refusal: if one of a batch is refused, the batch transaction is
 //! dropped (nothing of it is written) and the batch runs again without it; the refused one then
-//! runs alone, so a refusal never takes another registration with it.
+//! runs alone, so a refusal never takes another registration with it. A change that finds no
+//! other under way is committed on its own thread, skipping the hand-over.
 
 use super::core::{Inner, Notice, Service};
 use super::error::ServiceError;
@@ -62,6 +63,18 @@ impl Service {
         T: Send + 'static,
         F: FnMut(&WriteTransaction) -> Result<(T, Vec<Notice>), ServiceError> + Send + 'static,
     {
+        let _writing = Writing::enter(&self.inner.writing);
+        if _writing.alone {
+            // Nobody else is writing: commit on this thread, without the hand-over to the
+            // committer and back (two thread wake-ups). Whoever comes meanwhile is queued, and
+            // redb's write lock keeps the two transactions apart.
+            let mut f = f;
+            let tx = self.store().write()?;
+            let (value, notices) = f(&tx)?;
+            drop(f);
+            self.commit(tx, &notices)?;
+            return Ok(value);
+        }
         let (reply, answer) = mpsc::sync_channel(1);
         let work: Box<dyn Work> = Box::new(Call {
             f,
@@ -86,6 +99,29 @@ impl Service {
                 .spawn(move || commit_loop(&weak, &queue));
             send
         })
+    }
+}
+
+/// Counts a grouped change under way for as long as it lives.
+struct Writing<'a> {
+    count: &'a std::sync::atomic::AtomicUsize,
+    /// No other grouped change was under way when this one began.
+    alone: bool,
+}
+
+impl<'a> Writing<'a> {
+    fn enter(count: &'a std::sync::atomic::AtomicUsize) -> Self {
+        let before = count.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Writing {
+            count,
+            alone: before == 0,
+        }
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 

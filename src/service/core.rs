@@ -26,6 +26,8 @@ pub(crate) struct Inner {
     notices: broadcast::Sender<Notice>,
     /// The group-commit queue, started on first use (see `batch.rs`).
     pub(crate) committer: OnceLock<mpsc::Sender<Box<dyn Work>>>,
+    /// Grouped changes under way (running alone or queued), see `batch.rs`.
+    pub(crate) writing: std::sync::atomic::AtomicUsize,
 }
 
 /// The register, shared by every session of the process (cheap to clone).
@@ -52,6 +54,7 @@ impl Service {
                 catalogue: Catalogue::default_catalogue(),
                 notices,
                 committer: OnceLock::new(),
+                writing: std::sync::atomic::AtomicUsize::new(0),
             }),
         }
     }

@@ -335,14 +335,16 @@ impl Store {
         })
     }
 
-    /// Begins a durable write transaction (quick repair on, so reopening after a crash is fast).
+    /// Begins a durable write transaction: one fsync per commit (redb's checksummed 1-phase
+    /// commit), without quick repair. Quick repair would save the allocator state with every
+    /// commit and commit in two phases, about 0.25 ms more per registration; without it,
+    /// reopening after a crash repairs the file first (about 0.5 s for a million
+    /// participations), which a crash can afford and every commit need not pay for.
     pub fn write(&self) -> Result<WriteTransaction, StoreError> {
         if self.bulk.load(std::sync::atomic::Ordering::Relaxed) {
             return self.write_fast();
         }
-        let mut tx = self.db.begin_write()?;
-        tx.set_quick_repair(true);
-        Ok(tx)
+        Ok(self.db.begin_write()?)
     }
 
     /// Bulk mode: commits are not flushed to disk until [`Store::flush`] (or the next commit
@@ -353,8 +355,7 @@ impl Store {
 
     /// Makes everything committed so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
-        let mut tx = self.db.begin_write()?;
-        tx.set_quick_repair(true);
+        let tx = self.db.begin_write()?;
         tx.open_table(META)?
             .insert(META_SCRUB, 0u64.to_le_bytes().as_slice())?;
         tx.commit()?;
