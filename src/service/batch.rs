@@ -63,8 +63,8 @@ impl Service {
         T: Send + 'static,
         F: FnMut(&WriteTransaction) -> Result<(T, Vec<Notice>), ServiceError> + Send + 'static,
     {
-        let _writing = Writing::enter(&self.inner.writing);
-        if _writing.alone {
+        let writing = Writing::enter(&self.inner.writing);
+        if writing.alone {
             // Nobody else is writing: commit on this thread, without the hand-over to the
             // committer and back (two thread wake-ups). Whoever comes meanwhile is queued, and
             // redb's write lock keeps the two transactions apart.
