@@ -4,7 +4,8 @@
 //!
 //! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same
 //! inserts, as the peer a user would otherwise pick), personnummer look-up, one durable
-//! registration commit with its audit entry, and open + first page of participants.
+//! registration commit with its audit entry, 50 sessions registering at once, open + first page of
+//! participants, and the first open after a crash.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -143,6 +144,12 @@ fn sqlite_same_inserts(
 }
 
 fn main() {
+    // The child of phase 5: opens the file, commits, and dies without closing it.
+    if let Some(path) = std::env::var_os("INSATS_BENCH_CRASH_CHILD") {
+        let store = Store::open(std::path::Path::new(&path), None).unwrap();
+        store.flush().unwrap();
+        std::process::abort();
+    }
     let n: usize = std::env::var("INSATS_BENCH_N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -392,5 +399,30 @@ fn main() {
     println!(
         "open + first page of 50 participants (warm file cache): median {}",
         us(median(times))
+    );
+
+    // 5. Reopening after a crash: commits run without quick repair, so the first open after a
+    // process died with the file open repairs it (walks every tree, rebuilds the allocator).
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .env("INSATS_BENCH_CRASH_CHILD", &path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the child dies with the file open");
+    let t = Instant::now();
+    let store = Store::open(&path, None).unwrap();
+    let repaired = t.elapsed();
+    drop(store);
+    let t = Instant::now();
+    let store = Store::open(&path, None).unwrap();
+    let clean = t.elapsed();
+    {
+        let tx = store.read().unwrap();
+        assert!(insats::store::check::check(&tx).unwrap().is_empty());
+    }
+    println!(
+        "open after a crash (a process died with the file open; redb repairs it): {}  (a clean open: {})",
+        us(repaired),
+        us(clean)
     );
 }
