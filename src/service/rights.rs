@@ -296,7 +296,10 @@ impl Session {
         let subject = people::resolve_pseudonym(&tx, self.service.store().pseudonyms(), pseudonym)?
             .ok_or_else(not_found)?;
         let (person, intervention) = match subject {
-            Subject::Person(p) => (p, None),
+            Subject::Person(p) => {
+                people::person(&tx, p)?.ok_or_else(not_found)?;
+                (p, None)
+            }
             Subject::Participation(id) => {
                 let p = people::participation(&tx, id)?.ok_or_else(not_found)?;
                 (p.person, Some(p.intervention))
