@@ -136,7 +136,7 @@ fn killing_a_writer_at_random_points_loses_no_committed_registration() {
             audit::verify(&*tx, store.crypto()).unwrap().is_ok(),
             "iteration {iteration}: chain"
         );
-        let entries = audit::page(&*tx, None, None, usize::MAX, usize::MAX, |e| {
+        let entries = audit::page(&*tx, audit::Scope::All, None, usize::MAX, usize::MAX, |e| {
             e.draft.action == Action::RegisterIn
         })
         .unwrap();

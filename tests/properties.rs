@@ -537,7 +537,15 @@ fn newest(f: &Fixture, n: u64) -> Vec<Entry> {
         return Vec::new();
     }
     let tx = f.service.store().read().unwrap();
-    let mut out = audit::page(&*tx, None, None, n as usize, usize::MAX, |_| true).unwrap();
+    let mut out = audit::page(
+        &*tx,
+        audit::Scope::All,
+        None,
+        n as usize,
+        usize::MAX,
+        |_| true,
+    )
+    .unwrap();
     out.reverse();
     out
 }
@@ -1628,7 +1636,15 @@ impl<'f> Run<'f> {
             let problems = check::check(&tx).unwrap();
             assert!(problems.is_empty(), "{ctx}: check found {problems:?}");
             // The audit log's own index (not covered by `check`): (intervention, seq).
-            let all = audit::page(&*tx, None, None, usize::MAX, usize::MAX, |_| true).unwrap();
+            let all = audit::page(
+                &*tx,
+                audit::Scope::All,
+                None,
+                usize::MAX,
+                usize::MAX,
+                |_| true,
+            )
+            .unwrap();
             let mut expected: Vec<(u64, u64)> = all
                 .iter()
                 .filter_map(|e| e.draft.intervention.map(|i| (i.0, e.seq)))

@@ -62,7 +62,7 @@ fn every_stored_type_round_trips_with_its_version() {
     round_trip(&org::intervention(&*tx, f.intervention).unwrap().unwrap());
     round_trip(&org::user(&*tx, f.handler.user().id).unwrap().unwrap());
     round_trip(&org::assignments_of(&*tx, f.handler.user().id).unwrap()[0]);
-    let entry = audit::page(&*tx, None, None, 1, 1, |_| true)
+    let entry = audit::page(&*tx, audit::Scope::All, None, 1, 1, |_| true)
         .unwrap()
         .remove(0);
     round_trip(&entry.draft);

@@ -300,14 +300,17 @@ impl Session {
                 && filter.from_ms.is_none_or(|t| e.at_ms >= t)
                 && filter.to_ms.is_none_or(|t| e.at_ms <= t)
         };
-        let mut entries = audit::page(
-            &*tx,
-            filter.intervention,
-            before,
-            limit,
-            AUDIT_SCAN_LIMIT,
-            keep,
-        )?;
+        // Roles that reach only some interventions read only those interventions' entries.
+        let one: [InterventionId; 1];
+        let scope = match filter.intervention {
+            Some(i) => {
+                one = [i];
+                audit::Scope::Interventions(&one)
+            }
+            None if wide => audit::Scope::All,
+            None => audit::Scope::Interventions(&reach),
+        };
+        let mut entries = audit::page(&*tx, scope, before, limit, AUDIT_SCAN_LIMIT, keep)?;
         // Roles without any personal-data access do not get even pseudonymous ids.
         if !matches!(
             self.role,
