@@ -17,7 +17,8 @@ use insats::domain::person::{MunicipalityCode, TextError};
 use insats::domain::questionnaire::{AnswerValue, EndReason};
 use insats::domain::user::{Role, Scope};
 use insats::service::{
-    AssociationInput, FixedClock, InterventionInput, RightsError, ServiceError, Session,
+    AssociationInput, AuditFilter, FixedClock, InterventionInput, RightsError, ServiceError,
+    Session,
 };
 use insats::store::people::{self, Subject};
 use insats::store::{audit, check, codec, schema};
@@ -793,4 +794,68 @@ fn the_command_line_runs_extracts_corrections_retention_and_reveals() {
     let err = String::from_utf8_lossy(&denied.stderr);
     assert!(!err.contains(NAME) && !err.contains(&pnr_text), "{err}");
     drop(dir);
+}
+
+#[test]
+fn a_log_reviewer_sees_the_sign_ins_of_their_associations_users_and_of_no_one_else() {
+    let f = Fixture::new();
+    let other: AssociationId = f
+        .admin
+        .create_association(&AssociationInput {
+            name: "Samordningsförbundet Två".into(),
+            org_number: "212000-0142".into(),
+            description: String::new(),
+            municipalities: "0180".into(),
+            start: "2021-01-01".into(),
+            end: String::new(),
+        })
+        .unwrap();
+    let add = |name: &str, role: Role, scope: Scope| {
+        let id = f.admin.create_user(name, name, &[role]).unwrap();
+        f.admin.assign(id, role, scope, "2021-01-01", "").unwrap();
+        Session::sign_in(&f.service, name, Some(role)).unwrap()
+    };
+    let lena = add("lena", Role::LogReviewer, Scope::Association(other));
+    let rolf = add("rolf", Role::ReportReader, Scope::Association(other));
+
+    // hanna works in an intervention of the fixture's association, rolf in the other one.
+    f.handler.record_login("SHA256:hanna-key").unwrap();
+    rolf.record_login("SHA256:rolf-key").unwrap();
+    f.service
+        .record_login_failed(Some(f.handler.user().id), "key not on file SHA256:x")
+        .unwrap();
+    f.service
+        .record_login_failed(None, "unknown key SHA256:y")
+        .unwrap();
+
+    let sign_ins = |s: &Session| -> Vec<(Action, String)> {
+        s.audit_page(&AuditFilter::default(), None, 100)
+            .unwrap()
+            .into_iter()
+            .filter(|e| matches!(e.draft.action, Action::Login | Action::LoginFailed))
+            .map(|e| (e.draft.action, e.draft.note))
+            .collect()
+    };
+    assert_eq!(
+        sign_ins(&f.log_reviewer),
+        [
+            (Action::LoginFailed, "key not on file SHA256:x".to_string()),
+            (Action::Login, "SHA256:hanna-key".to_string()),
+        ]
+    );
+    assert_eq!(
+        sign_ins(&lena),
+        [(Action::Login, "SHA256:rolf-key".to_string())]
+    );
+    // The system administrator sees every one, the unknown key's too.
+    let sys = Session::sign_in(&f.service, "admin", Some(Role::SystemAdmin)).unwrap();
+    assert_eq!(sign_ins(&sys).len(), 4);
+    assert!(
+        audit::verify(
+            &*f.service.store().read().unwrap(),
+            f.service.store().crypto()
+        )
+        .unwrap()
+        .is_ok()
+    );
 }

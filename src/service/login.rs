@@ -1,12 +1,17 @@
 //! Sign-in events: every login and every refused one is an audit entry of its own, written in
 //! its own write transaction. Neither carries personal data: the note is a key fingerprint or
-//! the reason for the refusal.
+//! the reason for the refusal. A sign-in of a known user is logged under each association the
+//! user has (or had) an assignment in, so that association's log reviewers see it; one of
+//! nobody known is logged without an association, for system administrators.
 
 use super::core::Service;
 use super::error::ServiceError;
 use super::session::Session;
 use crate::domain::audit::{Action, Draft};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{AssociationId, UserId};
+use crate::domain::user::Scope;
+use crate::store::{Tx, org};
+use std::collections::BTreeSet;
 
 /// Longest note kept for a login entry (a fingerprint is 50 characters).
 const MAX_NOTE: usize = 100;
@@ -22,8 +27,10 @@ impl Session {
     /// Records that this session's user signed in (e.g. with the SSH key `fingerprint`).
     pub fn record_login(&self, note: &str) -> Result<(), ServiceError> {
         let tx = self.service.store().write()?;
-        let draft = self.draft(Action::Login, None, None, None, &[], short(note));
-        self.service.audit(&tx, draft)?;
+        for association in associations_of(&tx, self.user().id)? {
+            let draft = self.draft(Action::Login, association, None, None, &[], short(note));
+            self.service.audit(&tx, draft)?;
+        }
         // No change notice: a sign-in changes nothing another session shows besides the log.
         self.service.commit(tx, &[])
     }
@@ -38,20 +45,48 @@ impl Service {
         note: &str,
     ) -> Result<(), ServiceError> {
         let tx = self.store().write()?;
-        let draft = Draft {
-            user,
-            role: None,
-            session: 0,
-            association: None,
-            intervention: None,
-            subject: None,
-            action: Action::LoginFailed,
-            fields: Vec::new(),
-            note: short(note),
+        let associations = match user {
+            Some(u) => associations_of(&tx, u)?,
+            None => vec![None],
         };
-        self.audit(&tx, draft)?;
+        for association in associations {
+            let draft = Draft {
+                user,
+                role: None,
+                session: 0,
+                association,
+                intervention: None,
+                subject: None,
+                action: Action::LoginFailed,
+                fields: Vec::new(),
+                note: short(note),
+            };
+            self.audit(&tx, draft)?;
+        }
         self.commit(tx, &[])
     }
+}
+
+/// The associations a sign-in entry of `user` goes under: those of every assignment they have or
+/// had; `[None]` for a user without any.
+fn associations_of(tx: &impl Tx, user: UserId) -> Result<Vec<Option<AssociationId>>, ServiceError> {
+    let mut found = BTreeSet::new();
+    for a in org::assignments_of(tx, user)? {
+        match a.scope {
+            Scope::Association(x) => {
+                found.insert(x);
+            }
+            Scope::Intervention(i) => {
+                if let Some(i) = org::intervention(tx, i)? {
+                    found.insert(i.association);
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(vec![None]);
+    }
+    Ok(found.into_iter().map(Some).collect())
 }
 
 #[cfg(test)]
