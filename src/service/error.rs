@@ -229,7 +229,8 @@ from_redb!(
     redb::TableError,
     redb::StorageError,
     redb::TransactionError,
-    redb::CommitError
+    redb::CommitError,
+    crate::store::pseudonym::PseudonymError
 );
 impl From<crate::store::codec::CodecError> for ServiceError {
     fn from(e: crate::store::codec::CodecError) -> Self {

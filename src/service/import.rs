@@ -440,9 +440,9 @@ impl<'a> Checker<'a> {
         }
         // Checked: hand over for writing.
         p.id = ParticipationId(self.participation_ids.take(self.tx)?);
-        p.pseudonym = pseudonym(self.pseudonyms, Subject::Participation(p.id))?;
+        p.pseudonym = self.pseudonyms.of(Subject::Participation(p.id))?;
         if created {
-            let pseudonym = pseudonym(self.pseudonyms, Subject::Person(known.id))?;
+            let pseudonym = self.pseudonyms.of(Subject::Person(known.id))?;
             chunk.persons.push(write::NewPerson {
                 id: known.id,
                 identity: row.identity,
@@ -451,7 +451,7 @@ impl<'a> Checker<'a> {
             self.report.persons_created += 1;
         }
         chunk.consents.push(Consent {
-            pseudonym: pseudonym(self.pseudonyms, Subject::Consent(consent.id))?,
+            pseudonym: self.pseudonyms.of(Subject::Consent(consent.id))?,
             used_by: Some(p.id),
             ..consent
         });
@@ -527,10 +527,6 @@ fn already_stored(
         withdrawn_on: row.and_then(|r| r.withdrawn_on),
         last,
     })
-}
-
-fn pseudonym(pseudonyms: &Pseudonyms, subject: Subject) -> Result<Pseudonym, ServiceError> {
-    Ok(pseudonyms.of(subject).map_err(StoreError::from)?)
 }
 
 /// Ids taken from a sequence in blocks, so a large import does not touch the sequence per row.

@@ -21,7 +21,7 @@ use crate::domain::person::{Gender, Identity, MAX_NAME_CHARS, MunicipalityCode, 
 use crate::domain::personnummer::Personnummer;
 use crate::domain::questionnaire::{Answers, EndReason};
 use crate::store::people::{self, Subject};
-use crate::store::{StoreError, next_id, org, summary};
+use crate::store::{next_id, org, summary};
 use redb::WriteTransaction;
 
 /// A person's identity as typed.
@@ -164,24 +164,14 @@ impl Session {
             pid
         } else {
             let pid = PersonId(next_id(tx, "person")?);
-            let pseudonym = self
-                .service
-                .store()
-                .pseudonyms()
-                .of(Subject::Person(pid))
-                .map_err(StoreError::from)?;
+            let pseudonym = self.service.store().pseudonyms().of(Subject::Person(pid))?;
             let sealed = people::seal_person(crypto, pid, &identity, pseudonym)?;
             people::put_person(tx, pid, &sealed)?;
             fields.extend(["pnr", "name", "municipality"]);
             pid
         };
         let id = ConsentId(next_id(tx, "consent")?);
-        let consent_pseudonym = self
-            .service
-            .store()
-            .pseudonyms()
-            .of(Subject::Consent(id))
-            .map_err(StoreError::from)?;
+        let consent_pseudonym = self.service.store().pseudonyms().of(Subject::Consent(id))?;
         let record = Consent {
             id,
             intervention: intervention.id,
@@ -262,8 +252,7 @@ impl Session {
             .service
             .store()
             .pseudonyms()
-            .of(Subject::Participation(p.id))
-            .map_err(StoreError::from)?;
+            .of(Subject::Participation(p.id))?;
         people::put_participation(tx, &p)?;
         people::update_consent(
             tx,
