@@ -632,17 +632,7 @@ fn only_a_log_reviewer_of_the_association_may_reveal() {
         denied(&s.reveal(pseudonym, REASON));
     }
     // A reviewer of another association may not.
-    let other: AssociationId = f
-        .admin
-        .create_association(&AssociationInput {
-            name: "Samordningsförbundet Två".into(),
-            org_number: "212000-0142".into(),
-            description: String::new(),
-            municipalities: "0180".into(),
-            start: "2021-01-01".into(),
-            end: String::new(),
-        })
-        .unwrap();
+    let other = second_association(&f);
     let lena = f
         .admin
         .create_user("lena", "Lena", &[Role::LogReviewer])
@@ -799,17 +789,7 @@ fn the_command_line_runs_extracts_corrections_retention_and_reveals() {
 #[test]
 fn a_log_reviewer_sees_the_sign_ins_of_their_associations_users_and_of_no_one_else() {
     let f = Fixture::new();
-    let other: AssociationId = f
-        .admin
-        .create_association(&AssociationInput {
-            name: "Samordningsförbundet Två".into(),
-            org_number: "212000-0142".into(),
-            description: String::new(),
-            municipalities: "0180".into(),
-            start: "2021-01-01".into(),
-            end: String::new(),
-        })
-        .unwrap();
+    let other = second_association(&f);
     let add = |name: &str, role: Role, scope: Scope| {
         let id = f.admin.create_user(name, name, &[role]).unwrap();
         f.admin.assign(id, role, scope, "2021-01-01", "").unwrap();
@@ -858,4 +838,18 @@ fn a_log_reviewer_sees_the_sign_ins_of_their_associations_users_and_of_no_one_el
         .unwrap()
         .is_ok()
     );
+}
+
+/// A second association, beside the fixture's.
+fn second_association(f: &Fixture) -> AssociationId {
+    f.admin
+        .create_association(&AssociationInput {
+            name: "Samordningsförbundet Två".into(),
+            org_number: "212000-0142".into(),
+            description: String::new(),
+            municipalities: "0180".into(),
+            start: "2021-01-01".into(),
+            end: String::new(),
+        })
+        .unwrap()
 }

@@ -104,7 +104,7 @@ impl AssociationInput {
     }
 }
 
-fn system_draft(
+pub(super) fn system_draft(
     action: Action,
     user: Option<UserId>,
     association: Option<AssociationId>,

@@ -7,7 +7,7 @@
 use super::core::Service;
 use super::error::ServiceError;
 use super::session::Session;
-use crate::domain::audit::{Action, Draft};
+use crate::domain::audit::Action;
 use crate::domain::ids::{AssociationId, UserId};
 use crate::domain::user::Scope;
 use crate::store::{Tx, org};
@@ -50,17 +50,8 @@ impl Service {
             None => vec![None],
         };
         for association in associations {
-            let draft = Draft {
-                user,
-                role: None,
-                session: 0,
-                association,
-                intervention: None,
-                subject: None,
-                action: Action::LoginFailed,
-                fields: Vec::new(),
-                note: short(note),
-            };
+            let draft =
+                super::admin::system_draft(Action::LoginFailed, user, association, short(note));
             self.audit(&tx, draft)?;
         }
         self.commit(tx, &[])
