@@ -856,6 +856,22 @@ fn a_handler_sees_all_participants_of_an_assigned_intervention_and_none_of_anoth
         o.participants_page(f.intervention, None, 10),
         Err(ServiceError::Denied(_))
     ));
+    // Searching by name or personnummer covers the whole intervention, for its handlers only.
+    let found = |s: &Session, needle: &str| -> Result<Vec<_>, ServiceError> {
+        Ok(s.search_participants(f.intervention, needle, 10)?
+            .iter()
+            .map(|r| r.participation.id)
+            .collect())
+    };
+    assert_eq!(found(&f.handler, "henriks").unwrap(), [by_henrik]);
+    assert_eq!(found(&f.handler, "19880808-").unwrap(), [by_henrik]);
+    assert_eq!(found(&f.handler, "BÅDA").unwrap(), [in_mine]);
+    assert!(found(&f.handler, "nobody").unwrap().is_empty());
+    assert!(matches!(found(o, "henriks"), Err(ServiceError::Denied(_))));
+    assert!(matches!(
+        found(&f.manager, "henriks"),
+        Err(ServiceError::Denied(_))
+    ));
     assert!(matches!(
         o.open_participant(in_mine),
         Err(ServiceError::Denied(_))

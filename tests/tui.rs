@@ -405,3 +405,77 @@ fn a_new_assignment_reaches_an_open_screen_without_a_keypress() {
     assert!(app.tick(start + std::time::Duration::from_secs(1)));
     assert!(app.interventions.iter().any(|v| v.intervention.id == new));
 }
+
+#[test]
+fn the_participants_filter_searches_the_whole_intervention_on_enter() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let first = session.interventions().unwrap()[0].intervention.id;
+    let all = session.participants_page(first, None, 10_000).unwrap();
+    assert!(all.len() > 250, "{}", all.len());
+    // Someone far outside the first window of 100, with a surname few others share.
+    let far = &all[all.len() - 1];
+    let surname = far.identity.name.split(' ').next_back().unwrap().to_owned();
+    let expected: Vec<u64> = all
+        .iter()
+        .filter(|r| {
+            r.identity
+                .name
+                .to_lowercase()
+                .contains(&surname.to_lowercase())
+        })
+        .map(|r| r.participation.id.0)
+        .collect();
+    assert!(expected.len() < 100, "{}", expected.len());
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    let mut t = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    press(&mut app, &["enter", "/"]);
+    typed(&mut app, &surname);
+    // While typing, the filter narrows the loaded window only.
+    assert!(
+        !app.participants
+            .list
+            .rows
+            .iter()
+            .any(|r| r.participation.id == far.participation.id)
+    );
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    let text = screenshot::to_text(t.backend().buffer());
+    assert!(
+        text.contains("Enter searches the whole intervention"),
+        "{text}"
+    );
+    press(&mut app, &["enter"]);
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    let text = screenshot::to_text(t.backend().buffer());
+    let shown: Vec<u64> = app
+        .visible_participants()
+        .iter()
+        .map(|&i| app.participants.list.rows[i].participation.id.0)
+        .collect();
+    assert_eq!(
+        shown, expected,
+        "every hit of the intervention, newest first"
+    );
+    assert!(
+        text.contains(&format!(
+            "{} hits in the whole intervention",
+            expected.len()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(&far.identity.name), "{text}");
+    // Esc on a new filter line clears the search: back to the newest window.
+    press(&mut app, &["/", "esc"]);
+    assert!(app.participants.search.is_none());
+    assert_eq!(app.participants.list.rows.len(), 100);
+    assert_eq!(
+        app.participants.list.rows[0].participation.id,
+        all[0].participation.id
+    );
+}

@@ -45,6 +45,11 @@ pub const SCENES: &[Scene] = &[
     scene("help", "hanna", &["?"]),
     scene("privacy-mask", "hanna", &["enter", "ctrl-p"]),
     scene("filter", "hanna", &["/", "a", "r", "b"]),
+    scene(
+        "participant-search",
+        "hanna",
+        &["enter", "/", "text:olsson", "enter"],
+    ),
     scene("locked", "hanna", &["ctrl-l"]),
     scene("manager-aggregates", "maja", &["enter"]),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),

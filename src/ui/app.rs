@@ -89,6 +89,10 @@ pub struct Participants {
     pub intervention: Option<InterventionId>,
     pub access: Option<Access>,
     pub list: Window<ParticipantRow>,
+    /// A search of the whole intervention (the filter, after Enter): the list holds its hits.
+    pub search: Option<String>,
+    /// The search found more hits than one window holds (the newest are shown).
+    pub search_capped: bool,
     pub counters: Counters,
     pub anonymous: Vec<(Year, AnonymousCount)>,
 }
@@ -247,12 +251,21 @@ impl App {
         p.counters = counters;
         p.anonymous = anonymous;
         if access == Access::Individual {
-            let mut rows =
-                self.session
-                    .participants_page(id, before.map(ParticipationId), WINDOW + 1)?;
+            let mut rows = match &p.search {
+                Some(needle) => self.session.search_participants(id, needle, WINDOW + 1)?,
+                None => {
+                    self.session
+                        .participants_page(id, before.map(ParticipationId), WINDOW + 1)?
+                }
+            };
             p.list.more = rows.len() > WINDOW;
             rows.truncate(WINDOW);
             p.list.rows = rows;
+            // A search's hits are one list, not a window to page from.
+            p.search_capped = p.search.is_some() && p.list.more;
+            if p.search.is_some() {
+                p.list.more = false;
+            }
         } else {
             p.list.rows = Vec::new();
             p.list.more = false;
@@ -260,6 +273,35 @@ impl App {
         p.list.this = before;
         p.list.selected = p.list.selected.min(p.list.rows.len().saturating_sub(1));
         Ok(())
+    }
+
+    /// Turns the participants filter into a search of the whole intervention, when the loaded
+    /// window is not the whole list (Enter on the filter line).
+    pub fn search_participants(&mut self) {
+        let needle = self.participants.list.filter.trim().to_string();
+        let list = &self.participants.list;
+        let whole = !list.more && list.this.is_none() && self.participants.search.is_none();
+        if needle.is_empty() || whole {
+            return;
+        }
+        self.participants.search = Some(needle);
+        self.participants.list = Window {
+            filter: std::mem::take(&mut self.participants.list.filter),
+            ..Window::default()
+        };
+        if let Err(e) = self.load_participants(None) {
+            self.fail(&e);
+        }
+    }
+
+    /// Back from a search of the whole intervention to its newest window.
+    pub fn end_participant_search(&mut self) {
+        if self.participants.search.take().is_some() {
+            self.participants.list = Window::default();
+            if let Err(e) = self.load_participants(None) {
+                self.fail(&e);
+            }
+        }
     }
 
     /// Reloads the participants window in place (after a change or a notice).

@@ -16,7 +16,12 @@ impl App {
                 self.filtering = None;
                 self.set_filter(String::new());
             }
-            KeyCode::Enter => self.filtering = None,
+            KeyCode::Enter => {
+                self.filtering = None;
+                if self.focus == Pane::Participants {
+                    self.search_participants();
+                }
+            }
             _ => {
                 if is_editing(&key) {
                     t.input(key);
@@ -50,6 +55,9 @@ impl App {
                 }
             }
             Pane::Participants => {
+                if text.is_empty() {
+                    self.end_participant_search();
+                }
                 self.participants.list.filter = text;
                 if let Some(first) = self.visible_participants().first() {
                     self.participants.list.selected = *first;

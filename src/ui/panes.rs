@@ -110,6 +110,16 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
     if !p.list.filter.is_empty() {
         title = format!("{title} /{}", p.list.filter);
     }
+    if p.search.is_some() {
+        let n = p.list.rows.len();
+        let hits = match (lang, p.search_capped) {
+            (Lang::En, true) => format!("the newest {n} hits in the whole intervention"),
+            (Lang::En, false) => format!("{n} hits in the whole intervention"),
+            (Lang::Sv, true) => format!("de {n} senaste träffarna i hela insatsen"),
+            (Lang::Sv, false) => format!("{n} träffar i hela insatsen"),
+        };
+        title = format!("{title} · {hits}");
+    }
     let block = theme.pane(&title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -193,6 +203,7 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
             p.intervention.map_or(0, |i| i.0),
             u64::from(app.mask),
             u64::from(body.width),
+            u64::from(p.search.is_some()),
         ],
         &p.list.filter,
     );

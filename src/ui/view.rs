@@ -99,11 +99,19 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
     let theme = &app.opts.theme;
     if let Some(t) = &app.filtering {
         let text = format!("/{}", t.lines().join(""));
-        let hint = tr(
-            app.lang(),
-            "  (Enter keeps, Esc clears)",
-            "  (Enter behåller, Esc rensar)",
-        );
+        let hint = if app.focus == Pane::Participants {
+            tr(
+                app.lang(),
+                "  (Enter searches the whole intervention, Esc clears)",
+                "  (Enter söker i hela insatsen, Esc rensar)",
+            )
+        } else {
+            tr(
+                app.lang(),
+                "  (Enter keeps, Esc clears)",
+                "  (Enter behåller, Esc rensar)",
+            )
+        };
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(text, theme.key()),
