@@ -316,6 +316,26 @@ fn main() {
         us(median(consent_times))
     );
 
+    // 3a. A handler's name search over a whole intervention (the participants filter after
+    // Enter): a name nobody has, so every participation of the intervention is read.
+    let size = handler
+        .aggregates(intervention)
+        .map(|(c, _)| c.open + c.ended)
+        .unwrap();
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let hits = handler
+            .search_participants(intervention, "Ingen Sådan", 101)
+            .unwrap();
+        times.push(t.elapsed());
+        assert!(hits.is_empty());
+    }
+    println!(
+        "name search over a whole intervention of {size} participations (no hit, so all read): median {}",
+        us(median(times))
+    );
+
     // 3b. 50 sessions registering at once: each a new consent and a registration in, through
     // the group-commit queue (each with its own audit entries and refusals).
     let writers = 50;

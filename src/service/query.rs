@@ -141,48 +141,40 @@ impl Session {
         needle: &str,
         limit: usize,
     ) -> Result<Vec<ParticipantRow>, ServiceError> {
-        const STEP: usize = 512;
         let tx = self.service.store().read()?;
         self.individual(&*tx, intervention)?;
         let crypto = self.service.store().crypto();
         let needle = needle.trim().to_lowercase();
         // A needle of digits (and separators) is looked for in the personnummer, any other in
-        // the name.
+        // the name: only that one field of each person is opened.
         let number = needle
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' '));
         let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
-        let mut found = Vec::new();
-        let mut before = None;
-        loop {
-            let window = people::participations_page(&*tx, intervention, before, STEP)?;
-            let last = window.last().map(|p| p.id);
-            for p in window {
-                let row = people::person(&*tx, p.person)?.ok_or(ServiceError::NotFound {
-                    what: "person",
-                    id: p.person.to_string(),
-                })?;
-                let identity = people::unseal_person(crypto, p.person, &row)?;
-                let hit = if number {
-                    !digits.is_empty() && identity.pnr.digits12().contains(&digits)
-                } else {
-                    identity.name.to_lowercase().contains(&needle)
-                };
-                if hit {
-                    found.push(ParticipantRow {
-                        identity,
-                        participation: p,
-                    });
-                    if found.len() >= limit {
-                        return Ok(found);
-                    }
-                }
-            }
-            match last {
-                Some(id) => before = Some(id),
-                None => return Ok(found),
-            }
+        if number && digits.is_empty() {
+            return Ok(Vec::new());
         }
+        people::participations_matching(&*tx, intervention, limit, |id, row| {
+            Ok(if number {
+                people::unseal_pnr_digits(crypto, id, row)?.contains(&digits)
+            } else {
+                people::unseal_name(crypto, id, row)?
+                    .to_lowercase()
+                    .contains(&needle)
+            })
+        })?
+        .into_iter()
+        .map(|p| {
+            let row = people::person(&*tx, p.person)?.ok_or(ServiceError::NotFound {
+                what: "person",
+                id: p.person.to_string(),
+            })?;
+            Ok(ParticipantRow {
+                identity: people::unseal_person(crypto, p.person, &row)?,
+                participation: p,
+            })
+        })
+        .collect()
     }
 
     /// Stored counters and anonymous counts per year (every role that reaches the intervention).

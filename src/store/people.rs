@@ -117,6 +117,22 @@ pub fn unseal_person(
     })
 }
 
+/// Opens only the name of a sealed person.
+pub fn unseal_name(crypto: &Crypto, id: PersonId, row: &PersonRow) -> Result<String, StoreError> {
+    String::from_utf8(crypto.open(&row.name, &aad(id, "name"))?)
+        .map_err(|_| StoreError::Codec(super::codec::CodecError::Damaged { what: "person" }))
+}
+
+/// Opens only the personnummer of a sealed person, as its 12 digits.
+pub fn unseal_pnr_digits(
+    crypto: &Crypto,
+    id: PersonId,
+    row: &PersonRow,
+) -> Result<String, StoreError> {
+    String::from_utf8(crypto.open(&row.pnr, &aad(id, "pnr"))?)
+        .map_err(|_| StoreError::Codec(super::codec::CodecError::Damaged { what: "person" }))
+}
+
 pub fn person_by_pnr(
     tx: &impl Tx,
     crypto: &Crypto,
@@ -275,6 +291,58 @@ pub fn participations_page(
         }
     }
     Ok(out)
+}
+
+/// The participations of an intervention, newest first, whose person `matches` (given the
+/// person's id and sealed row), at most `limit`. Only a hit's row is decoded whole; of every
+/// other row only the ids at its front are read.
+pub fn participations_matching(
+    tx: &impl Tx,
+    intervention: InterventionId,
+    limit: usize,
+    mut matches: impl FnMut(PersonId, &PersonRow) -> Result<bool, StoreError>,
+) -> Result<Vec<Participation>, StoreError> {
+    let index = tx.table(PARTICIPATIONS_BY_INTERVENTION)?;
+    let table = tx.table(PARTICIPATIONS)?;
+    let persons = tx.table(PERSONS)?;
+    let mut out = Vec::new();
+    for row in index
+        .range((intervention.0, 0)..(intervention.0, u64::MAX))?
+        .rev()
+    {
+        let Some(stored) = table.get(row?.0.value().1)? else {
+            continue;
+        };
+        let person = person_of_participation(stored.value())?;
+        let Some(sealed) = get::<PersonRow>(&persons, person.0)? else {
+            continue;
+        };
+        if matches(person, &sealed)? {
+            out.push(decode(stored.value())?);
+            if out.len() >= limit {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The person of a stored participation, read from the front of its encoding (postcard writes
+/// fields in order: id, intervention, person, …) without the rest.
+fn person_of_participation(bytes: &[u8]) -> Result<PersonId, StoreError> {
+    let damaged = || {
+        StoreError::Codec(super::codec::CodecError::Damaged {
+            what: "participation",
+        })
+    };
+    match bytes.split_first() {
+        Some((&v, body)) if v == Participation::VERSION => {
+            let ((_, _, person), _): ((ParticipationId, InterventionId, PersonId), _) =
+                postcard::take_from_bytes(body).map_err(|_| damaged())?;
+            Ok(person)
+        }
+        _ => Err(damaged()),
+    }
 }
 
 pub fn counters(tx: &impl Tx, intervention: InterventionId) -> Result<Counters, StoreError> {
