@@ -449,3 +449,50 @@ pub fn ended_before(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::domain::person::Gender;
+    use crate::domain::questionnaire::{AnswerValue, Answers};
+    use crate::store::codec::encode;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_person_is_read_from_the_front_of_a_stored_participation(
+            id in any::<u64>(),
+            intervention in any::<u64>(),
+            person in any::<u64>(),
+            answers in proptest::collection::vec(("[a-z_]{1,12}", "[a-z_]{0,12}"), 0..8),
+        ) {
+            let mut a = Answers::new(3);
+            for (k, v) in &answers {
+                a.set(k, AnswerValue::One(v.clone()));
+            }
+            let p = Participation {
+                id: ParticipationId(id),
+                intervention: InterventionId(intervention),
+                person: PersonId(person),
+                consent: crate::domain::ids::ConsentId(1),
+                pseudonym: Pseudonym(2),
+                gender: Gender::Woman,
+                in_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+                answers_in: a,
+                out_date: None,
+                end_reason: None,
+                answers_out: None,
+                consent_withdrawn: false,
+            };
+            prop_assert_eq!(person_of_participation(&encode(&p).unwrap()).unwrap(), p.person);
+        }
+    }
+
+    #[test]
+    fn a_damaged_or_newer_participation_is_refused() {
+        assert!(person_of_participation(&[]).is_err());
+        assert!(person_of_participation(&[Participation::VERSION, 0xff]).is_err());
+        assert!(person_of_participation(&[Participation::VERSION + 1, 1, 1, 1]).is_err());
+    }
+}
