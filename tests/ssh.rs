@@ -397,3 +397,125 @@ fn an_address_with_too_many_failed_connections_is_turned_away_even_with_a_good_k
         text(&out.stderr)
     );
 }
+
+#[test]
+fn an_administrator_adds_a_user_and_their_key_over_ssh_while_the_server_runs() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let admin_key = key_for(dir.path(), &db, "admin");
+    let hanna_key = key_for(dir.path(), &db, "hanna");
+    let nora_key = keygen(dir.path(), "nora");
+    let nora_public = std::fs::read_to_string(format!("{}.pub", nora_key.display())).unwrap();
+    let mut server = Server::start(dir.path(), &db, &[]);
+    let run = |key: &Path, user: &str, command: &str| {
+        let out = server.ssh(key, user).arg(command).output().unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+
+    // The database is the server's: the command line cannot open it meanwhile, and says where
+    // the way in is.
+    let locked = std::process::Command::new(common::ssh::bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--as", "admin", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(locked.status.code(), Some(1));
+    assert!(
+        text(&locked.stderr).contains("ssh -p PORT HOST"),
+        "{}",
+        text(&locked.stderr)
+    );
+
+    // A new handler, her assignment and her key, all over SSH as the administrator.
+    let (code, out, err) = run(
+        &admin_key,
+        "admin",
+        "user add nora --name 'Nora Nilsson' --role participant-handler",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.trim_end().ends_with(" nora"), "{out}");
+    let (code, out, err) = run(
+        &admin_key,
+        "admin",
+        "assign nora --role participant-handler --to I1 --from 2026-01-01",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with('A'), "{out}");
+    let (code, out, err) = run(
+        &admin_key,
+        "admin",
+        &format!("user key add nora {}", nora_public.trim()),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("SHA256:"), "{out}");
+    let (code, out, err) = run(&admin_key, "admin", "user list");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("nora (Nora Nilsson)") && out.contains("→ I1"),
+        "{out}"
+    );
+
+    // Nora is in at once, with her own key.
+    let (code, _, err) = run(&nora_key, "nora", "lookup 19121212-1212");
+    assert_eq!(code, Some(0), "{err}");
+
+    // Only a system administrator administers; nothing reads the server's files; nobody picks
+    // another database or user; no message repeats what was typed.
+    let (code, _, err) = run(
+        &hanna_key,
+        "hanna",
+        "user add eve --name Eve --role system-admin",
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("role"), "{err}");
+    let (code, _, err) = run(&admin_key, "admin", "user key add nora --file /etc/passwd");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--file reads a file on the server"), "{err}");
+    for command in ["user list --db /tmp/other.redb", "user list --as hanna"] {
+        let (code, _, err) = run(&admin_key, "admin", command);
+        assert_eq!(code, Some(1), "{command}: {err}");
+        assert!(err.contains("are not taken"), "{command}: {err}");
+    }
+    let (code, _, err) = run(&hanna_key, "hanna", "lookup 19850203-1234 --bogus");
+    assert_eq!(code, Some(1));
+    assert!(!err.contains("19850203") && !err.contains("bogus"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, out, _) = run(&admin_key, "admin", "user --help");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Usage"), "{out}");
+    server.stop();
+
+    // Each change is in the log under the administrator, and the chain verifies.
+    let log = text(
+        &insats(
+            &db,
+            &[
+                "--as",
+                "admin",
+                "--as-role",
+                "system-admin",
+                "audit",
+                "list",
+                "--limit",
+                "200",
+            ],
+        )
+        .stdout,
+    );
+    for action in ["create-user", "assign", "add-ssh-key"] {
+        assert!(
+            log.lines()
+                .any(|l| l.contains(action) && l.contains(" admin ")),
+            "{action}: {log}"
+        );
+    }
+    let out = insats(&db, &["--as", "admin", "check"]);
+    assert!(
+        text(&out.stdout).starts_with("ok:"),
+        "{}",
+        text(&out.stdout)
+    );
+}

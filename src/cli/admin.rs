@@ -10,6 +10,7 @@ use crate::service::{
 };
 use crate::store::{Store, audit, check as store_check, org};
 use clap::{Args, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -201,6 +202,19 @@ pub(super) fn role_arg(text: &str) -> Result<Role, CliError> {
     })
 }
 
+/// Whether a command may read files named on its command line: yes from the local command
+/// line, no over SSH (they would be the server's files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Files {
+    Read,
+    Refused,
+}
+
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(io)`
+fn io(e: std::io::Error) -> CliError {
+    CliError::Io(format!("cannot write the output: {e}"))
+}
+
 pub(super) fn session(
     g: &Global,
     service: &Service,
@@ -286,7 +300,18 @@ pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
 pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let l = lang(g);
+    user_in(&s, c, lang(g), Files::Read, &mut std::io::stdout().lock())
+}
+
+/// `user …` for a signed-in system administrator; its lines go to `out`.
+pub(super) fn user_in(
+    s: &Session,
+    c: UserCommand,
+    l: Lang,
+    files: Files,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let service = s.service();
     match c {
         UserCommand::Add {
             username,
@@ -298,33 +323,42 @@ pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
                 .map(|r| role_arg(r))
                 .collect::<Result<Vec<_>, _>>()?;
             let id = s.create_user(&username, &name, &roles)?;
-            println!("{id} {username}");
+            writeln!(out, "{id} {username}").map_err(io)?;
         }
         UserCommand::List => {
             let tx = service.store().read()?;
             for u in s.users()? {
                 let roles: Vec<_> = u.roles.iter().map(|r| r.label(l == Lang::Sv)).collect();
-                println!(
+                writeln!(
+                    out,
                     "{} {} ({}){} — {}",
                     u.id,
                     u.username,
                     u.display_name,
                     if u.active { "" } else { " [deactivated]" },
                     roles.join(", ")
-                );
+                )
+                .map_err(io)?;
                 for a in org::assignments_of(&*tx, u.id)? {
                     let until = a.to.map_or_else(String::new, |t| t.to_string());
-                    println!(
+                    writeln!(
+                        out,
                         "    {} {} → {} {} – {}",
                         a.id,
                         a.role.key(),
                         a.scope,
                         a.from,
                         until
-                    );
+                    )
+                    .map_err(io)?;
                 }
                 for k in org::ssh_keys_of(&*tx, u.id)? {
-                    println!("    key {} {} {}", k.algorithm, k.fingerprint, k.comment);
+                    writeln!(
+                        out,
+                        "    key {} {} {}",
+                        k.algorithm, k.fingerprint, k.comment
+                    )
+                    .map_err(io)?;
                 }
             }
         }
@@ -333,13 +367,13 @@ pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
                 .iter()
                 .map(|r| role_arg(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            s.update_user(user_id(&service, &username)?, Some(&roles), None)?;
+            s.update_user(user_id(service, &username)?, Some(&roles), None)?;
         }
         UserCommand::Deactivate { username } => {
-            s.update_user(user_id(&service, &username)?, None, Some(false))?;
+            s.update_user(user_id(service, &username)?, None, Some(false))?;
         }
         UserCommand::Activate { username } => {
-            s.update_user(user_id(&service, &username)?, None, Some(true))?;
+            s.update_user(user_id(service, &username)?, None, Some(true))?;
         }
         UserCommand::Key(KeyCommand::Add {
             username,
@@ -347,21 +381,28 @@ pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
             file,
         }) => {
             let line = match file {
+                Some(_) if files == Files::Refused => {
+                    return Err(CliError::Usage(
+                        "--file reads a file on the server; give the key itself: user key add USER ssh-ed25519 AAAA… [comment]".into(),
+                    ));
+                }
                 Some(f) => std::fs::read_to_string(&f)
                     .map_err(|e| CliError::Io(format!("cannot read {}: {e}", f.display())))?,
                 None => line.join(" "),
             };
-            let fp = s.add_ssh_key(user_id(&service, &username)?, line.trim())?;
-            println!("{fp}");
+            let fp = s.add_ssh_key(user_id(service, &username)?, line.trim())?;
+            writeln!(out, "{fp}").map_err(io)?;
         }
         UserCommand::Key(KeyCommand::Remove { fingerprint }) => s.remove_ssh_key(&fingerprint)?,
         UserCommand::Key(KeyCommand::List { username }) => {
             let tx = service.store().read()?;
-            for k in org::ssh_keys_of(&*tx, user_id(&service, &username)?)? {
-                println!(
+            for k in org::ssh_keys_of(&*tx, user_id(service, &username)?)? {
+                writeln!(
+                    out,
                     "{} {} {} (added {})",
                     k.algorithm, k.fingerprint, k.comment, k.added_on
-                );
+                )
+                .map_err(io)?;
             }
         }
     }
@@ -383,21 +424,32 @@ fn scope_arg(text: &str) -> Result<Scope, CliError> {
 pub fn assign(g: &Global, a: &AssignArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
+    assign_in(&s, a, &mut std::io::stdout().lock())
+}
+
+/// `assign …` for a signed-in system administrator; its line goes to `out`.
+pub(super) fn assign_in(s: &Session, a: &AssignArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let service = s.service();
     let from = a.from.clone().unwrap_or_else(today);
     let id = s.assign(
-        user_id(&service, &a.username)?,
+        user_id(service, &a.username)?,
         role_arg(&a.role)?,
         scope_arg(&a.to)?,
         &from,
         &a.until,
     )?;
-    println!("{id}");
+    writeln!(out, "{id}").map_err(io)?;
     Ok(())
 }
 
 pub fn unassign(g: &Global, a: &UnassignArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
+    unassign_in(&s, a)
+}
+
+/// `unassign …` for a signed-in system administrator.
+pub(super) fn unassign_in(s: &Session, a: &UnassignArgs) -> Result<(), CliError> {
     let id = AssignmentId::parse(&a.assignment)
         .ok_or_else(|| CliError::Usage("name the assignment as A12".into()))?;
     s.end_assignment(id, &a.on.clone().unwrap_or_else(today))?;
@@ -555,12 +607,31 @@ pub(super) fn lookup_lines(s: &Session, pnr: &str, l: Lang) -> Result<Vec<String
 
 pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
     let service = open(g)?;
+    let reviewer = match c {
+        AuditCommand::Verify => None,
+        AuditCommand::List { .. } => Some(session(g, &service, Some(Role::LogReviewer))?),
+    };
+    audit_in(
+        &service,
+        reviewer.as_ref(),
+        c,
+        &mut std::io::stdout().lock(),
+    )
+}
+
+/// `audit …`: `verify` needs no session; `list` lists what `reviewer` may see.
+pub(super) fn audit_in(
+    service: &Service,
+    reviewer: Option<&Session>,
+    c: AuditCommand,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match c {
         AuditCommand::Verify => {
             let tx = service.store().read()?;
             match audit::verify(&*tx, service.store().crypto())? {
                 Ok(n) => {
-                    println!("audit chain intact: {n} entries");
+                    writeln!(out, "audit chain intact: {n} entries").map_err(io)?;
                     Ok(())
                 }
                 Err(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
@@ -571,7 +642,7 @@ pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
             intervention,
             action,
         } => {
-            let s = session(g, &service, Some(Role::LogReviewer))?;
+            let s = reviewer.ok_or(CliError::Usage("audit list needs a signed-in user".into()))?;
             let filter = AuditFilter {
                 intervention: intervention
                     .as_deref()
@@ -604,7 +675,8 @@ pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
                 let d = &e.draft;
                 let at = chrono::DateTime::from_timestamp_millis(e.at_ms)
                     .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
-                println!(
+                writeln!(
+                    out,
                     "{:>6} {at} {:<8} {:<22} {:<20} {:<4} {:<16} {} {}",
                     e.seq,
                     d.user
@@ -616,7 +688,8 @@ pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
                     d.subject.map_or_else(|| "-".into(), |p| p.to_string()),
                     d.fields.join(","),
                     d.note
-                );
+                )
+                .map_err(io)?;
             }
             Ok(())
         }
@@ -624,16 +697,24 @@ pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
 }
 
 pub fn check(g: &Global) -> Result<(), CliError> {
-    let service = open(g)?;
+    check_in(&open(g)?, &mut std::io::stdout().lock())
+}
+
+/// `check`: every index against its table, and the audit chain; lines go to `out`.
+pub(super) fn check_in(service: &Service, out: &mut dyn Write) -> Result<(), CliError> {
     let tx = service.store().read()?;
     let problems = store_check::check(&tx)?;
     let chain = audit::verify(&*tx, service.store().crypto())?;
     for p in &problems {
-        println!("index: {p}");
+        writeln!(out, "index: {p}").map_err(io)?;
     }
     match chain {
         Ok(n) if problems.is_empty() => {
-            println!("ok: indexes consistent, audit chain intact ({n} entries)");
+            writeln!(
+                out,
+                "ok: indexes consistent, audit chain intact ({n} entries)"
+            )
+            .map_err(io)?;
             Ok(())
         }
         Ok(_) => Err(CliError::Usage(format!(

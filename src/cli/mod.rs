@@ -3,6 +3,7 @@
 mod admin;
 pub mod demo;
 pub mod paths;
+mod remote;
 mod rights;
 pub mod screens;
 mod serve;

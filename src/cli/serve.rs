@@ -1,8 +1,7 @@
 //! `insats serve`: the SSH server over this database, and the commands it runs over exec.
 
-use super::admin::{db_path, lookup_lines};
+use super::admin::db_path;
 use super::{CliError, Global, demo, paths, tui};
-use crate::domain::user::Role;
 use crate::server::ssh::{self, Exec, ExecOutput, ServeOptions};
 use crate::service::{Clock, FixedClock, Lang, Service, Session, SystemClock};
 use crate::store::Store;
@@ -69,36 +68,23 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
     .map_err(|e| CliError::Io(e.to_string()))
 }
 
-/// One command over `ssh host COMMAND`: the same output, access rules and audit entry as the
-/// command line's. The command itself is never echoed (it may hold a personnummer).
+/// One command over `ssh host COMMAND` (see `remote`): the same output, access rules and audit
+/// entries as the command line's. The command itself is never echoed (it may hold a
+/// personnummer).
 pub fn run_command(s: &Session, command: &str, lang: Lang) -> ExecOutput {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let result = match words.as_slice() {
-        ["lookup", pnr] => lookup(s, pnr, lang),
-        _ => Err(CliError::Usage(
-            "unknown command; over SSH there is: lookup PNR".into(),
-        )),
-    };
+    let mut out = Vec::new();
+    let result = super::remote::run(s, command, lang, &mut out);
+    let stdout = String::from_utf8_lossy(&out).into_owned();
     match result {
-        Ok(lines) => ExecOutput {
-            stdout: lines.iter().fold(String::new(), |mut out, l| {
-                out.push_str(l);
-                out.push('\n');
-                out
-            }),
+        Ok(()) => ExecOutput {
+            stdout,
             stderr: String::new(),
             status: 0,
         },
         Err(e) => ExecOutput {
-            stdout: String::new(),
+            stdout,
             stderr: format!("insats: {}\n", e.message(lang)),
             status: 1,
         },
     }
-}
-
-fn lookup(s: &Session, pnr: &str, lang: Lang) -> Result<Vec<String>, CliError> {
-    let mut s = s.clone();
-    s.switch_role(Role::ParticipantHandler)?;
-    lookup_lines(&s, pnr, lang)
 }

@@ -1,0 +1,199 @@
+//! Commands over SSH exec (`ssh -p PORT HOST user add …`): while `insats serve` owns the
+//! database, this is the way in for look-ups and for administration. The same command line as
+//! `insats`, parsed by the same definition, run as the user the SSH key signed in, with the same
+//! access rules and audit entries. The options that pick a database, a key file or another user
+//! are refused, and so is reading a file named on the command line (it would be the server's).
+//! No message repeats what was typed: a command may hold a personnummer.
+
+use super::admin::{self, Files, lookup_lines};
+use super::{Cli, CliError, Command, paths};
+use crate::domain::user::Role;
+use crate::service::{Lang, Session};
+use clap::Parser;
+use clap::error::ErrorKind;
+use std::io::Write;
+
+/// The commands SSH exec runs.
+const COMMANDS: &str = "lookup, user, assign, unassign, audit, check";
+
+/// Runs one exec command for the signed-in session `s`; its lines go to `out`.
+pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
+    let words = split_words(command)?;
+    let known = words
+        .first()
+        .is_some_and(|w| COMMANDS.split(", ").any(|c| c == w) || w == "--help" || w == "help");
+    if !known {
+        return Err(CliError::Usage(format!(
+            "unknown command; over SSH there are: {COMMANDS} (each with --help)"
+        )));
+    }
+    let cli = match Cli::try_parse_from(std::iter::once("insats".to_owned()).chain(words)) {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            return write!(out, "{}", e.render())
+                .map_err(|e| CliError::Io(format!("cannot write the output: {e}")));
+        }
+        Err(e) => return Err(CliError::Usage(usage_problem(e.kind()).into())),
+    };
+    let g = &cli.global;
+    if g.db.is_some()
+        || g.key.is_some()
+        || g.user.is_some()
+        || g.keymap.is_some()
+        || g.plain
+        || g.lock_after.is_some()
+    {
+        return Err(CliError::Usage(
+            "over SSH you act as the user your key signed in, on the server's database: --db, --key, --as, --keymap, --plain and --lock-after are not taken".into(),
+        ));
+    }
+    let lang = g.lang.as_deref().map_or(lang, |l| paths::lang(Some(l)));
+    let as_role = g.as_role.as_deref().map(admin::role_arg).transpose()?;
+    let in_role = |role: Role| -> Result<Session, CliError> {
+        let mut s = s.clone();
+        s.switch_role(as_role.unwrap_or(role))?;
+        Ok(s)
+    };
+    match cli.command {
+        Some(Command::Lookup(a)) => {
+            for line in lookup_lines(&in_role(Role::ParticipantHandler)?, &a.pnr, lang)? {
+                writeln!(out, "{line}")
+                    .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
+            }
+            Ok(())
+        }
+        Some(Command::User(c)) => {
+            admin::user_in(&in_role(Role::SystemAdmin)?, c, lang, Files::Refused, out)
+        }
+        Some(Command::Assign(a)) => admin::assign_in(&in_role(Role::SystemAdmin)?, &a, out),
+        Some(Command::Unassign(a)) => admin::unassign_in(&in_role(Role::SystemAdmin)?, &a),
+        Some(Command::Audit(c)) => {
+            let reviewer = match c {
+                admin::AuditCommand::Verify => {
+                    // A system administrator or a log reviewer (switching refuses other roles).
+                    in_role(Role::SystemAdmin).or_else(|_| in_role(Role::LogReviewer))?;
+                    None
+                }
+                admin::AuditCommand::List { .. } => Some(in_role(Role::LogReviewer)?),
+            };
+            admin::audit_in(s.service(), reviewer.as_ref(), c, out)
+        }
+        Some(Command::Check) => {
+            in_role(Role::SystemAdmin)?;
+            admin::check_in(s.service(), out)
+        }
+        _ => Err(CliError::Usage(format!(
+            "not over SSH; over SSH there are: {COMMANDS}"
+        ))),
+    }
+}
+
+/// What was wrong with a command line, without repeating any of it.
+fn usage_problem(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidSubcommand => "unknown subcommand (add --help to see them)",
+        ErrorKind::UnknownArgument => {
+            "an option or argument the command does not take (add --help)"
+        }
+        ErrorKind::MissingRequiredArgument => "a required argument is missing (add --help)",
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "the command needs a subcommand (add --help)"
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            "a value the command does not take (add --help)"
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            "the wrong number of values (add --help)"
+        }
+        ErrorKind::ArgumentConflict => "two options that do not go together (add --help)",
+        _ => "the command line could not be read (add --help)",
+    }
+}
+
+/// Splits an exec command into words as a shell would for plain words: blanks separate them,
+/// '…' keeps everything, "…" keeps everything but \" and \\, and \ outside quotes keeps the
+/// next character.
+fn split_words(command: &str) -> Result<Vec<String>, CliError> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = command.chars();
+    let unfinished = || CliError::Usage("a quote or a backslash is not closed".into());
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if let Some(w) = word.take() {
+                    words.push(w);
+                }
+            }
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next().ok_or_else(unfinished)? {
+                        '\'' => break,
+                        c => w.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next().ok_or_else(unfinished)? {
+                        '"' => break,
+                        '\\' => match chars.next().ok_or_else(unfinished)? {
+                            c @ ('"' | '\\') => w.push(c),
+                            c => {
+                                w.push('\\');
+                                w.push(c);
+                            }
+                        },
+                        c => w.push(c),
+                    }
+                }
+            }
+            '\\' => word
+                .get_or_insert_with(String::new)
+                .push(chars.next().ok_or_else(unfinished)?),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    if let Some(w) = word {
+        words.push(w);
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_as_a_shell_splits_plain_words() {
+        let cases: &[(&str, &[&str])] = &[
+            ("lookup 19121212-1212", &["lookup", "19121212-1212"]),
+            ("  user   list ", &["user", "list"]),
+            (
+                "user add anna --name 'Anna Å. Berg' --role participant-handler",
+                &[
+                    "user",
+                    "add",
+                    "anna",
+                    "--name",
+                    "Anna Å. Berg",
+                    "--role",
+                    "participant-handler",
+                ],
+            ),
+            (r#"a "b \"c\" \\ \d" e"#, &["a", r#"b "c" \ \d"#, "e"]),
+            (r"a\ b c", &["a b", "c"]),
+            ("x ''", &["x", ""]),
+            ("", &[]),
+        ];
+        for (line, want) in cases {
+            assert_eq!(split_words(line).unwrap(), *want, "{line}");
+        }
+        for bad in ["a 'b", "a \"b", "a \\"] {
+            assert!(split_words(bad).is_err(), "{bad}");
+        }
+    }
+}
