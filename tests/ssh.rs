@@ -485,7 +485,10 @@ fn an_administrator_adds_a_user_and_their_key_over_ssh_while_the_server_runs() {
     assert_eq!(err.lines().count(), 1, "{err}");
     let (code, out, _) = run(&admin_key, "admin", "user --help");
     assert_eq!(code, Some(0));
-    assert!(out.contains("Usage"), "{out}");
+    assert!(out.contains("Usage") && out.contains("key"), "{out}");
+    let (code, out, _) = run(&hanna_key, "hanna", "help");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("lookup, user, assign"), "{out}");
     server.stop();
 
     // Each change is in the log under the administrator, and the chain verifies.

@@ -19,9 +19,19 @@ const COMMANDS: &str = "lookup, user, assign, unassign, audit, check";
 /// Runs one exec command for the signed-in session `s`; its lines go to `out`.
 pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     let words = split_words(command)?;
+    if matches!(
+        words.first().map(String::as_str),
+        Some("help" | "--help" | "-h")
+    ) {
+        return writeln!(
+            out,
+            "Over SSH: {COMMANDS}. Each shows its own help: ssh … user --help"
+        )
+        .map_err(|e| CliError::Io(format!("cannot write the output: {e}")));
+    }
     let known = words
         .first()
-        .is_some_and(|w| COMMANDS.split(", ").any(|c| c == w) || w == "--help" || w == "help");
+        .is_some_and(|w| COMMANDS.split(", ").any(|c| c == w));
     if !known {
         return Err(CliError::Usage(format!(
             "unknown command; over SSH there are: {COMMANDS} (each with --help)"
