@@ -488,7 +488,28 @@ fn an_administrator_adds_a_user_and_their_key_over_ssh_while_the_server_runs() {
     assert!(out.contains("Usage") && out.contains("key"), "{out}");
     let (code, out, _) = run(&hanna_key, "hanna", "help");
     assert_eq!(code, Some(0));
-    assert!(out.contains("lookup, user, assign"), "{out}");
+    assert!(out.contains("lookup, intervention, user, assign"), "{out}");
+    // Interventions, a data subject's extract and a retention dry run, all over SSH.
+    let (code, out, err) = run(&hanna_key, "hanna", "intervention list");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.lines().any(|l| l.starts_with("I1 ")), "{out}");
+    let (code, out, err) = run(
+        &admin_key,
+        "admin",
+        "extract 19121212-1212 --reason 'request 2026-11-20, case 114'",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("holds no data"), "{out}");
+    let (code, out, err) = run(&admin_key, "admin", "retention --years 5");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("Dry run"), "{out}");
+    let (code, _, err) = run(
+        &admin_key,
+        "admin",
+        "association questions F1 --file /etc/passwd",
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("would be the server's"), "{err}");
     server.stop();
 
     // Each change is in the log under the administrator, and the chain verifies.
@@ -508,7 +529,7 @@ fn an_administrator_adds_a_user_and_their_key_over_ssh_while_the_server_runs() {
         )
         .stdout,
     );
-    for action in ["create-user", "assign", "add-ssh-key"] {
+    for action in ["create-user", "assign", "add-ssh-key", "extract"] {
         assert!(
             log.lines()
                 .any(|l| l.contains(action) && l.contains(" admin ")),

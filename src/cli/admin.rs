@@ -211,7 +211,7 @@ pub(super) enum Files {
 }
 
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(io)`
-fn io(e: std::io::Error) -> CliError {
+pub(super) fn io(e: std::io::Error) -> CliError {
     CliError::Io(format!("cannot write the output: {e}"))
 }
 
@@ -458,15 +458,45 @@ pub(super) fn unassign_in(s: &Session, a: &UnassignArgs) -> Result<(), CliError>
 
 pub fn association(g: &Global, c: AssociationCommand) -> Result<(), CliError> {
     let service = open(g)?;
-    let (name, org_number, start, municipalities) = match c {
+    let role = match c {
+        AssociationCommand::Add { .. } => Role::SystemAdmin,
+        AssociationCommand::Questions { .. } => Role::AssociationAdmin,
+    };
+    let s = session(g, &service, Some(role))?;
+    association_in(&s, c, Files::Read, &mut std::io::stdout().lock())
+}
+
+/// `association …` for a signed-in system administrator (add) or association administrator
+/// (questions); its line goes to `out`.
+pub(super) fn association_in(
+    s: &Session,
+    c: AssociationCommand,
+    files: Files,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match c {
         AssociationCommand::Add {
             name,
             org_number,
             start,
             municipalities,
-        } => (name, org_number, start, municipalities),
+        } => {
+            let id = s.create_association(&AssociationInput {
+                name,
+                org_number,
+                description: String::new(),
+                municipalities,
+                start,
+                end: String::new(),
+            })?;
+            writeln!(out, "{id}").map_err(io)?;
+        }
         AssociationCommand::Questions { association, file } => {
-            let s = session(g, &service, Some(Role::AssociationAdmin))?;
+            if files == Files::Refused {
+                return Err(CliError::Usage(
+                    "the questions are read from a file, which over SSH would be the server's: set them with the command line on the server".into(),
+                ));
+            }
             let id = AssociationId::parse(&association)
                 .filter(|_| association.trim().starts_with('F'))
                 .ok_or_else(|| CliError::Usage("name the association as F1, F2, …".into()))?;
@@ -478,25 +508,29 @@ pub fn association(g: &Global, c: AssociationCommand) -> Result<(), CliError> {
                 crate::service::parse_questions(&text)?
             };
             s.set_supplementary(id, &questions)?;
-            println!("{id}: {} supplementary questions", questions.len());
-            return Ok(());
+            writeln!(out, "{id}: {} supplementary questions", questions.len()).map_err(io)?;
         }
-    };
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let id = s.create_association(&AssociationInput {
-        name,
-        org_number,
-        description: String::new(),
-        municipalities,
-        start,
-        end: String::new(),
-    })?;
-    println!("{id}");
+    }
     Ok(())
 }
 
 pub fn intervention(g: &Global, c: InterventionCommand) -> Result<(), CliError> {
     let service = open(g)?;
+    let role = match c {
+        InterventionCommand::Add { .. } => Some(Role::AssociationAdmin),
+        InterventionCommand::List => None,
+    };
+    let s = session(g, &service, role)?;
+    intervention_in(&s, c, lang(g), &mut std::io::stdout().lock())
+}
+
+/// `intervention …`: add (association administrator) or list (any role, what it reaches).
+pub(super) fn intervention_in(
+    s: &Session,
+    c: InterventionCommand,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     match c {
         InterventionCommand::Add {
             association,
@@ -506,7 +540,6 @@ pub fn intervention(g: &Global, c: InterventionCommand) -> Result<(), CliError> 
             count_only,
             structural,
         } => {
-            let s = session(g, &service, Some(Role::AssociationAdmin))?;
             let association = AssociationId::parse(&association)
                 .ok_or_else(|| CliError::Usage("--association takes F1".into()))?;
             let id = s.create_intervention(&InterventionInput {
@@ -527,25 +560,23 @@ pub fn intervention(g: &Global, c: InterventionCommand) -> Result<(), CliError> 
                     Measurement::Individual
                 },
             })?;
-            println!("{id}");
+            writeln!(out, "{id}").map_err(io)?;
             Ok(())
         }
-        InterventionCommand::List => {
-            let s = session(g, &service, None)?;
-            print_interventions(&s, lang(g))
-        }
+        InterventionCommand::List => print_interventions(s, l, out),
     }
 }
 
-fn print_interventions(s: &Session, l: Lang) -> Result<(), CliError> {
+fn print_interventions(s: &Session, l: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     let sv = l == Lang::Sv;
     if s.service().store().is_demo() {
-        println!("{}", if sv { "DEMODATA" } else { "DEMO DATA" });
+        writeln!(out, "{}", if sv { "DEMODATA" } else { "DEMO DATA" }).map_err(io)?;
     }
     for v in s.interventions()? {
         let i = &v.intervention;
         let end = i.end.map_or_else(String::new, |e| e.to_string());
-        println!(
+        writeln!(
+            out,
             "{:<4} {:<28} {:<9} {} – {:<10} {} {:>5} {} {:>5} {} {:>5}",
             i.id.to_string(),
             i.name,
@@ -558,7 +589,8 @@ fn print_interventions(s: &Session, l: Lang) -> Result<(), CliError> {
             v.counters.ended,
             if sv { "anonyma" } else { "anonymous" },
             v.counters.anonymous.total()
-        );
+        )
+        .map_err(io)?;
     }
     Ok(())
 }

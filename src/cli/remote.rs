@@ -6,6 +6,7 @@
 //! No message repeats what was typed: a command may hold a personnummer.
 
 use super::admin::{self, Files, lookup_lines};
+use super::rights;
 use super::{Cli, CliError, Command, paths};
 use crate::domain::user::Role;
 use crate::service::{Lang, Session};
@@ -14,7 +15,7 @@ use clap::error::ErrorKind;
 use std::io::Write;
 
 /// The commands SSH exec runs.
-const COMMANDS: &str = "lookup, user, assign, unassign, audit, check";
+const COMMANDS: &str = "lookup, intervention, user, assign, unassign, association, audit, check, extract, correct-identity, retention, reveal";
 
 /// Runs one exec command for the signed-in session `s`; its lines go to `out`.
 pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
@@ -92,6 +93,33 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
             in_role(Role::SystemAdmin)?;
             admin::check_in(s.service(), out)
         }
+        Some(Command::Intervention(c)) => {
+            let role = match c {
+                admin::InterventionCommand::Add { .. } => in_role(Role::AssociationAdmin)?,
+                admin::InterventionCommand::List => match as_role {
+                    Some(r) => in_role(r)?,
+                    None => s.clone(),
+                },
+            };
+            admin::intervention_in(&role, c, lang, out)
+        }
+        Some(Command::Association(c)) => {
+            let role = match c {
+                admin::AssociationCommand::Add { .. } => Role::SystemAdmin,
+                admin::AssociationCommand::Questions { .. } => Role::AssociationAdmin,
+            };
+            admin::association_in(&in_role(role)?, c, Files::Refused, out)
+        }
+        Some(Command::Extract(a)) => {
+            rights::extract_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
+        }
+        Some(Command::CorrectIdentity(a)) => {
+            rights::correct_identity_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
+        }
+        Some(Command::Retention(a)) => {
+            rights::retention_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
+        }
+        Some(Command::Reveal(a)) => rights::reveal_in(&in_role(Role::LogReviewer)?, &a, lang, out),
         _ => Err(CliError::Usage(format!(
             "not over SSH; over SSH there are: {COMMANDS}"
         ))),

@@ -2,15 +2,16 @@
 //! `retention` and `reveal`. The rules and the audit entries are in the service; this file only
 //! parses arguments and prints.
 
-use super::admin::{lang, open, session};
+use super::admin::{io, lang, open, session};
 use super::{CliError, Global};
 use crate::domain::consent::Signer;
 use crate::domain::ids::Pseudonym;
 use crate::domain::questionnaire::{AnswerValue, Answers, Catalogue};
 use crate::domain::user::Role;
-use crate::service::{Extract, Lang, RetentionReport};
+use crate::service::{Extract, Lang, RetentionReport, Session};
 use crate::store::people::Subject;
 use clap::Args;
+use std::io::Write;
 
 const REASON_HELP: &str = "Why: e.g. the request's date and case number. Kept in the audit log for good, so never a name or a personnummer (those are refused)";
 
@@ -72,64 +73,93 @@ fn opt_date(d: Option<chrono::NaiveDate>) -> String {
 pub fn extract(g: &Global, a: &ExtractArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let x = s.extract(&a.pnr, &a.reason)?;
-    print_extract(&x, service.clock().today(), lang(g));
-    Ok(())
+    extract_in(&s, a, lang(g), &mut std::io::stdout().lock())
 }
 
-fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
+/// `extract …` for a signed-in system administrator; its lines go to `out`.
+pub(super) fn extract_in(
+    s: &Session,
+    a: &ExtractArgs,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let x = s.extract(&a.pnr, &a.reason)?;
+    print_extract(&x, s.service().clock().today(), l, out)
+}
+
+fn print_extract(
+    x: &Extract,
+    today: chrono::NaiveDate,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let sv = l == Lang::Sv;
-    println!(
+    writeln!(
+        out,
         "{} {today}",
         t(
             l,
             "REGISTERUTDRAG, insats —",
             "DATA-SUBJECT EXTRACT, insats —"
         )
-    );
+    )
+    .map_err(io)?;
     let Some(id) = &x.identity else {
-        println!(
+        writeln!(
+            out,
             "{}",
             t(
                 l,
                 "Registret innehåller inga uppgifter om personnumret.",
                 "The register holds no data on this personnummer."
             )
-        );
-        return;
+        )
+        .map_err(io)?;
+        return Ok(());
     };
-    println!(
+    writeln!(
+        out,
         "{:<24}{}",
         t(l, "Personnummer:", "Personnummer:"),
         id.pnr.formatted()
-    );
-    println!("{:<24}{}", t(l, "Namn:", "Name:"), id.name);
-    println!(
+    )
+    .map_err(io)?;
+    writeln!(out, "{:<24}{}", t(l, "Namn:", "Name:"), id.name).map_err(io)?;
+    writeln!(
+        out,
         "{:<24}{}",
         t(l, "Folkbokföringskommun:", "Municipality:"),
         id.municipality
-    );
-    println!(
+    )
+    .map_err(io)?;
+    writeln!(
+        out,
         "{:<24}{}",
         t(l, "Samtycke återkallat:", "Consent withdrawn:"),
         opt_date(x.withdrawn_on)
-    );
+    )
+    .map_err(io)?;
     if let Some(p) = x.pseudonym {
-        println!(
+        writeln!(
+            out,
             "{:<24}{p}",
             t(l, "Pseudonym i loggen:", "Pseudonym in the log:")
-        );
+        )
+        .map_err(io)?;
     }
-    println!(
+    writeln!(
+        out,
         "\n{} ({})",
         t(l, "Deltaganden", "Participations"),
         x.participations.len()
-    );
+    )
+    .map_err(io)?;
     let empty = Catalogue::empty();
     for e in &x.participations {
         let p = &e.participation;
         let cat = x.catalogues.get(&e.association).unwrap_or(&empty);
-        println!(
+        writeln!(
+            out,
             "  {} {} {}: {} {} – {}{}",
             p.id,
             p.intervention,
@@ -142,31 +172,47 @@ fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
                 t(l, "avslutningsanledning:", "end reason:"),
                 cat.end_reason_label(r, sv)
             )),
-        );
-        println!("    {} {}", t(l, "pseudonym", "pseudonym"), p.pseudonym);
+        )
+        .map_err(io)?;
+        writeln!(
+            out,
+            "    {} {}",
+            t(l, "pseudonym", "pseudonym"),
+            p.pseudonym
+        )
+        .map_err(io)?;
         if p.consent_withdrawn {
-            println!("    {}", t(l, "samtycket återkallat", "consent withdrawn"));
+            writeln!(
+                out,
+                "    {}",
+                t(l, "samtycket återkallat", "consent withdrawn")
+            )
+            .map_err(io)?;
         }
         print_answers(
             t(l, "Före (vid inskrivning)", "Before (at registration in)"),
             &p.answers_in,
             cat,
             sv,
-        );
-        if let Some(out) = &p.answers_out {
+            out,
+        )?;
+        if let Some(answers) = &p.answers_out {
             print_answers(
                 t(l, "Efter (vid utskrivning)", "After (at registration out)"),
-                out,
+                answers,
                 cat,
                 sv,
-            );
+                out,
+            )?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "\n{} ({})",
         t(l, "Samtycken (blankett 9443)", "Consents (form 9443)"),
         x.consents.len()
-    );
+    )
+    .map_err(io)?;
     for e in &x.consents {
         let c = &e.consent;
         let ev = &c.evidence;
@@ -174,7 +220,8 @@ fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
             Signer::Participant => t(l, "deltagaren", "the participant"),
             Signer::Guardian => t(l, "vårdnadshavare", "a guardian"),
         };
-        println!(
+        writeln!(
+            out,
             "  {} {} {}: {} {} {} {by}, {} {}, {} {}, {} {}, {} {}",
             c.id,
             c.intervention,
@@ -190,9 +237,11 @@ fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
             c.recorded_on,
             t(l, "används av", "used by"),
             c.used_by.map_or_else(|| "-".into(), |p| p.to_string()),
-        );
+        )
+        .map_err(io)?;
     }
-    println!(
+    writeln!(
+        out,
         "\n{} ({})",
         t(
             l,
@@ -200,26 +249,36 @@ fn print_extract(x: &Extract, today: chrono::NaiveDate, l: Lang) {
             "Who viewed or changed the data"
         ),
         x.history.len()
-    );
+    )
+    .map_err(io)?;
     for e in &x.history {
         let user = match (&e.username, &e.user_display_name) {
             (Some(u), Some(d)) => format!("{u} ({d})"),
             (Some(u), None) => u.clone(),
             _ => "-".into(),
         };
-        println!(
+        writeln!(
+            out,
             "  {}  {user}  {}  {}  {}  {}",
             time(e.at_ms),
             e.role.map_or("-", |r| r.label(sv)),
             e.action.key(),
             e.intervention.map_or_else(|| "-".into(), |i| i.to_string()),
             e.fields.join(","),
-        );
+        )
+        .map_err(io)?;
     }
+    Ok(())
 }
 
-fn print_answers(title: &str, answers: &Answers, cat: &Catalogue, sv: bool) {
-    println!("    {title}:");
+fn print_answers(
+    title: &str,
+    answers: &Answers,
+    cat: &Catalogue,
+    sv: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    writeln!(out, "    {title}:").map_err(io)?;
     // In the catalogue's display order; questions it no longer has go last, by key.
     let mut values: Vec<_> = answers.values.iter().collect();
     values.sort_by_key(|(key, _)| (cat.question(key).map_or(u32::MAX, |q| q.order), *key));
@@ -230,14 +289,24 @@ fn print_answers(title: &str, answers: &Answers, cat: &Catalogue, sv: bool) {
             AnswerValue::One(o) => label(o),
             AnswerValue::Many(os) => os.iter().map(label).collect::<Vec<_>>().join(", "),
         };
-        println!("      {question}: {text}");
+        writeln!(out, "      {question}: {text}").map_err(io)?;
     }
+    Ok(())
 }
 
 pub fn correct_identity(g: &Global, a: &CorrectIdentityArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let l = lang(g);
+    correct_identity_in(&s, a, lang(g), &mut std::io::stdout().lock())
+}
+
+/// `correct-identity …` for a signed-in system administrator; its line goes to `out`.
+pub(super) fn correct_identity_in(
+    s: &Session,
+    a: &CorrectIdentityArgs,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let fields = s.correct_identity(
         &a.pnr,
         a.name.as_deref(),
@@ -245,16 +314,24 @@ pub fn correct_identity(g: &Global, a: &CorrectIdentityArgs) -> Result<(), CliEr
         &a.reason,
     )?;
     if fields.is_empty() {
-        println!(
+        writeln!(
+            out,
             "{}",
             t(
                 l,
                 "inget ändrat: uppgifterna stämde redan",
                 "nothing changed: the data was already right"
             )
-        );
+        )
+        .map_err(io)?;
     } else {
-        println!("{} {}", t(l, "rättat:", "corrected:"), fields.join(", "));
+        writeln!(
+            out,
+            "{} {}",
+            t(l, "rättat:", "corrected:"),
+            fields.join(", ")
+        )
+        .map_err(io)?;
     }
     Ok(())
 }
@@ -262,13 +339,23 @@ pub fn correct_identity(g: &Global, a: &CorrectIdentityArgs) -> Result<(), CliEr
 pub fn retention(g: &Global, a: &RetentionArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::SystemAdmin))?;
-    let report = s.retention(a.years, a.apply)?;
-    print_retention(&report, lang(g));
-    Ok(())
+    retention_in(&s, a, lang(g), &mut std::io::stdout().lock())
 }
 
-fn print_retention(r: &RetentionReport, l: Lang) {
-    println!(
+/// `retention …` for a signed-in system administrator; its lines go to `out`.
+pub(super) fn retention_in(
+    s: &Session,
+    a: &RetentionArgs,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let report = s.retention(a.years, a.apply)?;
+    print_retention(&report, l, out)
+}
+
+fn print_retention(r: &RetentionReport, l: Lang, out: &mut dyn Write) -> Result<(), CliError> {
+    writeln!(
+        out,
         "{} {} ({} {})",
         if r.applied {
             t(
@@ -286,38 +373,55 @@ fn print_retention(r: &RetentionReport, l: Lang) {
         r.cutoff,
         r.years,
         t(l, "år", "years"),
-    );
+    )
+    .map_err(io)?;
     for c in &r.interventions {
-        println!(
+        writeln!(
+            out,
             "  {:<5} {:<32} {:>8}",
             c.intervention.to_string(),
             c.name,
             c.participations
-        );
+        )
+        .map_err(io)?;
     }
-    println!("  {:<38} {:>8}", t(l, "totalt", "total"), r.total());
+    writeln!(out, "  {:<38} {:>8}", t(l, "totalt", "total"), r.total()).map_err(io)?;
     if r.applied {
-        println!(
+        writeln!(
+            out,
             "{} {}",
             t(l, "personer borttagna:", "persons deleted:"),
             r.persons_deleted
-        );
+        )
+        .map_err(io)?;
     } else if r.total() > 0 {
-        println!(
+        writeln!(
+            out,
             "{}",
             t(
                 l,
                 "Kör igen med --apply för att gallra.",
                 "Run again with --apply to purge."
             )
-        );
+        )
+        .map_err(io)?;
     }
+    Ok(())
 }
 
 pub fn reveal(g: &Global, a: &RevealArgs) -> Result<(), CliError> {
     let service = open(g)?;
     let s = session(g, &service, Some(Role::LogReviewer))?;
-    let l = lang(g);
+    reveal_in(&s, a, lang(g), &mut std::io::stdout().lock())
+}
+
+/// `reveal …` for a signed-in log reviewer; its lines go to `out`.
+pub(super) fn reveal_in(
+    s: &Session,
+    a: &RevealArgs,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let pseudonym = Pseudonym::parse(&a.pseudonym).ok_or_else(|| {
         CliError::Usage(
             t(
@@ -334,17 +438,21 @@ pub fn reveal(g: &Global, a: &RevealArgs) -> Result<(), CliError> {
         Subject::Participation(p) => format!("{} {p}", t(l, "deltagande", "participation")),
         Subject::Consent(c) => format!("{} {c}", t(l, "samtycke", "consent")),
     };
-    println!("{} → {what}", r.pseudonym);
-    println!(
+    writeln!(out, "{} → {what}", r.pseudonym).map_err(io)?;
+    writeln!(
+        out,
         "{:<14}{}",
         t(l, "Personnummer:", "Personnummer:"),
         r.pnr.formatted()
-    );
-    println!("{:<14}{}", t(l, "Namn:", "Name:"), r.name);
-    println!(
+    )
+    .map_err(io)?;
+    writeln!(out, "{:<14}{}", t(l, "Namn:", "Name:"), r.name).map_err(io)?;
+    writeln!(
+        out,
         "{:<14}{}",
         t(l, "Pseudonym:", "Pseudonym:"),
         r.person_pseudonym
-    );
+    )
+    .map_err(io)?;
     Ok(())
 }
