@@ -115,20 +115,8 @@ impl Session {
     ) -> Result<Vec<ParticipantRow>, ServiceError> {
         let tx = self.service.store().read()?;
         self.individual(&*tx, intervention)?;
-        let crypto = self.service.store().crypto();
-        people::participations_page(&*tx, intervention, before, limit)?
-            .into_iter()
-            .map(|p| {
-                let row = people::person(&*tx, p.person)?.ok_or(ServiceError::NotFound {
-                    what: "person",
-                    id: p.person.to_string(),
-                })?;
-                Ok(ParticipantRow {
-                    identity: people::unseal_person(crypto, p.person, &row)?,
-                    participation: p,
-                })
-            })
-            .collect()
+        let page = people::participations_page(&*tx, intervention, before, limit)?;
+        with_identities(&*tx, self.service.store().crypto(), page)
     }
 
     /// The participations of an intervention whose person's name or personnummer contains
@@ -154,7 +142,7 @@ impl Session {
         if number && digits.is_empty() {
             return Ok(Vec::new());
         }
-        people::participations_matching(&*tx, intervention, limit, |id, row| {
+        let hits = people::participations_matching(&*tx, intervention, limit, |id, row| {
             Ok(if number {
                 people::unseal_pnr_digits(crypto, id, row)?.contains(&digits)
             } else {
@@ -162,19 +150,8 @@ impl Session {
                     .to_lowercase()
                     .contains(&needle)
             })
-        })?
-        .into_iter()
-        .map(|p| {
-            let row = people::person(&*tx, p.person)?.ok_or(ServiceError::NotFound {
-                what: "person",
-                id: p.person.to_string(),
-            })?;
-            Ok(ParticipantRow {
-                identity: people::unseal_person(crypto, p.person, &row)?,
-                participation: p,
-            })
-        })
-        .collect()
+        })?;
+        with_identities(&*tx, crypto, hits)
     }
 
     /// Stored counters and anonymous counts per year (every role that reaches the intervention).
@@ -380,4 +357,25 @@ impl Session {
         }
         Ok(out)
     }
+}
+
+/// List rows: each participation with its person's identity opened.
+fn with_identities(
+    tx: &impl Tx,
+    crypto: &crate::store::crypto::Crypto,
+    participations: Vec<Participation>,
+) -> Result<Vec<ParticipantRow>, ServiceError> {
+    participations
+        .into_iter()
+        .map(|p| {
+            let row = people::person(tx, p.person)?.ok_or(ServiceError::NotFound {
+                what: "person",
+                id: p.person.to_string(),
+            })?;
+            Ok(ParticipantRow {
+                identity: people::unseal_person(crypto, p.person, &row)?,
+                participation: p,
+            })
+        })
+        .collect()
 }
