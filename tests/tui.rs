@@ -478,4 +478,21 @@ fn the_participants_filter_searches_the_whole_intervention_on_enter() {
         app.participants.list.rows[0].participation.id,
         all[0].participation.id
     );
+
+    // A manager's participants pane holds aggregates only: nothing to search, and no promise.
+    let maja = insats::service::Session::sign_in(&service, "maja", None).unwrap();
+    let mut app = App::new(
+        maja,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter", "/"]);
+    assert_eq!(app.focus, insats::ui::app::Pane::Participants);
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    let text = screenshot::to_text(t.backend().buffer());
+    assert!(
+        text.contains("Enter keeps") && !text.contains("searches the whole"),
+        "{text}"
+    );
 }

@@ -99,7 +99,10 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
     let theme = &app.opts.theme;
     if let Some(t) = &app.filtering {
         let text = format!("/{}", t.lines().join(""));
-        let hint = if app.focus == Pane::Participants {
+        // Only a handler's list has more to search than its window.
+        let searchable = app.focus == Pane::Participants
+            && app.participants.access == Some(crate::domain::user::Access::Individual);
+        let hint = if searchable {
             tr(
                 app.lang(),
                 "  (Enter searches the whole intervention, Esc clears)",
