@@ -23,6 +23,15 @@ pub enum State {
 }
 
 impl State {
+    /// A participation is registered out once it has an out-date.
+    pub fn of(out_date: Option<NaiveDate>) -> State {
+        if out_date.is_some() {
+            State::RegisteredOut
+        } else {
+            State::RegisteredIn
+        }
+    }
+
     pub fn label(self, swedish: bool) -> &'static str {
         match (self, swedish) {
             (State::RegisteredIn, true) => "inskriven",
@@ -63,11 +72,7 @@ pub struct Participation {
 
 impl Participation {
     pub fn state(&self) -> State {
-        if self.out_date.is_some() {
-            State::RegisteredOut
-        } else {
-            State::RegisteredIn
-        }
+        State::of(self.out_date)
     }
 
     pub fn start_year(&self) -> Year {
@@ -77,24 +82,31 @@ impl Participation {
 
 /// A participation without its answers: what a list of search hits shows. The answers are
 /// shown when the participation is opened (which is audited as a view of its own).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Stored beside each key of the person index (`store::summary`), without its id, which is in
+/// the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipationSummary {
+    #[serde(skip, default = "no_id")]
     pub id: ParticipationId,
     pub intervention: InterventionId,
     pub gender: Gender,
+    #[serde(with = "days")]
     pub in_date: NaiveDate,
+    #[serde(with = "days_opt")]
     pub out_date: Option<NaiveDate>,
     pub end_reason: Option<EndReason>,
     pub consent_withdrawn: bool,
 }
 
+/// The id of a summary read without its key (set from the key right after).
+fn no_id() -> ParticipationId {
+    ParticipationId(0)
+}
+
 impl ParticipationSummary {
     pub fn state(&self) -> State {
-        if self.out_date.is_some() {
-            State::RegisteredOut
-        } else {
-            State::RegisteredIn
-        }
+        State::of(self.out_date)
     }
 
     pub fn start_year(&self) -> Year {

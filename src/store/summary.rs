@@ -9,31 +9,13 @@
 use super::codec::CodecError;
 use super::db::{StoreError, Tx};
 use super::schema::PARTICIPATIONS_BY_PERSON;
-use crate::domain::date::{days, days_opt};
-use crate::domain::ids::{InterventionId, ParticipationId, PersonId};
+use crate::domain::ids::{ParticipationId, PersonId};
 use crate::domain::participation::{Participation, ParticipationSummary};
-use crate::domain::person::Gender;
-use crate::domain::questionnaire::EndReason;
-use chrono::NaiveDate;
 use redb::ReadableTable;
-use serde::{Deserialize, Serialize};
 
 /// The version byte in front of a stored summary.
 const VERSION: u8 = 1;
 const WHAT: &str = "participation summary";
-
-/// A summary as stored: the summary without its id (the id is in the key).
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    intervention: InterventionId,
-    gender: Gender,
-    #[serde(with = "days")]
-    in_date: NaiveDate,
-    #[serde(with = "days_opt")]
-    out_date: Option<NaiveDate>,
-    end_reason: Option<EndReason>,
-    consent_withdrawn: bool,
-}
 
 /// An encoded summary, on the stack (at most 27 bytes: every field at its widest).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,17 +33,10 @@ impl Packed {
 
 /// Encodes the summary of `p` for [`PARTICIPATIONS_BY_PERSON`].
 pub fn pack(p: &Participation) -> Result<Packed, CodecError> {
-    let stored = Stored {
-        intervention: p.intervention,
-        gender: p.gender,
-        in_date: p.in_date,
-        out_date: p.out_date,
-        end_reason: p.end_reason,
-        consent_withdrawn: p.consent_withdrawn,
-    };
+    let summary = ParticipationSummary::from(p);
     let mut bytes = [0u8; 32];
     bytes[0] = VERSION;
-    let len = postcard::to_slice(&stored, &mut bytes[1..])
+    let len = postcard::to_slice(&summary, &mut bytes[1..])
         .map_err(|_| CodecError::Unencodable { what: WHAT })?
         .len();
     Ok(Packed {
@@ -87,16 +62,9 @@ pub fn unpack(id: ParticipationId, bytes: &[u8]) -> Result<ParticipationSummary,
             CodecError::Damaged { what: WHAT }
         });
     }
-    let s: Stored = postcard::from_bytes(body).map_err(|_| CodecError::Damaged { what: WHAT })?;
-    Ok(ParticipationSummary {
-        id,
-        intervention: s.intervention,
-        gender: s.gender,
-        in_date: s.in_date,
-        out_date: s.out_date,
-        end_reason: s.end_reason,
-        consent_withdrawn: s.consent_withdrawn,
-    })
+    let summary: ParticipationSummary =
+        postcard::from_bytes(body).map_err(|_| CodecError::Damaged { what: WHAT })?;
+    Ok(ParticipationSummary { id, ..summary })
 }
 
 /// The participations of a person, without their answers, in id order: one range of
@@ -118,8 +86,10 @@ pub fn summaries_of_person(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::domain::ids::{ConsentId, Pseudonym};
-    use crate::domain::questionnaire::Answers;
+    use crate::domain::ids::{ConsentId, InterventionId, Pseudonym};
+    use crate::domain::person::Gender;
+    use crate::domain::questionnaire::{Answers, EndReason};
+    use chrono::NaiveDate;
     use proptest::prelude::*;
 
     proptest! {
