@@ -143,6 +143,29 @@ fn sqlite_same_inserts(
     start.elapsed()
 }
 
+/// A consent signed by a new person (a durable commit of its own, with its audit entry).
+fn record_consent(
+    handler: &Session,
+    intervention: InterventionId,
+    who: insats::domain::person::Identity,
+) -> Result<insats::domain::ids::ConsentId, insats::service::ServiceError> {
+    handler.record_consent(
+        intervention,
+        &IdentityInput {
+            pnr: who.pnr.formatted(),
+            name: who.name,
+            municipality: who.municipality.to_string(),
+        },
+        &ConsentInput {
+            signed_on: "2026-11-01".into(),
+            signed_by: Signer::Participant,
+            received_by: "Hanna".into(),
+            original_sent_on: String::new(),
+            judged_mature: false,
+        },
+    )
+}
+
 fn main() {
     // The child of phase 5: opens the file, commits, and dies without closing it.
     if let Some(path) = std::env::var_os("INSATS_BENCH_CRASH_CHILD") {
@@ -270,21 +293,7 @@ fn main() {
         .unwrap();
         let who = synth::person(&mut rng, birth).unwrap();
         let t = Instant::now();
-        let c = handler.record_consent(
-            intervention,
-            &IdentityInput {
-                pnr: who.pnr.formatted(),
-                name: who.name,
-                municipality: who.municipality.to_string(),
-            },
-            &ConsentInput {
-                signed_on: "2026-11-01".into(),
-                signed_by: Signer::Participant,
-                received_by: "Hanna".into(),
-                original_sent_on: String::new(),
-                judged_mature: false,
-            },
-        );
+        let c = record_consent(&handler, intervention, who);
         if let Ok(c) = c {
             consent_times.push(t.elapsed());
             consents.push(c);
@@ -364,21 +373,7 @@ fn main() {
                     .collect();
                 start.wait();
                 for (who, answers) in people {
-                    let c = handler.record_consent(
-                        intervention,
-                        &IdentityInput {
-                            pnr: who.pnr.formatted(),
-                            name: who.name,
-                            municipality: who.municipality.to_string(),
-                        },
-                        &ConsentInput {
-                            signed_on: "2026-11-01".into(),
-                            signed_by: Signer::Participant,
-                            received_by: "Hanna".into(),
-                            original_sent_on: String::new(),
-                            judged_mature: false,
-                        },
-                    );
+                    let c = record_consent(&handler, intervention, who);
                     let Ok(c) = c else { continue };
                     let r = handler.register_in(&RegisterInInput {
                         consent: c,
