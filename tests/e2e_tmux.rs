@@ -43,15 +43,7 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     }
     let (dir, db) = demo_db();
     // How many questions the first intervention asks (read before the UI takes the file).
-    let questions = {
-        let service = insats::cli::screens::demo_service(&db).unwrap();
-        let s = Session::sign_in(&service, "hanna", None).unwrap();
-        let first = s.interventions().unwrap()[0].intervention.id;
-        s.questionnaire(first)
-            .unwrap()
-            .questions_on(insats::cli::demo::demo_today())
-            .len()
-    };
+    let (_, questions) = common::hannas_first_intervention(&db);
     let pnr = common::pnr(common::date(1990, 2, 15), 981);
     let cmd = format!("{} --db {} --lang en demo", bin(), db.display());
     let t = Tmux::start("flow", &cmd, dir.path());

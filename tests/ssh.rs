@@ -19,17 +19,8 @@ fn two_handlers_of_one_intervention_see_a_registration_on_the_other_screen_withi
         return;
     }
     let (dir, db) = demo_db();
-    let (first, name, questions) = {
-        let service = insats::cli::screens::demo_service(&db).unwrap();
-        let s = Session::sign_in(&service, "hanna", None).unwrap();
-        let v = s.interventions().unwrap()[0].clone();
-        let q = s
-            .questionnaire(v.intervention.id)
-            .unwrap()
-            .questions_on(insats::cli::demo::demo_today())
-            .len();
-        (v.intervention.id, v.intervention.name.clone(), q)
-    };
+    let (v, questions) = common::hannas_first_intervention(&db);
+    let (first, name) = (v.intervention.id, v.intervention.name);
     // omar handles hanna's first intervention too.
     let to = first.to_string();
     insats(

@@ -272,3 +272,19 @@ impl Fixture {
         }
     }
 }
+
+/// Hanna's first intervention in the demo database at `db`, and how many questions its
+/// register-in form asks on the demo's day (read before a UI or server takes the file).
+pub fn hannas_first_intervention(
+    db: &std::path::Path,
+) -> (insats::service::InterventionView, usize) {
+    let service = insats::cli::screens::demo_service(db).unwrap();
+    let s = Session::sign_in(&service, "hanna", None).unwrap();
+    let v = s.interventions().unwrap()[0].clone();
+    let questions = s
+        .questionnaire(v.intervention.id)
+        .unwrap()
+        .questions_on(insats::cli::demo::demo_today())
+        .len();
+    (v, questions)
+}
