@@ -191,8 +191,7 @@ pub(super) fn open(g: &Global) -> Result<Service, CliError> {
 pub(super) fn role_arg(text: &str) -> Result<Role, CliError> {
     Role::from_key(text).ok_or_else(|| {
         CliError::Usage(format!(
-            "unknown role '{}'; use one of: {}",
-            text.chars().take(40).collect::<String>(),
+            "unknown role; use one of: {}",
             Role::ALL
                 .iter()
                 .map(|r| r.key())
@@ -240,12 +239,7 @@ fn user_id(service: &Service, username: &str) -> Result<UserId, CliError> {
     let tx = service.store().read()?;
     org::user_by_name(&*tx, username)?
         .map(|u| u.id)
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "no user named '{}'",
-                username.chars().take(32).collect::<String>()
-            ))
-        })
+        .ok_or_else(|| CliError::Usage("no user by that name (`user list` shows them)".into()))
 }
 
 fn today() -> String {
@@ -687,10 +681,10 @@ pub(super) fn audit_in(
                     .as_deref()
                     .map(|t| {
                         crate::domain::audit::Action::from_key(t).ok_or_else(|| {
-                            CliError::Usage(format!(
-                                "unknown action '{}'",
-                                t.chars().take(40).collect::<String>()
-                            ))
+                            CliError::Usage(
+                                "unknown action; use a key as `audit list` shows it, e.g. register-in"
+                                    .into(),
+                            )
                         })
                     })
                     .transpose()?,
