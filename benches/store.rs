@@ -16,14 +16,14 @@
 )]
 
 use chrono::NaiveDate;
-use insats::cli::synth;
 use insats::domain::consent::Signer;
 use insats::domain::ids::InterventionId;
 use insats::domain::user::Role;
+use insats::service::synth;
 use insats::service::{
     ConsentInput, FixedClock, IdentityInput, ImportRow, RegisterInInput, Service, Session,
 };
-use insats::store::{Store, people};
+use insats_store::{Store, people};
 use std::time::{Duration, Instant};
 
 mod common;
@@ -45,7 +45,7 @@ fn us(d: Duration) -> String {
 
 fn sqlite_same_inserts(
     rows: &[ImportRow],
-    crypto: &insats::store::crypto::Crypto,
+    crypto: &insats_store::crypto::Crypto,
     path: &std::path::Path,
 ) -> Duration {
     let _ = std::fs::remove_file(path);
@@ -218,7 +218,7 @@ fn main() {
     if std::env::var("INSATS_BENCH_CHECK").is_ok() {
         let t = Instant::now();
         let tx = s.service.store().read().unwrap();
-        let problems = insats::store::check::check(&tx).unwrap();
+        let problems = insats_store::check::check(&tx).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         println!(
             "  consistency check: clean ({:.2} s)",
@@ -433,7 +433,7 @@ fn main() {
     let clean = t.elapsed();
     {
         let tx = store.read().unwrap();
-        assert!(insats::store::check::check(&tx).unwrap().is_empty());
+        assert!(insats_store::check::check(&tx).unwrap().is_empty());
     }
     println!(
         "open after a crash (a process died with the file open; redb repairs it): {}  (a clean open: {})",

@@ -15,14 +15,14 @@
     clippy::cast_sign_loss
 )]
 
-use insats::cli::synth;
 use insats::domain::user::Role;
 use insats::server::paint::{Muted, Painter, Term};
+use insats::service::synth;
 use insats::service::{FixedClock, Service, Session};
-use insats::store::Store;
 use insats::ui::keymap::{Key, Keymap};
 use insats::ui::theme::Theme;
 use insats::ui::{App, Options};
+use insats_store::Store;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::Write;

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     if color_eyre::install().is_err() {
         eprintln!("insats: could not install the error reporter");
     }
-    insats::store::quiet_panic_hook();
+    insats::service::quiet_panic_hook();
     let cli = Cli::parse();
     let lang = insats::cli::paths::lang(cli.global.lang.as_deref());
     match run(cli) {

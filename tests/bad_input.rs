@@ -21,8 +21,8 @@ use insats::domain::personnummer::{PnrError, luhn_check_digit};
 use insats::domain::questionnaire::{AnswerError, AnswerValue, Answers, EndReason, QuestionKind};
 use insats::domain::user::{Role, Scope};
 use insats::service::{ConsentInput, IdentityInput, Lang, RegisterInInput, ServiceError, Session};
-use insats::store::crypto::CryptoError;
-use insats::store::{Store, StoreError, audit, check, people, schema};
+use insats_store::crypto::CryptoError;
+use insats_store::{Store, StoreError, audit, check, people, schema};
 use redb::{ReadableDatabase, ReadableTableMetadata, TableDefinition};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -1066,7 +1066,7 @@ fn closed_database() -> Closed {
 
 impl Closed {
     fn key(&self) -> PathBuf {
-        insats::store::default_key_path(&self.db)
+        insats_store::default_key_path(&self.db)
     }
 
     /// The original opens with its own key and holds exactly what it held.
@@ -1102,13 +1102,13 @@ impl Closed {
     fn copy(&self, name: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::copy(&self.db, &path).unwrap();
-        std::fs::copy(self.key(), insats::store::default_key_path(&path)).unwrap();
+        std::fs::copy(self.key(), insats_store::default_key_path(&path)).unwrap();
         path
     }
 
     /// A key file beside `path` copied from this database's key (mode 0600).
     fn key_beside(&self, path: &Path) {
-        let key = insats::store::default_key_path(path);
+        let key = insats_store::default_key_path(path);
         std::fs::copy(self.key(), &key).unwrap();
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
@@ -1369,7 +1369,7 @@ fn key_file_problems_are_refused_clearly_and_the_original_still_opens() {
     // The key file of another database.
     let other_db = dir.join("other.redb");
     drop(Store::create(&other_db, None, false).unwrap());
-    let other_key = insats::store::default_key_path(&other_db);
+    let other_key = insats_store::default_key_path(&other_db);
     let e = open_guarded("another database's key", &closed.db, Some(&other_key)).unwrap_err();
     assert!(matches!(e, StoreError::WrongKey), "{e:?}");
     assert_clean_store_error("another database's key", &e, &closed);

@@ -230,7 +230,7 @@ fn a_locked_database_names_the_way_in_through_the_server() {
             "A",
         ],
     ));
-    let held = insats::store::Store::open(&db, None).unwrap();
+    let held = insats_store::Store::open(&db, None).unwrap();
     let err = fails(&insats(&db, &["--as", "admin", "check"]));
     assert!(
         err.contains("in use by another process") && err.contains("insats serve"),

@@ -10,7 +10,7 @@ use insats::domain::audit::Action;
 use insats::domain::ids::ParticipationId;
 use insats::domain::user::Role;
 use insats::service::{FixedClock, Service, Session};
-use insats::store::{Store, audit, check, people};
+use insats_store::{Store, audit, check, people};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -32,7 +32,7 @@ fn crash_writer_child() {
     let service = Service::new(store, Box::new(FixedClock::on(today())));
     let handler = Session::sign_in(&service, "hanna", Some(Role::ParticipantHandler)).unwrap();
     let intervention = insats::domain::ids::InterventionId(1);
-    let mut rng = insats::cli::synth::Rng::new(seed);
+    let mut rng = insats::service::synth::Rng::new(seed);
     let stdout = std::io::stdout();
     for k in 0..100_000u32 {
         let birth = date(
@@ -73,7 +73,7 @@ fn killing_a_writer_at_random_points_loses_no_committed_registration() {
     drop(f.admin);
     drop(f.service);
     let exe = std::env::current_exe().unwrap();
-    let mut rng = insats::cli::synth::Rng::new(2026);
+    let mut rng = insats::service::synth::Rng::new(2026);
     let mut committed: HashSet<u64> = HashSet::new();
     let iterations = 50;
     for iteration in 0..iterations {

@@ -14,7 +14,7 @@ use insats::domain::anonymous::AnonymousCount;
 use insats::domain::audit::Action;
 use insats::domain::ids::{ParticipationId, PersonId};
 use insats::domain::questionnaire::EndReason;
-use insats::store::{audit, check, people, schema};
+use insats_store::{audit, check, people, schema};
 use redb::ReadableTableMetadata;
 use std::collections::BTreeSet;
 use std::sync::mpsc;

@@ -8,7 +8,7 @@ use common::*;
 use insats::domain::audit::Action;
 use insats::domain::participation::Refusal;
 use insats::service::ServiceError;
-use insats::store::{audit, check};
+use insats_store::{audit, check};
 use std::sync::{Arc, Barrier};
 
 #[test]

@@ -49,7 +49,7 @@ use insats::domain::person::Gender;
 use insats::domain::questionnaire::{Answers, EndReason};
 use insats::domain::report::Counters;
 use insats::service::{ConsentInput, RegisterInInput, ServiceError, Session};
-use insats::store::{Store, audit, check, people, schema};
+use insats_store::{Store, audit, check, people, schema};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestError, TestRunner};

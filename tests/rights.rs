@@ -20,8 +20,8 @@ use insats::service::{
     AssociationInput, AuditFilter, FixedClock, InterventionInput, RightsError, ServiceError,
     Session,
 };
-use insats::store::people::{self, Subject};
-use insats::store::{audit, check, codec, schema};
+use insats_store::people::{self, Subject};
+use insats_store::{audit, check, codec, schema};
 
 const NAME: &str = "Åsa Öberg-Testsson";
 const REASON: &str = "begäran 2026-06-10, dnr 2026/17";

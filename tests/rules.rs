@@ -25,8 +25,8 @@ use insats::service::{
     AssociationInput, AuditFilter, ConsentInput, InterventionInput, RegisterInInput, ServiceError,
     Session,
 };
-use insats::store::people::{self, Subject};
-use insats::store::{audit, check, codec, org, schema};
+use insats_store::people::{self, Subject};
+use insats_store::{audit, check, codec, org, schema};
 use redb::{ReadableTable, ReadableTableMetadata, TableDefinition};
 
 // ---------------------------------------------------------------------------------------------

@@ -23,10 +23,10 @@ fn a_handler_registers_in_and_out_and_the_chain_verifies() {
         .unwrap();
     let tx = f.service.store().read().unwrap();
     assert_eq!(
-        insats::store::audit::verify(&*tx, f.service.store().crypto()).unwrap(),
+        insats_store::audit::verify(&*tx, f.service.store().crypto()).unwrap(),
         Ok(17)
     );
-    assert!(insats::store::check::check(&tx).unwrap().is_empty());
+    assert!(insats_store::check::check(&tx).unwrap().is_empty());
 }
 
 #[test]

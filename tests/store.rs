@@ -4,9 +4,9 @@
 mod common;
 
 use common::*;
-use insats::store::codec::{CodecError, Stored, decode, encode};
-use insats::store::schema::{META, META_SCHEMA, SCHEMA_VERSION};
-use insats::store::{Store, StoreError, Tx, audit, check, org, people};
+use insats_store::codec::{CodecError, Stored, decode, encode};
+use insats_store::schema::{META, META_SCHEMA, SCHEMA_VERSION};
+use insats_store::{Store, StoreError, Tx, audit, check, org, people};
 use redb::ReadableTable;
 
 fn round_trip<T: Stored + PartialEq + std::fmt::Debug>(value: &T) {
@@ -114,7 +114,7 @@ fn a_redb_file_that_is_not_an_insats_database_is_refused() {
         tx.commit().unwrap();
     }
     // A key file is present, so the refusal is about the file itself.
-    insats::store::crypto::KeyFile::create(&insats::store::default_key_path(&path)).unwrap();
+    insats_store::crypto::KeyFile::create(&insats_store::default_key_path(&path)).unwrap();
     let err = Store::open(&path, None).unwrap_err();
     assert!(matches!(err, StoreError::NotInsats { .. }), "{err}");
 }
@@ -124,15 +124,15 @@ fn the_current_schema_opens_and_every_table_exists() {
     let f = Fixture::new();
     let tx = f.service.store().read().unwrap();
     assert_eq!(
-        insats::store::migrate::stored_version(f.service.store()).unwrap(),
+        insats_store::migrate::stored_version(f.service.store()).unwrap(),
         Some(SCHEMA_VERSION)
     );
     // Every table can be opened by a reader (created at init).
     assert!(
-        tx.table(insats::store::schema::AUDIT_BY_INTERVENTION)
+        tx.table(insats_store::schema::AUDIT_BY_INTERVENTION)
             .is_ok()
     );
-    assert!(tx.table(insats::store::schema::VOLUMES).is_ok());
+    assert!(tx.table(insats_store::schema::VOLUMES).is_ok());
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
         let db = redb::Database::open(&path).unwrap();
         let tx = db.begin_write().unwrap();
         let entries: Vec<([u8; 32], u64)> = tx
-            .open_table(insats::store::schema::PERSONS_BY_PNR)
+            .open_table(insats_store::schema::PERSONS_BY_PNR)
             .unwrap()
             .range::<&[u8]>(..)
             .unwrap()
@@ -185,33 +185,33 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
                 (<[u8; 32]>::try_from(k.value()).unwrap(), v.value())
             })
             .collect();
-        tx.delete_table(insats::store::schema::PERSONS_BY_PNR)
+        tx.delete_table(insats_store::schema::PERSONS_BY_PNR)
             .unwrap();
         let keys: Vec<(u64, u64)> = tx
-            .open_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+            .open_table(insats_store::schema::PARTICIPATIONS_BY_PERSON)
             .unwrap()
             .range::<(u64, u64)>(..)
             .unwrap()
             .map(|r| r.unwrap().0.value())
             .collect();
         assert_eq!(keys.len(), 41);
-        tx.delete_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+        tx.delete_table(insats_store::schema::PARTICIPATIONS_BY_PERSON)
             .unwrap();
         {
-            let key = insats::store::crypto::KeyFile::load(&insats::store::default_key_path(&path))
+            let key = insats_store::crypto::KeyFile::load(&insats_store::default_key_path(&path))
                 .unwrap()
                 .crypto();
             let hash = people::pnr_hash(&key, &parsed(&kept));
             let id = entries.iter().find(|(h, _)| *h == hash).unwrap().1;
             let id = insats::domain::ids::PersonId(id);
-            let mut persons = tx.open_table(insats::store::schema::PERSONS).unwrap();
+            let mut persons = tx.open_table(insats_store::schema::PERSONS).unwrap();
             let mut row: people::PersonRow =
                 decode(persons.get(id.0).unwrap().unwrap().value()).unwrap();
             row.pseudonym = legacy;
             persons
                 .insert(id.0, encode(&row).unwrap().as_slice())
                 .unwrap();
-            tx.open_table(insats::store::schema::PSEUDONYMS)
+            tx.open_table(insats_store::schema::PSEUDONYMS)
                 .unwrap()
                 .insert(
                     legacy.0,
@@ -242,18 +242,18 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
 
     let store = Store::open(&path, None).unwrap();
     assert_eq!(
-        insats::store::migrate::stored_version(&store).unwrap(),
+        insats_store::migrate::stored_version(&store).unwrap(),
         Some(SCHEMA_VERSION)
     );
     {
         let tx = store.read().unwrap();
         assert_eq!(
-            insats::store::check::check(&tx).unwrap(),
+            insats_store::check::check(&tx).unwrap(),
             Vec::<String>::new()
         );
         // The same entries, under the new key type; the old one no longer opens.
         let migrated: Vec<([u8; 32], u64)> = tx
-            .open_table(insats::store::schema::PERSONS_BY_PNR)
+            .open_table(insats_store::schema::PERSONS_BY_PNR)
             .unwrap()
             .range::<&[u8]>(..)
             .unwrap()
@@ -291,7 +291,7 @@ fn a_version_1_file_is_migrated_and_still_finds_people_by_personnummer_with_thei
     // Opening again migrates nothing more.
     let store = Store::open(&path, None).unwrap();
     assert_eq!(
-        insats::store::migrate::stored_version(&store).unwrap(),
+        insats_store::migrate::stored_version(&store).unwrap(),
         Some(SCHEMA_VERSION)
     );
 }
@@ -331,8 +331,8 @@ fn a_look_up_shows_the_registration_out_and_the_check_finds_a_summary_that_diffe
     let mut row = people::participation(&tx, p).unwrap().unwrap();
     row.out_date = None;
     row.end_reason = None;
-    let stale = insats::store::summary::pack(&row).unwrap();
-    tx.open_table(insats::store::schema::PARTICIPATIONS_BY_PERSON)
+    let stale = insats_store::summary::pack(&row).unwrap();
+    tx.open_table(insats_store::schema::PARTICIPATIONS_BY_PERSON)
         .unwrap()
         .insert((row.person.0, p.0), stale.as_slice())
         .unwrap();

@@ -29,8 +29,8 @@ fn fresh_demo() -> (tempfile::TempDir, Service) {
     let path = dir.path().join("demo.redb");
     std::fs::copy(&demo().1, &path).unwrap();
     std::fs::copy(
-        insats::store::default_key_path(&demo().1),
-        insats::store::default_key_path(&path),
+        insats_store::default_key_path(&demo().1),
+        insats_store::default_key_path(&path),
     )
     .unwrap();
     let service = screens::demo_service(&path).unwrap();

@@ -3,13 +3,13 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 use chrono::NaiveDate;
-use insats::cli::synth::Target;
 use insats::domain::intervention::{Direction, Measurement};
 use insats::domain::user::{Role, Scope};
+use insats::service::synth::Target;
 use insats::service::{
     AssociationInput, FixedClock, InitInput, InterventionInput, Service, Session,
 };
-use insats::store::Store;
+use insats_store::Store;
 
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()

@@ -5,10 +5,9 @@ use crate::domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
 use crate::domain::intervention::{Direction, Measurement};
 use crate::domain::user::{Role, Scope};
 use crate::service::{
-    AssociationInput, AuditFilter, InitInput, InterventionInput, Lang, Service, Session,
-    SystemClock,
+    AssociationInput, AuditFilter, ChainState, InitInput, InterventionInput, Lang, Service,
+    Session, SystemClock,
 };
-use crate::store::{Store, audit, check as store_check, org};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -184,8 +183,9 @@ pub(super) fn db_path(g: &Global) -> PathBuf {
 }
 
 pub(super) fn open(g: &Global) -> Result<Service, CliError> {
-    let store = Store::open(&db_path(g), g.key.as_deref())?;
-    Ok(Service::new(store, Box::new(SystemClock)))
+    Ok(Service::open(&db_path(g), g.key.as_deref(), |_| {
+        Box::new(SystemClock)
+    })?)
 }
 
 pub(super) fn role_arg(text: &str) -> Result<Role, CliError> {
@@ -235,10 +235,8 @@ pub(super) fn lang(g: &Global) -> Lang {
     paths::lang(g.lang.as_deref())
 }
 
-fn user_id(service: &Service, username: &str) -> Result<UserId, CliError> {
-    let tx = service.store().read()?;
-    org::user_by_name(&*tx, username)?
-        .map(|u| u.id)
+fn user_id(s: &Session, username: &str) -> Result<UserId, CliError> {
+    s.user_id(username)?
         .ok_or_else(|| CliError::Usage("no user by that name (`user list` shows them)".into()))
 }
 
@@ -262,12 +260,11 @@ pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
         .map_err(crate::service::ServiceError::from)?;
     crate::domain::date::parse_iso(&a.start)
         .map_err(|e| CliError::Usage(format!("--start: {e}")))?;
-    let store = Store::create(&path, g.key.as_deref(), false)?;
+    let service = Service::create(&path, g.key.as_deref(), false, Box::new(SystemClock))?;
     let key_path = g
         .key
         .clone()
-        .unwrap_or_else(|| crate::store::default_key_path(&path));
-    let service = Service::new(store, Box::new(SystemClock));
+        .unwrap_or_else(|| crate::service::default_key_path(&path));
     let (association, _) = service.init(&InitInput {
         association: AssociationInput {
             name: a.name.clone(),
@@ -291,12 +288,6 @@ pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn user(g: &Global, c: UserCommand) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    user_in(&s, c, lang(g), Files::Read, &mut std::io::stdout().lock())
-}
-
 /// `user …` for a signed-in system administrator; its lines go to `out`.
 pub(super) fn user_in(
     s: &Session,
@@ -305,7 +296,6 @@ pub(super) fn user_in(
     files: Files,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let service = s.service();
     match c {
         UserCommand::Add {
             username,
@@ -320,7 +310,6 @@ pub(super) fn user_in(
             writeln!(out, "{id} {username}").map_err(io)?;
         }
         UserCommand::List => {
-            let tx = service.store().read()?;
             for u in s.users()? {
                 let roles: Vec<_> = u.roles.iter().map(|r| r.label(l == Lang::Sv)).collect();
                 writeln!(
@@ -333,7 +322,7 @@ pub(super) fn user_in(
                     roles.join(", ")
                 )
                 .map_err(io)?;
-                for a in org::assignments_of(&*tx, u.id)? {
+                for a in s.assignments_of(u.id)? {
                     let until = a.to.map_or_else(String::new, |t| t.to_string());
                     writeln!(
                         out,
@@ -346,7 +335,7 @@ pub(super) fn user_in(
                     )
                     .map_err(io)?;
                 }
-                for k in org::ssh_keys_of(&*tx, u.id)? {
+                for k in s.ssh_keys_of(u.id)? {
                     writeln!(
                         out,
                         "    key {} {} {}",
@@ -361,13 +350,13 @@ pub(super) fn user_in(
                 .iter()
                 .map(|r| role_arg(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            s.update_user(user_id(service, &username)?, Some(&roles), None)?;
+            s.update_user(user_id(s, &username)?, Some(&roles), None)?;
         }
         UserCommand::Deactivate { username } => {
-            s.update_user(user_id(service, &username)?, None, Some(false))?;
+            s.update_user(user_id(s, &username)?, None, Some(false))?;
         }
         UserCommand::Activate { username } => {
-            s.update_user(user_id(service, &username)?, None, Some(true))?;
+            s.update_user(user_id(s, &username)?, None, Some(true))?;
         }
         UserCommand::Key(KeyCommand::Add {
             username,
@@ -384,13 +373,12 @@ pub(super) fn user_in(
                     .map_err(|e| CliError::Io(format!("cannot read {}: {e}", f.display())))?,
                 None => line.join(" "),
             };
-            let fp = s.add_ssh_key(user_id(service, &username)?, line.trim())?;
+            let fp = s.add_ssh_key(user_id(s, &username)?, line.trim())?;
             writeln!(out, "{fp}").map_err(io)?;
         }
         UserCommand::Key(KeyCommand::Remove { fingerprint }) => s.remove_ssh_key(&fingerprint)?,
         UserCommand::Key(KeyCommand::List { username }) => {
-            let tx = service.store().read()?;
-            for k in org::ssh_keys_of(&*tx, user_id(service, &username)?)? {
+            for k in s.ssh_keys_of(user_id(s, &username)?)? {
                 writeln!(
                     out,
                     "{} {} {} (added {})",
@@ -415,18 +403,11 @@ fn scope_arg(text: &str) -> Result<Scope, CliError> {
     ))
 }
 
-pub fn assign(g: &Global, a: &AssignArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    assign_in(&s, a, &mut std::io::stdout().lock())
-}
-
 /// `assign …` for a signed-in system administrator; its line goes to `out`.
 pub(super) fn assign_in(s: &Session, a: &AssignArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let service = s.service();
     let from = a.from.clone().unwrap_or_else(today);
     let id = s.assign(
-        user_id(service, &a.username)?,
+        user_id(s, &a.username)?,
         role_arg(&a.role)?,
         scope_arg(&a.to)?,
         &from,
@@ -436,28 +417,12 @@ pub(super) fn assign_in(s: &Session, a: &AssignArgs, out: &mut dyn Write) -> Res
     Ok(())
 }
 
-pub fn unassign(g: &Global, a: &UnassignArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    unassign_in(&s, a)
-}
-
 /// `unassign …` for a signed-in system administrator.
 pub(super) fn unassign_in(s: &Session, a: &UnassignArgs) -> Result<(), CliError> {
     let id = AssignmentId::parse(&a.assignment)
         .ok_or_else(|| CliError::Usage("name the assignment as A12".into()))?;
     s.end_assignment(id, &a.on.clone().unwrap_or_else(today))?;
     Ok(())
-}
-
-pub fn association(g: &Global, c: AssociationCommand) -> Result<(), CliError> {
-    let service = open(g)?;
-    let role = match c {
-        AssociationCommand::Add { .. } => Role::SystemAdmin,
-        AssociationCommand::Questions { .. } => Role::AssociationAdmin,
-    };
-    let s = session(g, &service, Some(role))?;
-    association_in(&s, c, Files::Read, &mut std::io::stdout().lock())
 }
 
 /// `association …` for a signed-in system administrator (add) or association administrator
@@ -508,16 +473,6 @@ pub(super) fn association_in(
     Ok(())
 }
 
-pub fn intervention(g: &Global, c: InterventionCommand) -> Result<(), CliError> {
-    let service = open(g)?;
-    let role = match c {
-        InterventionCommand::Add { .. } => Some(Role::AssociationAdmin),
-        InterventionCommand::List => None,
-    };
-    let s = session(g, &service, role)?;
-    intervention_in(&s, c, lang(g), &mut std::io::stdout().lock())
-}
-
 /// `intervention …`: add (association administrator) or list (any role, what it reaches).
 pub(super) fn intervention_in(
     s: &Session,
@@ -563,7 +518,7 @@ pub(super) fn intervention_in(
 
 fn print_interventions(s: &Session, l: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     let sv = l == Lang::Sv;
-    if s.service().store().is_demo() {
+    if s.service().is_demo() {
         writeln!(out, "{}", if sv { "DEMODATA" } else { "DEMO DATA" }).map_err(io)?;
     }
     for v in s.interventions()? {
@@ -585,15 +540,6 @@ fn print_interventions(s: &Session, l: Lang, out: &mut dyn Write) -> Result<(), 
             v.counters.anonymous.total()
         )
         .map_err(io)?;
-    }
-    Ok(())
-}
-
-pub fn lookup(g: &Global, a: &LookupArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::ParticipantHandler))?;
-    for line in lookup_lines(&s, &a.pnr, lang(g))? {
-        println!("{line}");
     }
     Ok(())
 }
@@ -631,44 +577,22 @@ pub(super) fn lookup_lines(s: &Session, pnr: &str, l: Lang) -> Result<Vec<String
         .collect())
 }
 
-pub fn audit(g: &Global, c: AuditCommand) -> Result<(), CliError> {
-    let service = open(g)?;
-    let reviewer = match c {
-        AuditCommand::Verify => None,
-        AuditCommand::List { .. } => Some(session(g, &service, Some(Role::LogReviewer))?),
-    };
-    audit_in(
-        &service,
-        reviewer.as_ref(),
-        c,
-        &mut std::io::stdout().lock(),
-    )
-}
-
-/// `audit …`: `verify` needs no session; `list` lists what `reviewer` may see.
-pub(super) fn audit_in(
-    service: &Service,
-    reviewer: Option<&Session>,
-    c: AuditCommand,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
+/// `audit …` for a signed-in user: `verify` replays the chain (system administrator or log
+/// reviewer), `list` lists what the user may see. The service checks the role of each.
+pub(super) fn audit_in(s: &Session, c: AuditCommand, out: &mut dyn Write) -> Result<(), CliError> {
     match c {
-        AuditCommand::Verify => {
-            let tx = service.store().read()?;
-            match audit::verify(&*tx, service.store().crypto())? {
-                Ok(n) => {
-                    writeln!(out, "audit chain intact: {n} entries").map_err(io)?;
-                    Ok(())
-                }
-                Err(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
+        AuditCommand::Verify => match s.verify_audit()? {
+            ChainState::Intact(n) => {
+                writeln!(out, "audit chain intact: {n} entries").map_err(io)?;
+                Ok(())
             }
-        }
+            ChainState::Broken(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
+        },
         AuditCommand::List {
             limit,
             intervention,
             action,
         } => {
-            let s = reviewer.ok_or(CliError::Usage("audit list needs a signed-in user".into()))?;
             let filter = AuditFilter {
                 intervention: intervention
                     .as_deref()
@@ -690,13 +614,8 @@ pub(super) fn audit_in(
                     .transpose()?,
                 ..AuditFilter::default()
             };
-            let names: std::collections::HashMap<UserId, String> = {
-                let tx = service.store().read()?;
-                org::users(&*tx)?
-                    .into_iter()
-                    .map(|u| (u.id, u.username))
-                    .collect()
-            };
+            let names: std::collections::HashMap<UserId, String> =
+                s.user_names()?.into_iter().collect();
             for e in s.audit_page(&filter, None, limit)? {
                 let d = &e.draft;
                 let at = chrono::DateTime::from_timestamp_millis(e.at_ms)
@@ -722,20 +641,14 @@ pub(super) fn audit_in(
     }
 }
 
-pub fn check(g: &Global) -> Result<(), CliError> {
-    check_in(&open(g)?, &mut std::io::stdout().lock())
-}
-
 /// `check`: every index against its table, and the audit chain; lines go to `out`.
-pub(super) fn check_in(service: &Service, out: &mut dyn Write) -> Result<(), CliError> {
-    let tx = service.store().read()?;
-    let problems = store_check::check(&tx)?;
-    let chain = audit::verify(&*tx, service.store().crypto())?;
-    for p in &problems {
+pub(super) fn check_in(s: &Session, out: &mut dyn Write) -> Result<(), CliError> {
+    let report = s.check_register()?;
+    for p in &report.problems {
         writeln!(out, "index: {p}").map_err(io)?;
     }
-    match chain {
-        Ok(n) if problems.is_empty() => {
+    match report.chain {
+        ChainState::Intact(n) if report.problems.is_empty() => {
             writeln!(
                 out,
                 "ok: indexes consistent, audit chain intact ({n} entries)"
@@ -743,10 +656,10 @@ pub(super) fn check_in(service: &Service, out: &mut dyn Write) -> Result<(), Cli
             .map_err(io)?;
             Ok(())
         }
-        Ok(_) => Err(CliError::Usage(format!(
+        ChainState::Intact(_) => Err(CliError::Usage(format!(
             "{} index problems",
-            problems.len()
+            report.problems.len()
         ))),
-        Err(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
+        ChainState::Broken(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
     }
 }

@@ -1,18 +1,17 @@
 //! The demo database: two associations, twelve interventions, users of every role and about
 //! 3,000 participations in every state, all fictitious and the same every time.
 
-use super::synth::{self, Rng, Target};
 use crate::domain::consent::Signer;
 use crate::domain::ids::{AssociationId, InterventionId, ParticipationId};
 use crate::domain::intervention::{Direction, Measurement};
 use crate::domain::participation::Occasion;
 use crate::domain::questionnaire::EndReason;
 use crate::domain::user::{Role, Scope};
+use crate::service::synth::{self, Rng, Target};
 use crate::service::{
     AssociationInput, ConsentInput, FixedClock, IdentityInput, InitInput, InterventionInput,
     RegisterInInput, Service, ServiceError, Session,
 };
-use crate::store::Store;
 use chrono::{Days, NaiveDate};
 use std::path::Path;
 
@@ -175,15 +174,7 @@ const INTERVENTIONS: [(&str, &str, &str, Measurement, Direction); 12] = [
 ];
 
 /// What the demo database holds.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub associations: usize,
-    pub interventions: usize,
-    pub users: usize,
-    pub participations: u64,
-    pub anonymous: u64,
-    pub audit_entries: u64,
-}
+pub type Summary = crate::service::Holdings;
 
 fn input(name: &str, org: &str, municipalities: &str, start: &str) -> AssociationInput {
     AssociationInput {
@@ -207,11 +198,11 @@ pub fn create(path: &Path) -> Result<Summary, ServiceError> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
-    let partial_key = crate::store::default_key_path(&partial);
+    let partial_key = crate::service::default_key_path(&partial);
     let _ = std::fs::remove_file(&partial);
     let _ = std::fs::remove_file(&partial_key);
     let summary = build(&partial)?;
-    let moved = std::fs::rename(&partial_key, crate::store::default_key_path(path))
+    let moved = std::fs::rename(&partial_key, crate::service::default_key_path(path))
         .and_then(|()| std::fs::rename(&partial, path));
     moved
         .map_err(|_| ServiceError::Conflict("cannot move the finished demo database into place"))?;
@@ -219,11 +210,10 @@ pub fn create(path: &Path) -> Result<Summary, ServiceError> {
 }
 
 fn build(path: &Path) -> Result<Summary, ServiceError> {
-    let store = Store::create(path, None, true)?;
-    // Nothing of a demo build needs to survive a crash: flush once at the end.
-    store.set_bulk(true);
     let today = demo_today();
-    let service = Service::new(store, Box::new(FixedClock::on(today)));
+    let service = Service::create(path, None, true, Box::new(FixedClock::on(today)))?;
+    // Nothing of a demo build needs to survive a crash: flush once at the end.
+    service.set_bulk(true);
     let (f1, _) = service.init(&InitInput {
         association: input(
             "Samordningsförbundet Norrvik",
@@ -298,8 +288,8 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
         associations[0],
         &crate::service::parse_questions(SUPPLEMENTARY)?,
     )?;
-    service.store().set_bulk(false);
-    service.store().flush()?;
+    service.set_bulk(false);
+    service.flush()?;
     summary(&service)
 }
 
@@ -442,18 +432,5 @@ fn live_activity(
 
 /// Counts what the database holds, as an administrator sees it (aggregates only).
 pub fn summary(service: &Service) -> Result<Summary, ServiceError> {
-    let tx = service.store().read()?;
-    let mut s = Summary::default();
-    for a in crate::store::org::associations(&*tx)? {
-        s.associations += 1;
-        for i in crate::store::org::interventions_of(&*tx, a.id)? {
-            s.interventions += 1;
-            let c = crate::store::people::counters(&*tx, i.id)?;
-            s.participations += c.identified();
-            s.anonymous += u64::from(c.anonymous.total());
-        }
-    }
-    s.users = crate::store::org::users(&*tx)?.len();
-    s.audit_entries = crate::store::audit::head(&*tx)?.0;
-    Ok(s)
+    service.holdings()
 }

@@ -1,17 +1,16 @@
 //! Non-interactive commands: set-up, users and keys, assignments, look-ups, audit, checks, demo.
 
 mod admin;
+mod commands;
 pub mod demo;
 pub mod paths;
 mod remote;
 mod rights;
 pub mod screens;
 mod serve;
-pub mod synth;
 mod tui;
 
 use crate::service::{Lang, ServiceError};
-use crate::store::StoreError;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -129,12 +128,6 @@ pub enum CliError {
     Io(String),
 }
 
-impl From<StoreError> for CliError {
-    fn from(e: StoreError) -> Self {
-        CliError::Service(ServiceError::Store(e))
-    }
-}
-
 impl CliError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
@@ -156,20 +149,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Init(a)) => admin::init(&g, &a),
         Some(Command::Demo(a)) => demo_command(&g, &a),
-        Some(Command::User(c)) => admin::user(&g, c),
-        Some(Command::Assign(a)) => admin::assign(&g, &a),
-        Some(Command::Unassign(a)) => admin::unassign(&g, &a),
-        Some(Command::Association(c)) => admin::association(&g, c),
-        Some(Command::Intervention(c)) => admin::intervention(&g, c),
-        Some(Command::Lookup(a)) => admin::lookup(&g, &a),
-        Some(Command::Audit(c)) => admin::audit(&g, c),
-        Some(Command::Check) => admin::check(&g),
-        Some(Command::Extract(a)) => rights::extract(&g, &a),
-        Some(Command::CorrectIdentity(a)) => rights::correct_identity(&g, &a),
-        Some(Command::Retention(a)) => rights::retention(&g, &a),
-        Some(Command::Reveal(a)) => rights::reveal(&g, &a),
         Some(Command::Serve(a)) => serve::serve(&g, &a),
         Some(Command::Screenshots(a)) => screens::command(&a),
+        Some(c) => match commands::row_of(&c) {
+            Some(row) => commands::run_local(&g, c, row),
+            None => Err(CliError::Usage(
+                "this command needs no signed-in user".into(),
+            )),
+        },
     }
 }
 
@@ -184,8 +171,10 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
     };
     let path = g.db.clone().unwrap_or_else(paths::demo_db);
     if a.fresh && path.exists() {
-        let store = crate::store::Store::open(&path, g.key.as_deref());
-        match store {
+        let opened = crate::service::Service::open(&path, g.key.as_deref(), |_| {
+            Box::new(crate::service::SystemClock)
+        });
+        match opened {
             Ok(s) if s.is_demo() => {}
             Ok(_) => {
                 return Err(CliError::Usage(format!(
@@ -198,24 +187,23 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
         let key = g
             .key
             .clone()
-            .unwrap_or_else(|| crate::store::default_key_path(&path));
+            .unwrap_or_else(|| crate::service::default_key_path(&path));
         std::fs::remove_file(&path)
             .map_err(|e| CliError::Io(format!("cannot remove {}: {e}", path.display())))?;
         let _ = std::fs::remove_file(key);
     }
     let lang = paths::lang(g.lang.as_deref());
     let service = if path.exists() {
-        let store = crate::store::Store::open(&path, g.key.as_deref())?;
-        if !store.is_demo() {
+        let service = crate::service::Service::open(&path, g.key.as_deref(), |_| {
+            Box::new(crate::service::FixedClock::on(demo::demo_today()))
+        })?;
+        if !service.is_demo() {
             return Err(CliError::Usage(format!(
                 "{} is not a demo database",
                 path.display()
             )));
         }
-        crate::service::Service::new(
-            store,
-            Box::new(crate::service::FixedClock::on(demo::demo_today())),
-        )
+        service
     } else {
         eprintln!(
             "{}",
@@ -226,11 +214,9 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
             }
         );
         demo::create(&path)?;
-        let store = crate::store::Store::open(&path, g.key.as_deref())?;
-        crate::service::Service::new(
-            store,
-            Box::new(crate::service::FixedClock::on(demo::demo_today())),
-        )
+        crate::service::Service::open(&path, g.key.as_deref(), |_| {
+            Box::new(crate::service::FixedClock::on(demo::demo_today()))
+        })?
     };
     if let Some(opts) = ui {
         let user = g

@@ -5,37 +5,30 @@
 //! are refused, and so is reading a file named on the command line (it would be the server's).
 //! No message repeats what was typed: a command may hold a personnummer.
 
-use super::admin::{self, Files, lookup_lines};
-use super::rights;
-use super::{Cli, CliError, Command, paths};
-use crate::domain::user::Role;
+use super::commands::{self, Ctx};
+use super::{Cli, CliError, paths};
 use crate::service::{Lang, Session};
 use clap::Parser;
 use clap::error::ErrorKind;
 use std::io::Write;
 
-/// The commands SSH exec runs.
-const COMMANDS: &str = "lookup, intervention, user, assign, unassign, association, audit, check, extract, correct-identity, retention, reveal";
-
 /// Runs one exec command for the signed-in session `s`; its lines go to `out`.
 pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     let words = split_words(command)?;
+    let names = commands::exec_commands();
     if matches!(
         words.first().map(String::as_str),
         Some("help" | "--help" | "-h")
     ) {
         return writeln!(
             out,
-            "Over SSH: {COMMANDS}. Each shows its own help: ssh … user --help"
+            "Over SSH: {names}. Each shows its own help: ssh … user --help"
         )
         .map_err(|e| CliError::Io(format!("cannot write the output: {e}")));
     }
-    let known = words
-        .first()
-        .is_some_and(|w| COMMANDS.split(", ").any(|c| c == w));
-    if !known {
+    if !words.first().is_some_and(|w| commands::runs_over_exec(w)) {
         return Err(CliError::Usage(format!(
-            "unknown command; over SSH there are: {COMMANDS} (each with --help)"
+            "unknown command; over SSH there are: {names} (each with --help)"
         )));
     }
     let cli = match Cli::try_parse_from(std::iter::once("insats".to_owned()).chain(words)) {
@@ -59,71 +52,27 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
         ));
     }
     let lang = g.lang.as_deref().map_or(lang, |l| paths::lang(Some(l)));
-    let as_role = g.as_role.as_deref().map(admin::role_arg).transpose()?;
-    let in_role = |role: Role| -> Result<Session, CliError> {
-        let mut s = s.clone();
-        s.switch_role(as_role.unwrap_or(role))?;
-        Ok(s)
+    let chosen = g
+        .as_role
+        .as_deref()
+        .map(super::admin::role_arg)
+        .transpose()?;
+    let Some(command) = cli.command else {
+        return Err(CliError::Usage(format!(
+            "name a command; over SSH there are: {names}"
+        )));
     };
-    match cli.command {
-        Some(Command::Lookup(a)) => {
-            for line in lookup_lines(&in_role(Role::ParticipantHandler)?, &a.pnr, lang)? {
-                writeln!(out, "{line}")
-                    .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-            }
-            Ok(())
-        }
-        Some(Command::User(c)) => {
-            admin::user_in(&in_role(Role::SystemAdmin)?, c, lang, Files::Refused, out)
-        }
-        Some(Command::Assign(a)) => admin::assign_in(&in_role(Role::SystemAdmin)?, &a, out),
-        Some(Command::Unassign(a)) => admin::unassign_in(&in_role(Role::SystemAdmin)?, &a),
-        Some(Command::Audit(c)) => {
-            let reviewer = match c {
-                admin::AuditCommand::Verify => {
-                    // A system administrator or a log reviewer (switching refuses other roles).
-                    in_role(Role::SystemAdmin).or_else(|_| in_role(Role::LogReviewer))?;
-                    None
-                }
-                admin::AuditCommand::List { .. } => Some(in_role(Role::LogReviewer)?),
-            };
-            admin::audit_in(s.service(), reviewer.as_ref(), c, out)
-        }
-        Some(Command::Check) => {
-            in_role(Role::SystemAdmin)?;
-            admin::check_in(s.service(), out)
-        }
-        Some(Command::Intervention(c)) => {
-            let role = match c {
-                admin::InterventionCommand::Add { .. } => in_role(Role::AssociationAdmin)?,
-                admin::InterventionCommand::List => match as_role {
-                    Some(r) => in_role(r)?,
-                    None => s.clone(),
-                },
-            };
-            admin::intervention_in(&role, c, lang, out)
-        }
-        Some(Command::Association(c)) => {
-            let role = match c {
-                admin::AssociationCommand::Add { .. } => Role::SystemAdmin,
-                admin::AssociationCommand::Questions { .. } => Role::AssociationAdmin,
-            };
-            admin::association_in(&in_role(role)?, c, Files::Refused, out)
-        }
-        Some(Command::Extract(a)) => {
-            rights::extract_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
-        }
-        Some(Command::CorrectIdentity(a)) => {
-            rights::correct_identity_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
-        }
-        Some(Command::Retention(a)) => {
-            rights::retention_in(&in_role(Role::SystemAdmin)?, &a, lang, out)
-        }
-        Some(Command::Reveal(a)) => rights::reveal_in(&in_role(Role::LogReviewer)?, &a, lang, out),
-        _ => Err(CliError::Usage(format!(
-            "not over SSH; over SSH there are: {COMMANDS}"
-        ))),
-    }
+    let Some(row) = commands::row_of(&command).filter(|r| r.exec) else {
+        return Err(CliError::Usage(format!(
+            "not over SSH; over SSH there are: {names}"
+        )));
+    };
+    let s = commands::in_role(s, row, chosen)?;
+    let ctx = Ctx {
+        lang,
+        files: super::admin::Files::Refused,
+    };
+    commands::dispatch(&s, command, ctx, out)
 }
 
 /// What was wrong with a command line, without repeating any of it.

@@ -2,14 +2,13 @@
 //! `retention` and `reveal`. The rules and the audit entries are in the service; this file only
 //! parses arguments and prints.
 
-use super::admin::{io, lang, open, session};
-use super::{CliError, Global};
+use super::CliError;
+use super::admin::io;
 use crate::domain::consent::Signer;
 use crate::domain::ids::Pseudonym;
+use crate::domain::ids::Subject;
 use crate::domain::questionnaire::{AnswerValue, Answers, Catalogue};
-use crate::domain::user::Role;
 use crate::service::{Extract, Lang, RetentionReport, Session};
-use crate::store::people::Subject;
 use clap::Args;
 use std::io::Write;
 
@@ -68,12 +67,6 @@ fn time(at_ms: i64) -> String {
 
 fn opt_date(d: Option<chrono::NaiveDate>) -> String {
     d.map_or_else(|| "-".into(), |d| d.to_string())
-}
-
-pub fn extract(g: &Global, a: &ExtractArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    extract_in(&s, a, lang(g), &mut std::io::stdout().lock())
 }
 
 /// `extract …` for a signed-in system administrator; its lines go to `out`.
@@ -294,12 +287,6 @@ fn print_answers(
     Ok(())
 }
 
-pub fn correct_identity(g: &Global, a: &CorrectIdentityArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    correct_identity_in(&s, a, lang(g), &mut std::io::stdout().lock())
-}
-
 /// `correct-identity …` for a signed-in system administrator; its line goes to `out`.
 pub(super) fn correct_identity_in(
     s: &Session,
@@ -334,12 +321,6 @@ pub(super) fn correct_identity_in(
         .map_err(io)?;
     }
     Ok(())
-}
-
-pub fn retention(g: &Global, a: &RetentionArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::SystemAdmin))?;
-    retention_in(&s, a, lang(g), &mut std::io::stdout().lock())
 }
 
 /// `retention …` for a signed-in system administrator; its lines go to `out`.
@@ -407,12 +388,6 @@ fn print_retention(r: &RetentionReport, l: Lang, out: &mut dyn Write) -> Result<
         .map_err(io)?;
     }
     Ok(())
-}
-
-pub fn reveal(g: &Global, a: &RevealArgs) -> Result<(), CliError> {
-    let service = open(g)?;
-    let s = session(g, &service, Some(Role::LogReviewer))?;
-    reveal_in(&s, a, lang(g), &mut std::io::stdout().lock())
 }
 
 /// `reveal …` for a signed-in log reviewer; its lines go to `out`.

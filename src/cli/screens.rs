@@ -4,7 +4,6 @@
 
 use super::{CliError, ScreenshotsArgs, demo};
 use crate::service::{FixedClock, Lang, Service, ServiceError, Session};
-use crate::store::Store;
 use crate::ui::keymap::{Key, Keymap};
 use crate::ui::theme::Theme;
 use crate::ui::{App, Options, screenshot, view};
@@ -97,11 +96,7 @@ pub fn demo_service(path: &Path) -> Result<Service, ServiceError> {
     if !path.exists() {
         demo::create(path)?;
     }
-    let store = Store::open(path, None)?;
-    Ok(Service::new(
-        store,
-        Box::new(FixedClock::on(demo::demo_today())),
-    ))
+    Service::open(path, None, |_| Box::new(FixedClock::on(demo::demo_today())))
 }
 
 /// Options for rendering: the default keymap, colour, a long idle lock.

@@ -4,7 +4,6 @@ use super::admin::db_path;
 use super::{CliError, Global, demo, paths, tui};
 use crate::server::ssh::{self, Exec, ExecOutput, ServeOptions};
 use crate::service::{Clock, FixedClock, Lang, Service, Session, SystemClock};
-use crate::store::Store;
 use clap::Args;
 use std::io::Write;
 use std::sync::Arc;
@@ -42,14 +41,14 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         .with_writer(std::io::stderr)
         .try_init();
     let path = db_path(g);
-    let store = Store::open(&path, g.key.as_deref())?;
     // A demo database lives on its own fixed day, as `insats demo` does.
-    let clock: Box<dyn Clock> = if store.is_demo() {
-        Box::new(FixedClock::on(demo::demo_today()))
-    } else {
-        Box::new(SystemClock)
-    };
-    let service = Service::new(store, clock);
+    let service = Service::open(&path, g.key.as_deref(), |demo| -> Box<dyn Clock> {
+        if demo {
+            Box::new(FixedClock::on(demo::demo_today()))
+        } else {
+            Box::new(SystemClock)
+        }
+    })?;
     let lang = paths::lang(g.lang.as_deref());
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     let options = ServeOptions {

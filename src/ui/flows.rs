@@ -6,7 +6,6 @@ use super::app::{App, ConfirmKind, Overlay, Pane};
 use super::forms::{Form, Purpose, build};
 use super::i18n::tr;
 use crate::domain::participation::{Occasion, State};
-use crate::domain::user::Access;
 use crate::service::ServiceError;
 
 impl App {
@@ -23,9 +22,7 @@ impl App {
             return Ok(());
         };
         let intervention = view.intervention.id;
-        if view.access != Access::Individual {
-            return Err(ServiceError::Denied(crate::service::DENIED_HANDLER));
-        }
+        view.require_handler()?;
         match action {
             Action::RecordConsent => {
                 self.new_consent_form();

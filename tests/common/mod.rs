@@ -13,7 +13,7 @@ use insats::service::{
     AssociationInput, ConsentInput, FixedClock, IdentityInput, InitInput, InterventionInput,
     RegisterInInput, Service, Session,
 };
-use insats::store::Store;
+use insats_store::Store;
 use std::path::PathBuf;
 
 pub mod ssh;

@@ -1,10 +1,10 @@
 //! One SSH connection: public-key sign-in, then one session channel at a time running either
 //! the terminal UI (shell with a pty) or one command (exec).
 
-use super::auth::{self, Refusal, Verdict};
 use super::channel::{self, Exec};
 use super::limits::FailedLogins;
 use super::tty::{self, SessionInput};
+use crate::service::{Refusal, Verdict};
 use crate::service::{Service, Session};
 use crate::ui::Options;
 use russh::keys::ssh_key::PublicKey;
@@ -125,8 +125,7 @@ impl Connection {
         };
         let service = self.shared.service.clone();
         let login = login.to_owned();
-        let checked =
-            tokio::task::spawn_blocking(move || auth::check(&service, &login, &blob)).await;
+        let checked = tokio::task::spawn_blocking(move || service.check_key(&login, &blob)).await;
         match checked {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => {

@@ -1,7 +1,6 @@
 //! The SSH transport (issue 4): `insats serve` gives every connection its own terminal UI
 //! session over the one shared database, signed in by public key.
 
-mod auth;
 mod backend;
 mod channel;
 mod error;

@@ -1,0 +1,795 @@
+//! Swedish personnummer and samordningsnummer: parsing, validation and privacy-safe display.
+//!
+//! Accepted input (surrounding whitespace is trimmed):
+//!
+//! * `YYMMDD-NNNC`, `YYMMDD+NNNC`, `YYMMDDNNNC` — the century follows from the separator and a
+//!   reference date (the registration date): with `-` or no separator the person is under 100 and
+//!   born on or before the reference date; with `+` the person is 100 or older.
+//! * `YYYYMMDDNNNC`, `YYYYMMDD-NNNC` (and `YYYYMMDD+NNNC` if the person is 100 or older).
+//!
+//! The number is always stored as 12 digits. A day of 61–91 marks a samordningsnummer (the real
+//! day is the day minus 60). The last digit is a Luhn check digit over the 10-digit form.
+//!
+//! Privacy: `Debug` never prints the digits, and no error ever carries the input text.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::person::Gender;
+
+/// Why a personnummer was refused. Never carries the input text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PnrError {
+    /// Nothing was entered.
+    #[error("the personnummer is empty")]
+    Empty,
+    /// Something other than digits and a single `-` or `+`.
+    #[error("a personnummer may contain only digits and one - or +")]
+    InvalidCharacter,
+    /// Wrong number of digits.
+    #[error("the personnummer has {digits} digits; a personnummer has 10 or 12")]
+    Length {
+        /// How many digits the input had.
+        digits: usize,
+    },
+    /// The separator stands in the wrong place, or a `+` (100 years or older) contradicts the
+    /// birth date.
+    #[error(
+        "the - or + is misplaced: it must stand just before the last four digits, \
+         and + is only for a person aged 100 or older"
+    )]
+    Separator,
+    /// The month is not 01–12.
+    #[error("the month must be between 01 and 12")]
+    Month,
+    /// No such date (for example 31 April, or 29 February outside a leap year).
+    #[error(
+        "no such date: the day does not exist in that month \
+         (a samordningsnummer has day 61–91)"
+    )]
+    Day,
+    /// The Luhn check digit does not match.
+    #[error("the check digit is wrong; check for a typo")]
+    CheckDigit,
+    /// The birth date lies after the reference (registration) date.
+    #[error("the birth date is after the registration date")]
+    InFuture,
+}
+
+impl PnrError {
+    /// The message in Swedish, for the user interface.
+    #[must_use]
+    pub fn message_sv(&self) -> &'static str {
+        match self {
+            Self::Empty => "personnumret saknas",
+            Self::InvalidCharacter => "personnumret får bara innehålla siffror och ett - eller +",
+            Self::Length { .. } => "personnumret ska ha 10 eller 12 siffror",
+            Self::Separator => {
+                "skiljetecknet står fel: - eller + ska stå före de fyra sista siffrorna, \
+                 och + används bara för den som fyllt 100 år"
+            }
+            Self::Month => "månaden måste vara mellan 01 och 12",
+            Self::Day => {
+                "datumet finns inte: dagen finns inte i den månaden \
+                 (ett samordningsnummer har dag 61–91)"
+            }
+            Self::CheckDigit => "kontrollsiffran stämmer inte; kontrollera om något är felskrivet",
+            Self::InFuture => "födelsedatumet ligger efter registreringsdatumet",
+        }
+    }
+}
+
+/// Whether the number is an ordinary personnummer or a samordningsnummer (day + 60).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PnrKind {
+    Personnummer,
+    Samordningsnummer,
+}
+
+/// A validated Swedish personnummer or samordningsnummer, stored as 12 ASCII digits.
+///
+/// `Debug` prints `Personnummer(<redacted>)`; `Display` prints `YYYYMMDD-NNNC`.
+/// Serialized as the 12-digit string; deserialized through [`Personnummer::from_digits12`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct Personnummer {
+    /// `YYYYMMDDNNNC` as ASCII digits. Compared first, so ordering follows the digits.
+    digits: [u8; 12],
+    /// The real birth date (day − 60 for a samordningsnummer); derived from `digits`.
+    birth: NaiveDate,
+}
+
+/// Luhn check digit over digits given as values `0..=9`, weights 2, 1, 2, 1, … from the left.
+///
+/// For the 9 leading digits of a personnummer (`YYMMDDNNN`) or an organisation number this
+/// gives the 10th digit. Values above 9 give a meaningless result but never panic.
+#[must_use]
+pub fn luhn_check_digit(nine_digits: &[u8]) -> u8 {
+    let sum = nine_digits.iter().enumerate().fold(0u32, |acc, (i, &d)| {
+        let weight = if i % 2 == 0 { 2 } else { 1 };
+        let product = u32::from(d) * weight;
+        (acc + product / 10 + product % 10) % 10
+    });
+    u8::try_from((10 - sum) % 10).unwrap_or(0)
+}
+
+/// The separator found in the input.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sep {
+    None,
+    Minus,
+    Plus,
+}
+
+/// Digits (as values 0..=9) and separator read from the input.
+struct Scanned {
+    /// The first 12 digits; only `len.min(12)` are filled.
+    digits: [u8; 12],
+    /// Number of digits seen (may exceed 12).
+    len: usize,
+    sep: Sep,
+    /// Number of digits before the separator, if any.
+    digits_before_sep: usize,
+}
+
+/// Reads digits and at most one separator. `allow_sep` false accepts digits only.
+fn scan(input: &str, allow_sep: bool) -> Result<Scanned, PnrError> {
+    if input.is_empty() {
+        return Err(PnrError::Empty);
+    }
+    let mut out = Scanned {
+        digits: [0; 12],
+        len: 0,
+        sep: Sep::None,
+        digits_before_sep: 0,
+    };
+    for c in input.chars() {
+        if let Some(value) = c.to_digit(10) {
+            if let Some(slot) = out.digits.get_mut(out.len) {
+                *slot = u8::try_from(value).unwrap_or(0);
+            }
+            out.len = out.len.saturating_add(1);
+        } else if allow_sep && (c == '-' || c == '+') && out.sep == Sep::None {
+            out.sep = if c == '-' { Sep::Minus } else { Sep::Plus };
+            out.digits_before_sep = out.len;
+        } else {
+            return Err(PnrError::InvalidCharacter);
+        }
+    }
+    Ok(out)
+}
+
+/// Folds digit values (0..=9) into an integer; used for at most four digits.
+fn number(ds: &[u8]) -> u32 {
+    ds.iter().fold(0u32, |acc, &d| acc * 10 + u32::from(d))
+}
+
+/// Checks the month and the raw day (1–31 or 61–91); returns (month, real day, kind).
+fn month_day(ds: [u8; 4]) -> Result<(u32, u32, PnrKind), PnrError> {
+    let [m1, m2, d1, d2] = ds;
+    let month = number(&[m1, m2]);
+    if !(1..=12).contains(&month) {
+        return Err(PnrError::Month);
+    }
+    let day = number(&[d1, d2]);
+    match day {
+        1..=31 => Ok((month, day, PnrKind::Personnummer)),
+        61..=91 => Ok((month, day - 60, PnrKind::Samordningsnummer)),
+        _ => Err(PnrError::Day),
+    }
+}
+
+/// The birth year for a 10-digit number: the latest year ending in `yy` such that the birth date
+/// is not after `reference`; 100 years earlier with `+`.
+fn resolve_year(
+    yy: u32,
+    month: u32,
+    day: u32,
+    plus: bool,
+    reference: NaiveDate,
+) -> Result<i32, PnrError> {
+    let ref_year = reference.year();
+    let yy = i32::try_from(yy).map_err(|_| PnrError::Day)?;
+    let mut year = ref_year - (ref_year - yy).rem_euclid(100);
+    if year == ref_year && (month, day) > (reference.month(), reference.day()) {
+        year -= 100;
+    }
+    if plus {
+        year -= 100;
+    }
+    // Only years that fit in four digits can be stored; an extreme reference date gives none.
+    if (0..=9999).contains(&year) {
+        Ok(year)
+    } else {
+        Err(PnrError::Day)
+    }
+}
+
+/// Splits a non-negative year below 10 000 into its four digit values.
+fn year_digits(year: i32) -> Result<[u8; 4], PnrError> {
+    let y = u32::try_from(year).map_err(|_| PnrError::Day)?;
+    let digit = |v: u32| u8::try_from(v % 10).unwrap_or(0);
+    Ok([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)])
+}
+
+/// Validates 12 digit values (date and check digit) and builds the number.
+fn validate12(d: [u8; 12]) -> Result<Personnummer, PnrError> {
+    let [c1, c2, y1, y2, m1, m2, d1, d2, s1, s2, s3, check] = d;
+    let (month, day, _) = month_day([m1, m2, d1, d2])?;
+    let year = i32::try_from(number(&[c1, c2, y1, y2])).map_err(|_| PnrError::Day)?;
+    let birth = NaiveDate::from_ymd_opt(year, month, day).ok_or(PnrError::Day)?;
+    if luhn_check_digit(&[y1, y2, m1, m2, d1, d2, s1, s2, s3]) != check {
+        return Err(PnrError::CheckDigit);
+    }
+    Ok(Personnummer {
+        digits: d.map(|v| b'0' + v % 10),
+        birth,
+    })
+}
+
+impl Personnummer {
+    /// Parses a personnummer or samordningsnummer as a handler types it.
+    ///
+    /// `reference` is the registration date: it decides the century of a 10-digit number and
+    /// the birth date may not be after it.
+    ///
+    /// # Errors
+    ///
+    /// [`PnrError`] says what is wrong, checked in this order: empty input, a character other
+    /// than digits and one `-` or `+`, not 10 or 12 digits, a misplaced separator, the month,
+    /// the day (no such date), the check digit, a birth date after `reference`, and a `+` on a
+    /// 12-digit number for a person under 100 at `reference`.
+    pub fn parse(input: &str, reference: NaiveDate) -> Result<Self, PnrError> {
+        let s = scan(input.trim(), true)?;
+        if s.len != 10 && s.len != 12 {
+            return Err(PnrError::Length { digits: s.len });
+        }
+        if s.sep != Sep::None && s.digits_before_sep != s.len - 4 {
+            return Err(PnrError::Separator);
+        }
+        let digits = if s.len == 10 {
+            let [y1, y2, m1, m2, d1, d2, s1, s2, s3, check, _, _] = s.digits;
+            let (month, day, _) = month_day([m1, m2, d1, d2])?;
+            let year = resolve_year(number(&[y1, y2]), month, day, s.sep == Sep::Plus, reference)?;
+            let [c1, c2, _, _] = year_digits(year)?;
+            [c1, c2, y1, y2, m1, m2, d1, d2, s1, s2, s3, check]
+        } else {
+            s.digits
+        };
+        let pnr = validate12(digits)?;
+        if pnr.birth > reference {
+            return Err(PnrError::InFuture);
+        }
+        if s.sep == Sep::Plus && pnr.age_on(reference) < 100 {
+            return Err(PnrError::Separator);
+        }
+        Ok(pnr)
+    }
+
+    /// Builds from exactly 12 digits (`YYYYMMDDNNNC`), as stored. Checks the date and the check
+    /// digit only; there is no reference date.
+    ///
+    /// # Errors
+    ///
+    /// [`PnrError`]: empty input, any character that is not a digit, not exactly 12 digits,
+    /// the month, the day (no such date), or the check digit.
+    pub fn from_digits12(digits: &str) -> Result<Self, PnrError> {
+        let s = scan(digits, false)?;
+        if s.len != 12 {
+            return Err(PnrError::Length { digits: s.len });
+        }
+        validate12(s.digits)
+    }
+
+    /// The 12 digits, `YYYYMMDDNNNC`.
+    #[must_use]
+    pub fn digits12(&self) -> &str {
+        // Always ASCII digits by construction, so the fallback is never taken.
+        std::str::from_utf8(&self.digits).unwrap_or("")
+    }
+
+    /// The real birth date (day − 60 for a samordningsnummer).
+    #[must_use]
+    pub fn birth_date(&self) -> NaiveDate {
+        self.birth
+    }
+
+    /// Personnummer or samordningsnummer.
+    #[must_use]
+    pub fn kind(&self) -> PnrKind {
+        let [_, _, _, _, _, _, d1, _, _, _, _, _] = self.digits;
+        if d1 >= b'6' {
+            PnrKind::Samordningsnummer
+        } else {
+            PnrKind::Personnummer
+        }
+    }
+
+    /// Gender from the second-to-last digit: odd for men, even for women.
+    #[must_use]
+    pub fn gender(&self) -> Gender {
+        let [_, _, _, _, _, _, _, _, _, _, g, _] = self.digits;
+        // ASCII '0' is even, so the parity of the byte is the parity of the digit.
+        if g % 2 == 1 {
+            Gender::Man
+        } else {
+            Gender::Woman
+        }
+    }
+
+    /// Age in whole years on `date`; 0 if `date` is before the birth date.
+    #[must_use]
+    pub fn age_on(&self, date: NaiveDate) -> u32 {
+        date.years_since(self.birth).unwrap_or(0)
+    }
+
+    /// `YYYYMMDD-NNNC`.
+    #[must_use]
+    pub fn formatted(&self) -> String {
+        let d = self.digits12();
+        format!(
+            "{}-{}",
+            d.get(..8).unwrap_or_default(),
+            d.get(8..).unwrap_or_default()
+        )
+    }
+
+    /// `YYYYMMDD-****`, for privacy-masked screens.
+    #[must_use]
+    pub fn masked(&self) -> String {
+        format!("{}-****", self.digits12().get(..8).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Personnummer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Personnummer(<redacted>)")
+    }
+}
+
+impl fmt::Display for Personnummer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.formatted())
+    }
+}
+
+impl From<Personnummer> for String {
+    fn from(p: Personnummer) -> Self {
+        p.digits12().to_owned()
+    }
+}
+
+impl TryFrom<String> for Personnummer {
+    type Error = PnrError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::from_digits12(&value)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error as DeError, StrDeserializer};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn reference() -> NaiveDate {
+        date(2026, 5, 9)
+    }
+
+    /// Appends the correct check digit to 9 digits written as text.
+    fn with_check(nine: &str) -> String {
+        let values: Vec<u8> = nine.bytes().map(|b| b - b'0').collect();
+        format!("{nine}{}", luhn_check_digit(&values))
+    }
+
+    fn parse(s: &str) -> Result<Personnummer, PnrError> {
+        Personnummer::parse(s, reference())
+    }
+
+    #[test]
+    fn luhn_known_values() {
+        assert_eq!(luhn_check_digit(&[8, 1, 1, 2, 1, 8, 9, 8, 7]), 6);
+        assert_eq!(luhn_check_digit(&[1, 2, 1, 2, 1, 2, 1, 2, 1]), 2);
+        assert_eq!(luhn_check_digit(&[7, 0, 1, 0, 6, 3, 2, 3, 9]), 1);
+        assert_eq!(luhn_check_digit(&[5, 5, 6, 0, 1, 6, 0, 6, 8]), 0);
+        assert_eq!(luhn_check_digit(&[]), 0);
+        // Out-of-range values do not panic.
+        let _ = luhn_check_digit(&[255; 64]);
+    }
+
+    #[test]
+    fn accepts_every_format() {
+        let expected = "198112189876";
+        for input in [
+            "811218-9876",
+            "8112189876",
+            "198112189876",
+            "19811218-9876",
+            "  811218-9876\t",
+            "\n19811218-9876 ",
+        ] {
+            let p = parse(input).unwrap();
+            assert_eq!(p.digits12(), expected, "format {input:?}");
+        }
+        let plus = parse("121212+1212").unwrap();
+        assert_eq!(plus.digits12(), "191212121212");
+    }
+
+    #[test]
+    fn known_valid_number_fields() {
+        let p = parse("811218-9876").unwrap();
+        assert_eq!(p.birth_date(), date(1981, 12, 18));
+        assert_eq!(p.kind(), PnrKind::Personnummer);
+        assert_eq!(p.gender(), Gender::Man);
+        assert_eq!(p.formatted(), "19811218-9876");
+        assert_eq!(p.to_string(), "19811218-9876");
+        assert_eq!(p.masked(), "19811218-****");
+    }
+
+    #[test]
+    fn century_from_reference_and_separator() {
+        // Minus or no separator: under 100 and not born after the reference date.
+        let p = Personnummer::parse("121212-1212", date(2026, 1, 1)).unwrap();
+        assert_eq!(p.digits12(), "201212121212");
+        let p = Personnummer::parse("1212121212", date(2026, 1, 1)).unwrap();
+        assert_eq!(p.digits12(), "201212121212");
+        let p = Personnummer::parse("121212-1212", date(2012, 12, 12)).unwrap();
+        assert_eq!(p.digits12(), "201212121212");
+        let p = Personnummer::parse("121212-1212", date(2012, 12, 11)).unwrap();
+        assert_eq!(p.digits12(), "191212121212");
+        let p = Personnummer::parse("121212-1212", date(2010, 6, 1)).unwrap();
+        assert_eq!(p.digits12(), "191212121212");
+        // Plus: 100 or older.
+        let p = Personnummer::parse("121212+1212", date(2026, 1, 1)).unwrap();
+        assert_eq!(p.digits12(), "191212121212");
+        let p = Personnummer::parse("121212+1212", date(2010, 6, 1)).unwrap();
+        assert_eq!(p.digits12(), "181212121212");
+        // A birthday later in the reference year goes back one century.
+        let n = with_check("261231123");
+        let p = Personnummer::parse(&n, date(2026, 6, 1)).unwrap();
+        assert_eq!(p.birth_date(), date(1926, 12, 31));
+        assert_eq!(p.age_on(date(2026, 6, 1)), 99);
+    }
+
+    #[test]
+    fn plus_century() {
+        let p = parse("121212+1212").unwrap();
+        assert_eq!(p.birth_date(), date(1912, 12, 12));
+        assert_eq!(p.age_on(reference()), 113);
+        // Exactly 100 on the reference date with 12 digits and a plus.
+        let n = format!("19{}", with_check("261212123"));
+        let plus12 = format!("{}+{}", &n[..8], &n[8..]);
+        assert!(Personnummer::parse(&plus12, date(2026, 12, 12)).is_ok());
+        assert_eq!(
+            Personnummer::parse(&plus12, date(2026, 12, 11)),
+            Err(PnrError::Separator)
+        );
+        // Twelve digits with a minus are fine at any age.
+        let minus12 = format!("{}-{}", &n[..8], &n[8..]);
+        assert!(Personnummer::parse(&minus12, date(2030, 1, 1)).is_ok());
+        assert_eq!(
+            Personnummer::parse("19811218+9876", reference()),
+            Err(PnrError::Separator)
+        );
+    }
+
+    #[test]
+    fn samordningsnummer() {
+        let p = parse("701063-2391").unwrap();
+        assert_eq!(p.kind(), PnrKind::Samordningsnummer);
+        assert_eq!(p.birth_date(), date(1970, 10, 3));
+        assert_eq!(p.digits12(), "197010632391");
+        assert_eq!(p.formatted(), "19701063-2391");
+        assert_eq!(p.gender(), Gender::Man);
+        assert_eq!(parse("19701063-2391").unwrap(), p);
+        assert_eq!(Personnummer::from_digits12("197010632391").unwrap(), p);
+        // Day 91 is the highest (real day 31).
+        let n = with_check("700191123");
+        assert_eq!(parse(&n).unwrap().birth_date(), date(1970, 1, 31));
+    }
+
+    #[test]
+    fn leap_day() {
+        let n = format!("20{}", with_check("000229123"));
+        assert_eq!(parse(&n).unwrap().birth_date(), date(2000, 2, 29));
+        // Ten digits: 2000 is a leap year, 1900 is not.
+        let ten = with_check("000229123");
+        let p = parse(&format!("{}-{}", &ten[..6], &ten[6..])).unwrap();
+        assert_eq!(p.birth_date(), date(2000, 2, 29));
+        assert_eq!(
+            parse(&format!("{}+{}", &ten[..6], &ten[6..])),
+            Err(PnrError::Day)
+        );
+        let n = format!("19{}", with_check("000229123"));
+        assert_eq!(parse(&n), Err(PnrError::Day));
+        let n = format!("20{}", with_check("010229123"));
+        assert_eq!(parse(&n), Err(PnrError::Day));
+        // Samordningsnummer on a leap day: day 89.
+        let n = format!("20{}", with_check("040289123"));
+        assert_eq!(parse(&n).unwrap().birth_date(), date(2004, 2, 29));
+        // Age of someone born on 29 February.
+        let p = Personnummer::from_digits12(&format!("20{}", with_check("000229123"))).unwrap();
+        assert_eq!(p.age_on(date(2001, 2, 28)), 0);
+        assert_eq!(p.age_on(date(2001, 3, 1)), 1);
+        assert_eq!(p.age_on(date(2004, 2, 29)), 4);
+    }
+
+    #[test]
+    fn gender_from_ninth_digit() {
+        assert_eq!(
+            parse(&with_check("811218987")).unwrap().gender(),
+            Gender::Man
+        );
+        assert_eq!(
+            parse(&with_check("811218982")).unwrap().gender(),
+            Gender::Woman
+        );
+        assert_eq!(
+            parse(&with_check("811218980")).unwrap().gender(),
+            Gender::Woman
+        );
+        assert_eq!(
+            parse(&with_check("811218989")).unwrap().gender(),
+            Gender::Man
+        );
+    }
+
+    #[test]
+    fn age_in_whole_years() {
+        let p = parse("811218-9876").unwrap();
+        assert_eq!(p.age_on(date(2026, 12, 17)), 44);
+        assert_eq!(p.age_on(date(2026, 12, 18)), 45);
+        assert_eq!(p.age_on(date(1981, 12, 18)), 0);
+        assert_eq!(p.age_on(date(1981, 12, 17)), 0);
+        assert_eq!(p.age_on(date(1900, 1, 1)), 0);
+    }
+
+    #[test]
+    fn error_empty() {
+        assert_eq!(parse(""), Err(PnrError::Empty));
+        assert_eq!(parse("   \t "), Err(PnrError::Empty));
+        assert_eq!(Personnummer::from_digits12(""), Err(PnrError::Empty));
+    }
+
+    #[test]
+    fn error_invalid_character() {
+        for input in [
+            "811218/9876",
+            "81121a-9876",
+            "811218 9876",
+            "811218--9876",
+            "811218-+9876",
+            "٨١١٢١٨-٩٨٧٦",
+            "811218–9876",
+        ] {
+            assert_eq!(parse(input), Err(PnrError::InvalidCharacter), "{input:?}");
+        }
+        assert_eq!(
+            Personnummer::from_digits12("19811218-9876"),
+            Err(PnrError::InvalidCharacter)
+        );
+    }
+
+    #[test]
+    fn error_length() {
+        assert_eq!(parse("81121-9876"), Err(PnrError::Length { digits: 9 }));
+        assert_eq!(parse("8112189876123"), Err(PnrError::Length { digits: 13 }));
+        assert_eq!(parse("-"), Err(PnrError::Length { digits: 0 }));
+        assert_eq!(parse("1981121898761"), Err(PnrError::Length { digits: 13 }));
+        assert_eq!(
+            Personnummer::from_digits12("8112189876"),
+            Err(PnrError::Length { digits: 10 })
+        );
+        let long = "1".repeat(40);
+        assert_eq!(parse(&long), Err(PnrError::Length { digits: 40 }));
+    }
+
+    #[test]
+    fn error_separator() {
+        for input in [
+            "8112-189876",
+            "8112189876-",
+            "-8112189876",
+            "81121898-76",
+            "8112189-876",
+            "198112-189876",
+        ] {
+            assert_eq!(parse(input), Err(PnrError::Separator), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn error_month() {
+        assert_eq!(parse(&with_check("811318123")), Err(PnrError::Month));
+        assert_eq!(parse(&with_check("810018123")), Err(PnrError::Month));
+        assert_eq!(
+            Personnummer::from_digits12(&format!("19{}", with_check("819918123"))),
+            Err(PnrError::Month)
+        );
+    }
+
+    #[test]
+    fn error_day() {
+        for nine in [
+            "810230123",
+            "810431123",
+            "810100123",
+            "810132123",
+            "810160123",
+            "810192123",
+            "810299123",
+        ] {
+            assert_eq!(parse(&with_check(nine)), Err(PnrError::Day), "{nine}");
+        }
+    }
+
+    #[test]
+    fn error_check_digit() {
+        assert_eq!(parse("811218-9875"), Err(PnrError::CheckDigit));
+        assert_eq!(parse("19811218-9877"), Err(PnrError::CheckDigit));
+        assert_eq!(parse("701063-2392"), Err(PnrError::CheckDigit));
+        assert_eq!(
+            Personnummer::from_digits12("198112189870"),
+            Err(PnrError::CheckDigit)
+        );
+    }
+
+    #[test]
+    fn error_in_future() {
+        let n = format!("20{}", with_check("301218123"));
+        assert_eq!(parse(&n), Err(PnrError::InFuture));
+        let n = format!("20{}", with_check("260510123"));
+        assert_eq!(parse(&n), Err(PnrError::InFuture));
+        let n = format!("20{}", with_check("260509123"));
+        assert!(parse(&n).is_ok());
+        // Without a reference date, from_digits12 does not check this.
+        assert!(Personnummer::from_digits12(&format!("20{}", with_check("301218123"))).is_ok());
+    }
+
+    #[test]
+    fn messages_are_clear_and_translated() {
+        let all = [
+            PnrError::Empty,
+            PnrError::InvalidCharacter,
+            PnrError::Length { digits: 9 },
+            PnrError::Separator,
+            PnrError::Month,
+            PnrError::Day,
+            PnrError::CheckDigit,
+            PnrError::InFuture,
+        ];
+        for e in all {
+            assert!(!e.to_string().is_empty());
+            assert!(!e.message_sv().is_empty());
+        }
+        assert_eq!(
+            PnrError::Length { digits: 9 }.to_string(),
+            "the personnummer has 9 digits; a personnummer has 10 or 12"
+        );
+        assert_eq!(
+            PnrError::CheckDigit.to_string(),
+            "the check digit is wrong; check for a typo"
+        );
+        assert_eq!(
+            PnrError::CheckDigit.message_sv(),
+            "kontrollsiffran stämmer inte; kontrollera om något är felskrivet"
+        );
+        assert!(
+            PnrError::InvalidCharacter
+                .to_string()
+                .contains("may contain only digits and one - or +")
+        );
+    }
+
+    #[test]
+    fn debug_does_not_reveal_digits() {
+        let p = parse("811218-9876").unwrap();
+        let debug = format!("{p:?}");
+        assert_eq!(debug, "Personnummer(<redacted>)");
+        assert!(!debug.chars().any(|c| c.is_ascii_digit()));
+        let pretty = format!("{:#?}", Some(p));
+        assert!(!pretty.chars().any(|c| c.is_ascii_digit()));
+        let err = format!("{:?}", parse("811218-9875"));
+        assert!(!err.contains("811218"));
+    }
+
+    #[test]
+    fn serde_as_twelve_digit_string() {
+        let p = parse("811218-9876").unwrap();
+        assert_eq!(String::from(p), "198112189876");
+        let de: StrDeserializer<'_, DeError> = "198112189876".into_deserializer();
+        assert_eq!(Personnummer::deserialize(de).unwrap(), p);
+        let de: StrDeserializer<'_, DeError> = "198112189875".into_deserializer();
+        let err = Personnummer::deserialize(de).unwrap_err().to_string();
+        assert!(err.contains("check digit"));
+        assert!(!err.contains("1981"));
+        let de: StrDeserializer<'_, DeError> = "19811218-9876".into_deserializer();
+        assert!(Personnummer::deserialize(de).is_err());
+    }
+
+    #[test]
+    fn ordering_follows_digits() {
+        let a = parse("121212+1212").unwrap();
+        let b = parse("811218-9876").unwrap();
+        assert!(a < b);
+    }
+
+    fn any_reference() -> impl Strategy<Value = NaiveDate> {
+        let min = NaiveDate::MIN.num_days_from_ce();
+        let max = NaiveDate::MAX.num_days_from_ce();
+        prop_oneof![
+            (min..=max).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            (date(1990, 1, 1).num_days_from_ce()..=date(2040, 12, 31).num_days_from_ce())
+                .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+        ]
+    }
+
+    /// A valid number: birth date 1900–2025, random serial, computed check digit.
+    fn valid_number() -> impl Strategy<Value = (NaiveDate, u32, bool)> {
+        let first = date(1900, 1, 1).num_days_from_ce();
+        let last = date(2025, 12, 31).num_days_from_ce();
+        (
+            (first..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            0u32..=999,
+            any::<bool>(),
+        )
+    }
+
+    fn build(birth: NaiveDate, serial: u32, samordning: bool) -> String {
+        let day = birth.day() + if samordning { 60 } else { 0 };
+        let nine = format!(
+            "{:02}{:02}{:02}{:03}",
+            birth.year() % 100,
+            birth.month(),
+            day,
+            serial
+        );
+        format!("{}{}", birth.year() / 100, with_check(&nine))
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_strings_never_panic(s in any::<String>(), r in any_reference()) {
+            let _ = Personnummer::parse(&s, r);
+            let _ = Personnummer::from_digits12(&s);
+        }
+
+        #[test]
+        fn digit_like_strings_never_panic(s in "[0-9+ -]{0,16}", r in any_reference()) {
+            if let Ok(p) = Personnummer::parse(&s, r) {
+                prop_assert_eq!(p.digits12().len(), 12);
+                prop_assert!(p.birth_date() <= r);
+                let _ = (p.kind(), p.gender(), p.formatted(), p.masked(), p.age_on(r));
+            }
+            let _ = Personnummer::from_digits12(&s);
+        }
+
+        #[test]
+        fn valid_numbers_round_trip((birth, serial, samordning) in valid_number()) {
+            let reference = date(2030, 1, 1);
+            let digits = build(birth, serial, samordning);
+            let p = Personnummer::from_digits12(&digits).unwrap();
+            prop_assert_eq!(p.digits12(), digits.as_str());
+            prop_assert_eq!(p.birth_date(), birth);
+            let kind = if samordning { PnrKind::Samordningsnummer } else { PnrKind::Personnummer };
+            prop_assert_eq!(p.kind(), kind);
+            // formatted() -> parse
+            prop_assert_eq!(Personnummer::parse(&p.formatted(), reference).unwrap(), p);
+            // digits12() -> from_digits12
+            prop_assert_eq!(Personnummer::from_digits12(p.digits12()).unwrap(), p);
+            // The 10-digit form with the right separator resolves to the same century.
+            let sep = if p.age_on(reference) >= 100 { '+' } else { '-' };
+            let ten = format!("{}{}{}", &digits[2..8], sep, &digits[8..]);
+            prop_assert_eq!(Personnummer::parse(&ten, reference).unwrap(), p);
+        }
+    }
+}

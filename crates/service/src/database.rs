@@ -1,0 +1,116 @@
+//! Opening and creating the register's file: the only way the application reaches a database.
+//! The store and its error type stay below the service; what the application sees is a
+//! [`Service`] and, when the file or its key cannot be used, a [`DatabaseError`].
+
+use crate::{Clock, Service, ServiceError};
+use insats_store::{Store, StoreError, audit, org, people};
+use std::path::{Path, PathBuf};
+
+/// The database file or its key file could not be used (locked by a running server, damaged,
+/// missing, of a newer version, the wrong key…), or the database failed. The message says what
+/// to do and never carries personal data.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DatabaseError(StoreError);
+
+impl DatabaseError {
+    /// Whether the system failed (redb itself, a poisoned lock, a stored value that cannot be
+    /// read), as opposed to a file or key the user named.
+    pub fn is_system_failure(&self) -> bool {
+        matches!(
+            self.0,
+            StoreError::Db(_) | StoreError::Poisoned | StoreError::Codec(_)
+        )
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        ServiceError::Store(DatabaseError(e))
+    }
+}
+
+/// The key file that belongs to a database when none is named: `<db>.key` beside it.
+pub fn default_key_path(db: &Path) -> PathBuf {
+    insats_store::default_key_path(db)
+}
+
+/// Wraps the process's panic hook so that a panic deep inside redb while it opens a damaged
+/// file (caught, and reported as a damaged database) prints no crash report.
+pub fn quiet_panic_hook() {
+    insats_store::quiet_panic_hook();
+}
+
+impl Service {
+    /// Opens an existing register. `clock` picks the clock from whether the file is a demo
+    /// database (a demo may run on a fixed day; a real register never does).
+    pub fn open(
+        path: &Path,
+        key: Option<&Path>,
+        clock: impl FnOnce(bool) -> Box<dyn Clock>,
+    ) -> Result<Self, ServiceError> {
+        let store = Store::open(path, key)?;
+        let clock = clock(store.is_demo());
+        Ok(Self::with_store(store, clock))
+    }
+
+    /// Creates a new register file and its key file (`<path>.key` unless `key` names one);
+    /// refuses to touch an existing file.
+    pub fn create(
+        path: &Path,
+        key: Option<&Path>,
+        demo: bool,
+        clock: Box<dyn Clock>,
+    ) -> Result<Self, ServiceError> {
+        let store = Store::create(path, key, demo)?;
+        Ok(Self::with_store(store, clock))
+    }
+
+    /// Whether this is a demo database (fictitious people; user switching allowed).
+    pub fn is_demo(&self) -> bool {
+        self.store().is_demo()
+    }
+
+    /// Bulk mode: commits skip their fsync until [`Service::flush`] (for building a demo
+    /// database, where nothing needs to survive a crash half-way).
+    pub fn set_bulk(&self, on: bool) {
+        self.store().set_bulk(on);
+    }
+
+    /// Makes everything committed so far durable.
+    pub fn flush(&self) -> Result<(), ServiceError> {
+        Ok(self.store().flush()?)
+    }
+}
+
+/// What a register holds, in counts only (no personal data): for the demo's summary and an
+/// operator's first look at a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holdings {
+    pub associations: usize,
+    pub interventions: usize,
+    pub users: usize,
+    pub participations: u64,
+    pub anonymous: u64,
+    pub audit_entries: u64,
+}
+
+impl Service {
+    /// Counts what the register holds, from the stored counters (no participation is read).
+    pub fn holdings(&self) -> Result<Holdings, ServiceError> {
+        let tx = self.store().read()?;
+        let mut s = Holdings::default();
+        for a in org::associations(&*tx)? {
+            s.associations += 1;
+            for i in org::interventions_of(&*tx, a.id)? {
+                s.interventions += 1;
+                let c = people::counters(&*tx, i.id)?;
+                s.participations += c.identified();
+                s.anonymous += u64::from(c.anonymous.total());
+            }
+        }
+        s.users = org::users(&*tx)?.len();
+        s.audit_entries = audit::head(&*tx)?.0;
+        Ok(s)
+    }
+}

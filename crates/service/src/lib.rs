@@ -1,0 +1,41 @@
+//! Use cases for a signed-in user. Every command and query checks role and assignment, runs the
+//! domain rule, writes the change and its audit entry in one redb write transaction, and
+//! publishes a change notice for other sessions.
+
+mod admin;
+mod batch;
+mod browse;
+mod clock;
+mod core;
+mod database;
+mod directory;
+mod error;
+mod import;
+mod login;
+mod policy;
+mod query;
+mod questions;
+mod reason;
+mod register;
+mod retention;
+mod rights;
+mod session;
+mod signin;
+pub mod synth;
+
+pub use admin::{AssociationInput, InitInput, InterventionInput};
+pub use browse::SwitchTarget;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use core::{Notice, Service};
+pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook};
+pub use directory::{ChainState, CheckReport};
+pub use error::{Lang, RightsError, ServiceError};
+pub use import::{ImportOut, ImportReport, ImportRow};
+pub use query::{AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow};
+pub use questions::parse_questions;
+pub use reason::MAX_REASON_CHARS;
+pub use register::{ConsentInput, IdentityInput, RegisterInInput};
+pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, RetentionReport};
+pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
+pub use session::Session;
+pub use signin::{Refusal, Verdict};

@@ -1,0 +1,168 @@
+//! Retention (gallring, domain.md §5): the personal data of a participation is purged a number
+//! of years after it was registered out. Like protected identity, each such participation
+//! becomes one anonymous participant (gender, start year) in its intervention; its answers and
+//! consent are deleted, and the person too once nothing else refers to them. The audit log is
+//! never purged: its entries keep pseudonyms that now point at nothing.
+
+use super::core::Notice;
+use super::error::{DENIED_ADMIN, RightsError, ServiceError};
+use super::register::{anonymise, delete_person_if_unreferenced};
+use super::session::Session;
+use chrono::{Months, NaiveDate};
+use insats_domain::audit::Action;
+use insats_domain::ids::InterventionId;
+use insats_domain::user::Role;
+use insats_store::{org, people};
+use std::collections::BTreeMap;
+
+/// Participations purged per write transaction: large enough to be quick, small enough that
+/// other sessions never wait long for the write lock.
+pub const RETENTION_BATCH: usize = 5_000;
+/// The shortest retention accepted, in years.
+pub const MIN_RETENTION_YEARS: u32 = 1;
+
+/// What a retention run purged, or in a dry run would purge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub years: u32,
+    /// Participations registered out before this day are purged.
+    pub cutoff: NaiveDate,
+    /// Whether the purge happened (`false`: a dry run, nothing changed).
+    pub applied: bool,
+    /// Per intervention with anything to purge, by id.
+    pub interventions: Vec<RetentionCount>,
+    /// Persons deleted because nothing referred to them any more (0 in a dry run).
+    pub persons_deleted: u64,
+}
+
+impl RetentionReport {
+    /// Participations purged (or to purge) in all.
+    pub fn total(&self) -> u64 {
+        self.interventions.iter().map(|c| c.participations).sum()
+    }
+}
+
+/// Participations of one intervention purged (or to purge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionCount {
+    pub intervention: InterventionId,
+    pub name: String,
+    pub participations: u64,
+}
+
+impl Session {
+    /// Purges the personal data of participations registered out more than `years` years
+    /// before today (system administrator). With `apply == false` nothing changes and the
+    /// report says what would go. Otherwise the purge commits in batches of at most
+    /// [`RETENTION_BATCH`] participations, each batch with one audit entry per intervention
+    /// (the count in the note), and the freed pages of the file are scrubbed once at the end.
+    pub fn retention(&self, years: u32, apply: bool) -> Result<RetentionReport, ServiceError> {
+        self.require(Role::SystemAdmin, DENIED_ADMIN)?;
+        if years < MIN_RETENTION_YEARS {
+            return Err(RightsError::RetentionTooShort {
+                min: MIN_RETENTION_YEARS,
+            }
+            .into());
+        }
+        let cutoff = years
+            .checked_mul(12)
+            .and_then(|m| {
+                self.service
+                    .clock()
+                    .today()
+                    .checked_sub_months(Months::new(m))
+            })
+            .unwrap_or(NaiveDate::MIN);
+        // The candidates come from a full scan (no index by out-date; a run is rare). The reader
+        // is dropped before any write, and must be before the scrub.
+        let (candidates, names) = {
+            let tx = self.service.store().read()?;
+            let candidates = people::ended_before(&*tx, cutoff)?;
+            let mut names = BTreeMap::new();
+            for (_, i) in &candidates {
+                if !names.contains_key(i) {
+                    let name = org::intervention(&*tx, *i)?.map(|x| x.name);
+                    names.insert(*i, name.unwrap_or_default());
+                }
+            }
+            (candidates, names)
+        };
+        let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
+        let mut persons_deleted = 0;
+        if apply {
+            for batch in candidates.chunks(RETENTION_BATCH) {
+                let (batch_counts, deleted) = self.purge_batch(batch, cutoff)?;
+                persons_deleted += deleted;
+                for (i, n) in batch_counts {
+                    *counts.entry(i).or_default() += n;
+                }
+            }
+            if !counts.is_empty() {
+                self.service.store().scrub()?;
+            }
+        } else {
+            for (_, i) in &candidates {
+                *counts.entry(*i).or_default() += 1;
+            }
+        }
+        Ok(RetentionReport {
+            years,
+            cutoff,
+            applied: apply,
+            interventions: counts
+                .into_iter()
+                .map(|(intervention, participations)| RetentionCount {
+                    name: names.get(&intervention).cloned().unwrap_or_default(),
+                    intervention,
+                    participations,
+                })
+                .collect(),
+            persons_deleted,
+        })
+    }
+
+    /// Purges one batch in one write transaction. Each participation is read afresh and
+    /// skipped when it is gone or no longer due (changed since the scan).
+    fn purge_batch(
+        &self,
+        batch: &[(insats_domain::ids::ParticipationId, InterventionId)],
+        cutoff: NaiveDate,
+    ) -> Result<(BTreeMap<InterventionId, u64>, u64), ServiceError> {
+        let tx = self.service.store().write()?;
+        let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
+        let mut persons_deleted = 0;
+        for (id, _) in batch {
+            let Some(p) = people::participation(&tx, *id)? else {
+                continue;
+            };
+            if p.out_date.is_none_or(|d| d >= cutoff) {
+                continue;
+            }
+            anonymise(&tx, &p)?;
+            people::delete_consent_of(&tx, p.consent)?;
+            if delete_person_if_unreferenced(&tx, p.person)? {
+                persons_deleted += 1;
+            }
+            *counts.entry(p.intervention).or_default() += 1;
+        }
+        let mut notices = Vec::new();
+        for (i, n) in &counts {
+            let association = org::intervention(&tx, *i)?.map(|x| x.association);
+            let draft = self.draft(
+                Action::RetentionPurge,
+                association,
+                Some(*i),
+                None,
+                &["*"],
+                format!("{n} participations registered out before {cutoff} made anonymous"),
+            );
+            self.service.audit(&tx, draft)?;
+            notices.push(Notice {
+                intervention: Some(*i),
+                action: Action::RetentionPurge,
+            });
+        }
+        self.service.commit(tx, &notices)?;
+        Ok((counts, persons_deleted))
+    }
+}
