@@ -323,3 +323,54 @@ fn the_demo_database_is_made_once_reused_and_marked_as_demo() {
     assert!(list.starts_with("DEMO DATA"), "{list}");
     ok(&insats(&db, &["--as", "admin", "check"]));
 }
+
+#[test]
+fn a_managers_lookup_and_audit_list_on_the_command_line_answer_as_the_tui_does() {
+    use insats::service::{Lang, Session};
+    use insats::ui::App;
+    use insats::ui::keymap::Key;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    insats::cli::demo::create(&db).unwrap();
+    // The TUI: maja, an intervention manager, sees her interventions' audit entries, and her
+    // look-up (Ctrl-f) is refused before anything is searched or logged.
+    let (tui_seqs, tui_refusal) = {
+        let service = insats::cli::screens::demo_service(&db).unwrap();
+        let session = Session::sign_in(&service, "maja", None).unwrap();
+        let now = std::time::Instant::now();
+        let mut app = App::new(
+            session,
+            insats::cli::screens::options(Lang::En, false).unwrap(),
+            now,
+        )
+        .unwrap();
+        let seqs: Vec<u64> = app.audit.rows.iter().map(|e| e.seq).collect();
+        assert!(!seqs.is_empty(), "maja sees her interventions' entries");
+        app.on_key(Key::parse("ctrl-f").unwrap().to_event(), now);
+        for c in "19121212-1212".chars() {
+            let e = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            );
+            app.on_key(e, now);
+        }
+        app.on_key(Key::parse("enter").unwrap().to_event(), now);
+        let refusal = match &app.overlay {
+            Some(insats::ui::app::Overlay::Lookup(l)) => l.error.clone().unwrap(),
+            _ => panic!("the look-up dialog stays open with its refusal"),
+        };
+        (seqs, refusal)
+    };
+    assert!(tui_refusal.contains("see individual"), "{tui_refusal}");
+    // The command line, as maja in her own role: the same entries, the same refusal.
+    let limit = tui_seqs.len().to_string();
+    let listed = ok(&insats(&db, &["--as", "maja", "audit", "list", "--limit", &limit]));
+    let cli_seqs: Vec<u64> = listed
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(cli_seqs, tui_seqs);
+    let err = fails(&insats(&db, &["--as", "maja", "lookup", "19121212-1212"]));
+    assert_eq!(err.trim_end(), format!("insats: {tui_refusal}"));
+    assert!(!err.contains("does not have that role"), "{err}");
+}
