@@ -364,7 +364,10 @@ fn a_managers_lookup_and_audit_list_on_the_command_line_answer_as_the_tui_does()
     assert!(tui_refusal.contains("see individual"), "{tui_refusal}");
     // The command line, as maja in her own role: the same entries, the same refusal.
     let limit = tui_seqs.len().to_string();
-    let listed = ok(&insats(&db, &["--as", "maja", "audit", "list", "--limit", &limit]));
+    let listed = ok(&insats(
+        &db,
+        &["--as", "maja", "audit", "list", "--limit", &limit],
+    ));
     let cli_seqs: Vec<u64> = listed
         .lines()
         .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())

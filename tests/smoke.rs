@@ -52,7 +52,21 @@ fn a_change_notice_is_published_after_each_commit() {
             insats::domain::audit::Action::RegisterIn
         ]
     );
-    assert!(seen.iter().all(|n| n.intervention == Some(f.intervention)));
+    // Each says who sent it and what it touches; the sender's screen has reloaded already, a
+    // screen showing the intervention must, and one showing another need not.
+    let me = f.handler.session_id();
+    let elsewhere = insats::domain::ids::InterventionId(f.intervention.0 + 1_000);
+    for n in &seen {
+        assert_eq!(n.sender, me);
+        assert_eq!(
+            n.scope,
+            insats::service::NoticeScope::Intervention(f.intervention)
+        );
+        assert!(!n.concerns(me, Some(f.intervention)));
+        assert!(n.concerns(me ^ 1, Some(f.intervention)));
+        assert!(n.concerns(me ^ 1, None));
+        assert!(!n.concerns(me ^ 1, Some(elsewhere)));
+    }
     // A refused command publishes nothing.
     let r = f.handler.register_out(
         p,

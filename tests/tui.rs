@@ -334,7 +334,8 @@ fn the_session_loop_takes_in_other_sessions_changes_while_keys_keep_coming() {
     use insats::server::session::{self, Input};
     let (_dir, service) = fresh_demo();
     let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let other = hanna.clone();
+    // Another session of the same user (another terminal): its changes reach this screen.
+    let other = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
     let mut app = App::new(
         hanna,
         screens::options(Lang::En, false).unwrap(),

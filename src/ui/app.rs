@@ -403,23 +403,9 @@ impl App {
         let mut lagged = false;
         loop {
             match self.notices.try_recv() {
-                Ok(n) => {
-                    use crate::domain::audit::Action as A;
-                    // Changes to who may see what reach every screen, whatever it shows.
-                    let organisation = matches!(
-                        n.action,
-                        A::Assign
-                            | A::EndAssignment
-                            | A::CreateIntervention
-                            | A::UpdateIntervention
-                            | A::UpdateUser
-                            | A::UpdateAssociation
-                    );
-                    reload |= organisation
-                        || n.intervention.is_none()
-                        || n.intervention == shown
-                        || shown.is_none();
-                }
+                // The service says whom a change concerns; this session's own changes were
+                // reloaded when it made them.
+                Ok(n) => reload |= n.concerns(self.session.session_id(), shown),
                 Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
                 Err(_) => break,
             }

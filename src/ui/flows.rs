@@ -280,6 +280,8 @@ impl App {
                     self.fail(&e);
                 }
             }
+            // The opening is logged: show it (this session's own notices are not reloaded).
+            let _ = self.load_audit(self.audit.this);
             if let Some(i) = self
                 .participants
                 .list

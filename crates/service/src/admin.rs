@@ -163,13 +163,7 @@ impl Service {
                 format!("first administrator {}", user.username),
             ),
         )?;
-        self.commit(
-            tx,
-            &[Notice {
-                intervention: None,
-                action: Action::Init,
-            }],
-        )?;
+        self.commit(tx, &[Notice::new(0, Action::Init, None, None)])?;
         Ok((association_id, user.id))
     }
 
@@ -205,10 +199,7 @@ impl Session {
         self.service.audit(&tx, draft)?;
         self.service.commit(
             tx,
-            &[Notice {
-                intervention,
-                action,
-            }],
+            &[Notice::new(self.id, action, association, intervention)],
         )
     }
 

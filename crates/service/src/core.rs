@@ -5,18 +5,83 @@ use super::batch::Work;
 use super::clock::Clock;
 use super::error::ServiceError;
 use insats_domain::audit::{Action, Draft};
-use insats_domain::ids::InterventionId;
+use insats_domain::ids::{AssociationId, InterventionId};
 use insats_domain::questionnaire::Catalogue;
 use insats_store::{Store, audit};
 use redb::WriteTransaction;
 use std::sync::{Arc, OnceLock, mpsc};
 use tokio::sync::broadcast;
 
-/// What changed, published after each commit so other sessions can reload what they show.
+/// What changed, published after each commit so other sessions can reload what they show:
+/// who sent it, what it touches and what was done. The service decides the scope; a screen only
+/// compares it with what it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Notice {
-    pub intervention: Option<InterventionId>,
+    /// The session that made the change ([`Session::session_id`](crate::Session::session_id));
+    /// 0 for a change made without a session (setting up a database).
+    pub sender: u64,
+    pub scope: NoticeScope,
     pub action: Action,
+}
+
+/// What a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeScope {
+    /// One intervention's participants, counts or log.
+    Intervention(InterventionId),
+    /// An association's settings (e.g. its supplementary questions).
+    Association(AssociationId),
+    /// Who may see what, or what exists: users, assignments, interventions, associations.
+    /// Every screen reloads.
+    Organisation,
+}
+
+impl Notice {
+    /// The notice of `action` by session `sender` on `intervention` or `association`. Changes
+    /// to who may see what, or to what exists, concern the whole organisation.
+    pub(crate) fn new(
+        sender: u64,
+        action: Action,
+        association: Option<AssociationId>,
+        intervention: Option<InterventionId>,
+    ) -> Self {
+        use Action as A;
+        let organisation = matches!(
+            action,
+            A::Init
+                | A::Assign
+                | A::EndAssignment
+                | A::CreateAssociation
+                | A::CreateIntervention
+                | A::UpdateIntervention
+                | A::CreateUser
+                | A::UpdateUser
+                | A::UpdateAssociation
+        );
+        let scope = match (intervention, association) {
+            _ if organisation => NoticeScope::Organisation,
+            (Some(i), _) => NoticeScope::Intervention(i),
+            (None, Some(a)) => NoticeScope::Association(a),
+            (None, None) => NoticeScope::Organisation,
+        };
+        Self {
+            sender,
+            scope,
+            action,
+        }
+    }
+
+    /// Whether a screen of session `me`, showing the participants of `shown` (if any), must
+    /// reload for this notice. Its own changes it has reloaded already.
+    pub fn concerns(&self, me: u64, shown: Option<InterventionId>) -> bool {
+        if self.sender == me && me != 0 {
+            return false;
+        }
+        match self.scope {
+            NoticeScope::Organisation | NoticeScope::Association(_) => true,
+            NoticeScope::Intervention(i) => shown.is_none_or(|s| s == i),
+        }
+    }
 }
 
 pub(crate) struct Inner {

@@ -138,10 +138,7 @@ impl Session {
         let notices: Vec<Notice> = checked
             .places
             .keys()
-            .map(|i| Notice {
-                intervention: Some(*i),
-                action: Action::ImportBatch,
-            })
+            .map(|i| Notice::new(self.id, Action::ImportBatch, None, Some(*i)))
             .collect();
         self.service.commit(tx, &notices)?;
         Ok(checked.report)

@@ -26,7 +26,7 @@ pub mod synth;
 pub use admin::{AssociationInput, InitInput, InterventionInput};
 pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use core::{Notice, Service};
+pub use core::{Notice, NoticeScope, Service};
 pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook};
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};

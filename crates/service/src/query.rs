@@ -204,10 +204,12 @@ impl Session {
         self.service.audit(&tx, draft)?;
         self.service.commit(
             tx,
-            &[Notice {
-                intervention: Some(intervention.id),
-                action: Action::ViewParticipant,
-            }],
+            &[Notice::new(
+                self.id,
+                Action::ViewParticipant,
+                None,
+                Some(intervention.id),
+            )],
         )?;
         Ok(ParticipantDetail {
             row: ParticipantRow {

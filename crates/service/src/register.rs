@@ -115,10 +115,7 @@ impl Session {
         let (identity, consent) = (identity.clone(), consent.clone());
         self.service.grouped(move |tx| {
             let id = session.record_consent_in(tx, intervention, &identity, &consent)?;
-            let notice = Notice {
-                intervention: Some(intervention),
-                action: Action::RecordConsent,
-            };
+            let notice = Notice::new(session.id, Action::RecordConsent, None, Some(intervention));
             Ok((id, vec![notice]))
         })
     }
@@ -203,10 +200,7 @@ impl Session {
         let input = input.clone();
         self.service.grouped(move |tx| {
             let (id, intervention) = session.register_in_in(tx, &input)?;
-            let notice = Notice {
-                intervention: Some(intervention),
-                action: Action::RegisterIn,
-            };
+            let notice = Notice::new(session.id, Action::RegisterIn, None, Some(intervention));
             Ok((id, vec![notice]))
         })
     }
@@ -358,10 +352,7 @@ impl Session {
         let facts = self.facts(&association, &intervention);
         let cascade = matches!(cmd, Command::ProtectedIdentity | Command::WithdrawConsent);
         let (outcome, change) = participation::apply(&facts, &current, cmd.clone())?;
-        let notice = |i| Notice {
-            intervention: Some(i),
-            action: change.action,
-        };
+        let notice = |i| Notice::new(self.id, change.action, None, Some(i));
         match outcome {
             Outcome::Updated(next) => {
                 if cascade {
@@ -454,10 +445,12 @@ impl Session {
                 String::new(),
             );
             self.service.audit(tx, draft)?;
-            notices.push(Notice {
-                intervention: Some(p.intervention),
-                action: change.action,
-            });
+            notices.push(Notice::new(
+                self.id,
+                change.action,
+                None,
+                Some(p.intervention),
+            ));
         }
         if let Some(mut row) = people::person(tx, current.person)? {
             row.withdrawn_on = Some(facts.today);
@@ -497,10 +490,12 @@ impl Session {
         self.service.audit(&tx, draft)?;
         self.service.commit(
             tx,
-            &[Notice {
-                intervention: Some(intervention),
-                action: Action::RegisterAnonymous,
-            }],
+            &[Notice::new(
+                self.id,
+                Action::RegisterAnonymous,
+                None,
+                Some(intervention),
+            )],
         )
     }
 }

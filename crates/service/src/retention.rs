@@ -157,10 +157,7 @@ impl Session {
                 format!("{n} participations registered out before {cutoff} made anonymous"),
             );
             self.service.audit(&tx, draft)?;
-            notices.push(Notice {
-                intervention: Some(*i),
-                action: Action::RetentionPurge,
-            });
+            notices.push(Notice::new(self.id, Action::RetentionPurge, None, Some(*i)));
         }
         self.service.commit(tx, &notices)?;
         Ok((counts, persons_deleted))

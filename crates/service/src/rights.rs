@@ -258,10 +258,7 @@ impl Session {
         self.service.audit(&tx, draft)?;
         let notices: Vec<Notice> = interventions
             .into_iter()
-            .map(|i| Notice {
-                intervention: Some(i),
-                action: Action::CorrectIdentity,
-            })
+            .map(|i| Notice::new(self.id, Action::CorrectIdentity, None, Some(i)))
             .collect();
         self.service.commit(tx, &notices)?;
         Ok(fields)
