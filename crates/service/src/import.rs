@@ -37,7 +37,6 @@ use insats_domain::participation::{
 };
 use insats_domain::person::{Gender, Identity};
 use insats_domain::questionnaire::{Answers, Catalogue, EndReason};
-use insats_domain::report::Counters;
 use insats_domain::user::Role;
 use insats_store::crypto::Crypto;
 use insats_store::people::{self, PersonRow, Subject};
@@ -50,7 +49,7 @@ use std::collections::hash_map::Entry;
 use std::hash::BuildHasherDefault;
 use std::sync::mpsc::{Receiver, SyncSender};
 
-mod write;
+use insats_store::bulk as write;
 
 #[cfg(test)]
 mod tests;
@@ -131,7 +130,6 @@ impl Session {
         })?;
         drop(snapshot);
         write::indexes(&tx, written)?;
-        write::counters(&tx, checked.places.iter().map(|(i, p)| (*i, &p.counters)))?;
         for batch in &checked.batches {
             self.audit_batch(&tx, &checked.places, batch)?;
         }
@@ -172,8 +170,6 @@ struct Place {
     intervention: Intervention,
     association: Association,
     catalogue: Catalogue,
-    /// Added to the stored counters at the end.
-    counters: Counters,
     /// Participations in the current batch of rows.
     in_batch: u64,
 }
@@ -344,7 +340,6 @@ impl<'a> Checker<'a> {
                 intervention,
                 association,
                 catalogue,
-                counters: Counters::default(),
                 in_batch: 0,
             });
         }
@@ -452,16 +447,6 @@ impl<'a> Checker<'a> {
             used_by: Some(p.id),
             ..consent
         });
-        let c = &mut place.counters;
-        if p.out_date.is_some() {
-            c.ended += 1;
-        } else {
-            c.open += 1;
-        }
-        match p.gender {
-            Gender::Woman => c.women += 1,
-            Gender::Man => c.men += 1,
-        }
         self.history
             .add(&mut known.last, ParticipationSummary::from(&p));
         place.in_batch += 1;

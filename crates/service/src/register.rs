@@ -15,7 +15,7 @@ use insats_domain::date::{Year, parse_iso};
 use insats_domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
 use insats_domain::participation::{
     self, Command, Facts, Occasion, Outcome, Participation, ParticipationSummary, Refusal,
-    RegisterIn, State,
+    RegisterIn,
 };
 use insats_domain::person::{Gender, Identity, MAX_NAME_CHARS, MunicipalityCode, clean_text};
 use insats_domain::personnummer::Personnummer;
@@ -255,14 +255,6 @@ impl Session {
                 ..consent
             },
         )?;
-        let gender = p.gender;
-        people::adjust_counters(tx, intervention.id, |c| {
-            c.open += 1;
-            match gender {
-                Gender::Woman => c.women += 1,
-                Gender::Man => c.men += 1,
-            }
-        })?;
         let draft = self.draft(
             change.action,
             Some(association.association.id),
@@ -359,12 +351,6 @@ impl Session {
                     return self.withdraw_all(tx, &current, &facts);
                 }
                 people::update_participation(tx, &next)?;
-                if current.state() == State::RegisteredIn && next.state() == State::RegisteredOut {
-                    people::adjust_counters(tx, intervention.id, |c| {
-                        c.open = c.open.saturating_sub(1);
-                        c.ended += 1;
-                    })?;
-                }
                 let draft = self.draft(
                     change.action,
                     Some(association.association.id),
@@ -514,20 +500,9 @@ pub(super) fn anonymise(tx: &WriteTransaction, p: &Participation) -> Result<(), 
     Ok(())
 }
 
-/// Deletes a participation with its indexes and pseudonym, and takes it off the counters.
+/// Deletes a participation with its indexes and pseudonym; the store takes it off the counters.
 pub(super) fn erase(tx: &WriteTransaction, p: &Participation) -> Result<(), ServiceError> {
     people::delete_participation(tx, p)?;
-    let (state, gender) = (p.state(), p.gender);
-    people::adjust_counters(tx, p.intervention, |c| {
-        match state {
-            State::RegisteredIn => c.open = c.open.saturating_sub(1),
-            State::RegisteredOut => c.ended = c.ended.saturating_sub(1),
-        }
-        match gender {
-            Gender::Woman => c.women = c.women.saturating_sub(1),
-            Gender::Man => c.men = c.men.saturating_sub(1),
-        }
-    })?;
     Ok(())
 }
 

@@ -51,6 +51,11 @@ pub enum StoreError {
     Missing { what: &'static str },
     #[error("a worker holding the database stopped unexpectedly")]
     Poisoned,
+    #[error(
+        "an id the import took is in use already (an id sequence is behind the stored records; \
+         run `insats check`); nothing was imported"
+    )]
+    DuplicateId,
 }
 
 macro_rules! from_redb {

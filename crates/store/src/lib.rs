@@ -2,6 +2,7 @@
 //! the audit chain, and the index-consistency check.
 
 pub mod audit;
+pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod crypto;

@@ -1,30 +1,31 @@
-//! The writing half of an import: records as they are checked (on a thread of their own), then
-//! the indexes and counters, each table through redb's cursor in key order.
+//! The writing half of a bulk import: records as they are checked (on a thread of their own),
+//! then the indexes and the stored counters, each table through redb's cursor in key order.
+//! Like every other write of a participation, the counters are kept here, beside the indexes.
 
-use super::ServiceError;
-use insats_domain::consent::Consent;
-use insats_domain::ids::{InterventionId, PersonId, Pseudonym};
-use insats_domain::participation::Participation;
-use insats_domain::person::Identity;
-use insats_domain::report::Counters;
-use insats_store::StoreError;
-use insats_store::codec::{CodecError, Stored, encode};
-use insats_store::crypto::Crypto;
-use insats_store::people::seal_person;
-use insats_store::schema::{
+use super::StoreError;
+use super::codec::{CodecError, Stored, encode};
+use super::crypto::Crypto;
+use super::people::seal_person;
+use super::schema::{
     CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
     PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR,
 };
-use insats_store::summary::{self, Packed};
+use super::summary::{self, Packed};
+use insats_domain::consent::Consent;
+use insats_domain::ids::{PersonId, Pseudonym};
+use insats_domain::participation::Participation;
+use insats_domain::person::Identity;
+use insats_domain::report::Counters;
 use redb::{CursorError, Key, Table, TableDefinition, Value, WriteTransaction};
 use std::borrow::Borrow;
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::mpsc::{Receiver, Sender};
 
 /// Checked records, in the order of their rows (so with ascending ids in each table). Chunks
 /// go back and forth between the two threads, so their buffers are allocated once.
 #[derive(Debug, Default)]
-pub(super) struct Chunk {
+pub struct Chunk {
     pub persons: Vec<NewPerson>,
     pub consents: Vec<Consent>,
     pub participations: Vec<Participation>,
@@ -32,14 +33,14 @@ pub(super) struct Chunk {
 
 /// A person the import creates, sealed on the writer thread.
 #[derive(Debug)]
-pub(super) struct NewPerson {
+pub struct NewPerson {
     pub id: PersonId,
     pub identity: Identity,
     pub pseudonym: Pseudonym,
 }
 
 impl Chunk {
-    pub(super) fn with_capacity(rows: usize) -> Self {
+    pub fn with_capacity(rows: usize) -> Self {
         Chunk {
             persons: Vec::with_capacity(rows),
             consents: Vec::with_capacity(rows),
@@ -47,20 +48,22 @@ impl Chunk {
         }
     }
 
-    pub(super) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.persons.clear();
         self.consents.clear();
         self.participations.clear();
     }
 }
 
-/// What the written records need in the indexes.
-#[derive(Default)]
-pub(super) struct Written {
+/// What the written records need in the indexes and counters.
+#[derive(Debug, Default)]
+pub struct Written {
     pnr: Vec<([u8; 32], u64)>,
     by_intervention: Vec<(u64, u64)>,
     by_person: Vec<((u64, u64), Packed)>,
     consents_by_person: Vec<(u64, u64)>,
+    /// What the written participations add to each intervention's counters.
+    counters: BTreeMap<u64, Counters>,
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -71,7 +74,7 @@ struct Encoded {
 }
 
 impl Encoded {
-    fn push<T: Stored>(&mut self, key: u64, value: &T) -> Result<(), ServiceError> {
+    fn push<T: Stored>(&mut self, key: u64, value: &T) -> Result<(), StoreError> {
         let start = self.bytes.len();
         encode_into(value, &mut self.bytes)?;
         self.entries.push((key, start, self.bytes.len()));
@@ -83,7 +86,7 @@ impl Encoded {
         &mut self,
         tx: &WriteTransaction,
         table: TableDefinition<u64, &'static [u8]>,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<(), StoreError> {
         let bytes = &self.bytes;
         insert_sorted(
             &mut tx.open_table(table)?,
@@ -121,12 +124,12 @@ fn encode_into<T: Stored>(value: &T, out: &mut Vec<u8>) -> Result<(), CodecError
 
 /// Writes the records of each chunk until the checking side hangs up, handing every chunk back
 /// (`spent`) to be emptied and reused there; returns what the indexes need.
-pub(super) fn records(
+pub fn records(
     tx: &WriteTransaction,
     crypto: &Crypto,
     chunks: &Receiver<Chunk>,
     spent: &Sender<Chunk>,
-) -> Result<Written, ServiceError> {
+) -> Result<Written, StoreError> {
     let mut w = Written::default();
     let mut encoded = Encoded::default();
     for chunk in chunks {
@@ -144,10 +147,11 @@ pub(super) fn records(
         encoded.write_to(tx, CONSENTS)?;
         for p in &chunk.participations {
             w.by_intervention.push((p.intervention.0, p.id.0));
-            w.by_person.push((
-                (p.person.0, p.id.0),
-                summary::pack(p).map_err(StoreError::from)?,
-            ));
+            w.counters
+                .entry(p.intervention.0)
+                .or_default()
+                .count_in(p.state(), p.gender);
+            w.by_person.push(((p.person.0, p.id.0), summary::pack(p)?));
             encoded.push(p.id.0, p)?;
         }
         encoded.write_to(tx, PARTICIPATIONS)?;
@@ -159,22 +163,21 @@ pub(super) fn records(
 
 /// A key the import took from a sequence (or derived from one) is in the table already: the
 /// database is inconsistent, and nothing is overwritten.
-fn duplicate_id() -> ServiceError {
-    ServiceError::Conflict(
-        "an id the import took is in use already (an id sequence is behind the stored records; \
-         run `insats check`); nothing was imported",
-    )
+fn duplicate_id() -> StoreError {
+    StoreError::DuplicateId
 }
 
-/// Writes the indexes, each sorted: the two participation indexes on a second thread, the
-/// personnummer and consent indexes on this one.
-pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceError> {
+/// Writes the indexes, each sorted (the two participation indexes on a second thread, the
+/// personnummer and consent indexes on this one), and adds the records to the counters.
+pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
     let Written {
         mut pnr,
         mut by_intervention,
         mut by_person,
         mut consents_by_person,
+        counters,
     } = w;
+    add_counters(tx, &counters)?;
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {
             by_person.sort_unstable_by_key(|(k, _)| *k);
@@ -206,7 +209,7 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
         })();
         let participations = participations
             .join()
-            .map_err(|_| ServiceError::from(StoreError::Poisoned))
+            .map_err(|_| StoreError::Poisoned)
             .and_then(|r| r);
         if result.is_ok() {
             result = participations;
@@ -215,19 +218,19 @@ pub(super) fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), ServiceEr
     })
 }
 
-/// Adds the import's counts to each intervention's stored counters.
-pub(super) fn counters<'c>(
+/// Adds the written participations to each intervention's stored counters.
+fn add_counters(
     tx: &WriteTransaction,
-    counters: impl IntoIterator<Item = (InterventionId, &'c Counters)>,
-) -> Result<(), ServiceError> {
+    counters: &BTreeMap<u64, Counters>,
+) -> Result<(), StoreError> {
     let mut t = tx.open_table(COUNTERS)?;
     for (i, add) in counters {
-        let mut c: Counters = insats_store::get(&t, i.0)?.unwrap_or_default();
+        let mut c: Counters = super::get(&t, *i)?.unwrap_or_default();
         c.open += add.open;
         c.ended += add.ended;
         c.women += add.women;
         c.men += add.men;
-        t.insert(i.0, encode(&c)?.as_slice())?;
+        t.insert(*i, encode(&c)?.as_slice())?;
     }
     Ok(())
 }
@@ -239,8 +242,8 @@ pub(super) fn counters<'c>(
 fn insert_sorted<'i, K, V, KB, VB>(
     table: &mut Table<'_, K, V>,
     entries: impl IntoIterator<Item = (KB, VB)>,
-    duplicate: impl Fn() -> ServiceError,
-) -> Result<(), ServiceError>
+    duplicate: impl Fn() -> StoreError,
+) -> Result<(), StoreError>
 where
     K: Key + 'static,
     V: Value + 'static,
@@ -260,7 +263,7 @@ where
                 }
                 // The key is not below the entry after the gap: place the cursor again.
                 Err(CursorError::UnorderedKey) => break,
-                Err(e) => return Err(StoreError::Db(e.into()).into()),
+                Err(e) => return Err(StoreError::Db(e.into())),
             }
         }
         cursor.close()?;
@@ -276,8 +279,8 @@ where
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use crate::people::Subject;
     use insats_domain::ids::{ConsentId, ParticipationId};
-    use insats_store::people::Subject;
     use redb::ReadableTable;
 
     #[test]
@@ -316,16 +319,16 @@ mod tests {
             }
             let keys = [1u64, 5, 11, 12, 25, 31, 40];
             insert_sorted(&mut t, keys.iter().map(|k| (*k, *k)), || {
-                ServiceError::Conflict("dup")
+                StoreError::DuplicateId
             })
             .unwrap();
             let all: Vec<u64> = t.iter().unwrap().map(|r| r.unwrap().0.value()).collect();
             assert_eq!(all, [1, 5, 10, 11, 12, 20, 25, 30, 31, 40]);
             for keys in [&[41u64, 20][..], &[50, 50], &[2, 3, 4, 5]] {
                 let refused = insert_sorted(&mut t, keys.iter().map(|k| (*k, 0)), || {
-                    ServiceError::Conflict("dup")
+                    StoreError::DuplicateId
                 });
-                assert!(matches!(refused, Err(ServiceError::Conflict("dup"))));
+                assert!(matches!(refused, Err(StoreError::DuplicateId)));
             }
             // A refused key is never overwritten.
             assert_eq!(t.get(20).unwrap().unwrap().value(), 20);
