@@ -1,117 +1,101 @@
-//! What a key can do: every action of the terminal UI, named as keymap files name them.
+//! What a key can do: every action of the terminal UI, declared once — the name keymap files
+//! use, what help says it does, and the short word the footer shows, in English and Swedish.
 
+use super::i18n::{Lang, tr};
 use serde::Deserialize;
 
-/// An action a key runs. Keymap files name them in snake_case (`run = "register_in"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Quit,
-    Help,
-    NextPane,
-    PrevPane,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Back,
-    Filter,
-    Lookup,
-    RecordConsent,
-    RegisterOut,
-    Misregister,
-    MarkProtected,
-    WithdrawConsent,
-    CorrectAnswers,
-    RegisterAnonymous,
-    ToggleMask,
-    Lock,
-    SwitchRole,
-    Refresh,
-    Submit,
-    Cancel,
-    NextField,
-    PrevField,
-    Toggle,
-    Advance,
+macro_rules! actions {
+    ($(
+        $name:ident = $key:literal,
+        label($en:literal, $sv:literal)
+        $(, hint($hen:literal, $hsv:literal))?;
+    )*) => {
+        /// An action a key runs. Keymap files name them in snake_case (`run = "register_in"`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($name,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$name,)*];
+
+            /// The name keymap files use.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Action::$name => $key,)*
+                }
+            }
+
+            /// What the action does, for help.
+            #[must_use]
+            pub fn label(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Action::$name => tr(lang, $en, $sv),)*
+                }
+            }
+
+            /// A short word for the footer (the label where none is shorter).
+            #[must_use]
+            pub fn hint(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Action::$name => actions!(@hint lang, $en, $sv $(, $hen, $hsv)?),)*
+                }
+            }
+        }
+    };
+    (@hint $lang:ident, $en:literal, $sv:literal) => { tr($lang, $en, $sv) };
+    (@hint $lang:ident, $en:literal, $sv:literal, $hen:literal, $hsv:literal) => {
+        tr($lang, $hen, $hsv)
+    };
+}
+
+actions! {
+    Quit = "quit", label("Quit", "Avsluta"), hint("quit", "avsluta");
+    Help = "help", label("Help: every key", "Hjälp: alla tangenter"), hint("help", "hjälp");
+    NextPane = "next_pane", label("Next pane", "Nästa panel"), hint("pane", "panel");
+    PrevPane = "prev_pane", label("Previous pane", "Föregående panel");
+    Up = "up", label("Up", "Upp");
+    Down = "down", label("Down", "Ned");
+    PageUp = "page_up", label("Page up", "Sida upp");
+    PageDown = "page_down", label("Page down", "Sida ned");
+    Top = "top", label("First", "Första");
+    Bottom = "bottom", label("Last", "Sista");
+    Open = "open", label("Open", "Öppna"), hint("open", "öppna");
+    Back = "back", label("Back", "Tillbaka"), hint("back", "tillbaka");
+    Filter = "filter", label("Filter the list", "Filtrera listan"), hint("filter", "filtrera");
+    Lookup = "lookup", label("Look up a personnummer", "Sök personnummer"), hint("look up", "sök");
+    RecordConsent = "record_consent",
+        label("New: consent, then register in", "Ny: samtycke, sedan inskrivning"),
+        hint("new", "ny");
+    RegisterOut = "register_out", label("Register out", "Skriv ut"), hint("out", "skriv ut");
+    Misregister = "misregister", label("Misregistration (erase)", "Felregistrering (radera)");
+    MarkProtected = "mark_protected", label("Protected identity", "Skyddad identitet");
+    WithdrawConsent = "withdraw_consent", label("Consent withdrawn", "Samtycke återkallat");
+    CorrectAnswers = "correct_answers", label("Correct answers", "Rätta svar");
+    RegisterAnonymous = "register_anonymous",
+        label("Register anonymous participants", "Registrera anonyma deltagare"),
+        hint("anonymous", "anonyma");
+    ToggleMask = "toggle_mask",
+        label("Hide or show names (privacy mask)", "Dölj eller visa namn (integritetsskydd)"),
+        hint("mask", "dölj");
+    Lock = "lock", label("Lock the screen", "Lås skärmen");
+    SwitchRole = "switch_role", label("Switch role", "Byt roll"), hint("role", "roll");
+    Refresh = "refresh", label("Reload", "Läs om");
+    Submit = "submit", label("Save or confirm", "Spara eller bekräfta"), hint("save", "spara");
+    Cancel = "cancel", label("Cancel (nothing is saved)", "Avbryt (inget sparas)"),
+        hint("cancel", "avbryt");
+    NextField = "next_field", label("Next field", "Nästa fält"), hint("next field", "nästa fält");
+    PrevField = "prev_field", label("Previous field", "Föregående fält");
+    Toggle = "toggle", label("Choose or unchoose an option", "Välj eller välj bort"),
+        hint("choose", "välj");
+    Advance = "advance",
+        label("Next field; on the last field, save", "Nästa fält; på sista fältet: spara"),
+        hint("next", "nästa");
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
-        Action::Quit,
-        Action::Help,
-        Action::NextPane,
-        Action::PrevPane,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::Back,
-        Action::Filter,
-        Action::Lookup,
-        Action::RecordConsent,
-        Action::RegisterOut,
-        Action::Misregister,
-        Action::MarkProtected,
-        Action::WithdrawConsent,
-        Action::CorrectAnswers,
-        Action::RegisterAnonymous,
-        Action::ToggleMask,
-        Action::Lock,
-        Action::SwitchRole,
-        Action::Refresh,
-        Action::Submit,
-        Action::Cancel,
-        Action::NextField,
-        Action::PrevField,
-        Action::Toggle,
-        Action::Advance,
-    ];
-
-    /// The name keymap files use.
-    pub fn key(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::NextPane => "next_pane",
-            Action::PrevPane => "prev_pane",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Open => "open",
-            Action::Back => "back",
-            Action::Filter => "filter",
-            Action::Lookup => "lookup",
-            Action::RecordConsent => "record_consent",
-            Action::RegisterOut => "register_out",
-            Action::Misregister => "misregister",
-            Action::MarkProtected => "mark_protected",
-            Action::WithdrawConsent => "withdraw_consent",
-            Action::CorrectAnswers => "correct_answers",
-            Action::RegisterAnonymous => "register_anonymous",
-            Action::ToggleMask => "toggle_mask",
-            Action::Lock => "lock",
-            Action::SwitchRole => "switch_role",
-            Action::Refresh => "refresh",
-            Action::Submit => "submit",
-            Action::Cancel => "cancel",
-            Action::NextField => "next_field",
-            Action::PrevField => "prev_field",
-            Action::Toggle => "toggle",
-            Action::Advance => "advance",
-        }
-    }
-
     pub fn from_key(key: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.key() == key)
+        Action::ALL.iter().copied().find(|a| a.key() == key)
     }
 }

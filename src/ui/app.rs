@@ -185,6 +185,14 @@ impl App {
         });
     }
 
+    /// Says why something cannot be done (shown as an error).
+    pub fn refuse(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            error: true,
+            text: text.into(),
+        });
+    }
+
     pub fn say(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             error: false,

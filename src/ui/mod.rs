@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod commands;
 mod dialogs;
 mod flows;
 pub mod forms;

@@ -3,7 +3,7 @@
 
 use super::app::{App, Confirm, ConfirmKind, Lookup};
 use super::forms::dialog_area;
-use super::i18n::{action_label, sv, tr};
+use super::i18n::{sv, tr};
 use super::keymap::Context;
 use crate::domain::consent::Signer;
 use crate::domain::questionnaire::{AnswerValue, compare};
@@ -23,15 +23,39 @@ fn frame(f: &mut Frame, area: Rect, app: &App, title: &str, max_w: u16) -> Rect 
     inner
 }
 
-/// Every binding of the active keymap, by context, in the user's language.
+/// The keys of the active keymap this user can use where they are — the pane in focus, then
+/// everywhere, then in forms and dialogs — in the user's language; what cannot be done here is
+/// named with its reason at the end.
 pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let lang = app.lang();
     let theme = &app.opts.theme;
-    let title = format!("{} · {}", tr(lang, "Help", "Hjälp"), app.opts.keymap.name);
+    let keymap_name = match app.opts.keymap.name.as_str() {
+        "default" => tr(lang, "default keymap", "standardtangenter"),
+        "vim" => tr(lang, "vim keymap", "vim-tangenter"),
+        _ => tr(lang, "your keymap", "din tangentfil"),
+    };
+    let title = format!("{} · {keymap_name}", tr(lang, "Help", "Hjälp"));
     let inner = frame(f, area, app, &title, 90);
+    let commands = app.commands();
+    let here = super::panes::of(app.focus).context();
     let mut lines = Vec::new();
-    for context in Context::ALL {
-        let bindings = app.opts.keymap.bindings(context);
+    let order = std::iter::once(here).chain(Context::ALL.into_iter().filter(|c| {
+        !matches!(
+            c,
+            Context::Interventions | Context::Participants | Context::Audit
+        )
+    }));
+    for context in order {
+        let pane_or_global = context == here || context == Context::Global;
+        let bindings: Vec<_> = app
+            .opts
+            .keymap
+            .bindings(context)
+            .iter()
+            .filter(|b| {
+                !pane_or_global || commands.iter().any(|c| c.action == b.action && c.enabled())
+            })
+            .collect();
         if bindings.is_empty() {
             continue;
         }
@@ -50,7 +74,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             let text = if lang == crate::service::Lang::En && !b.desc.is_empty() {
                 b.desc.clone()
             } else {
-                action_label(b.action, lang).to_owned()
+                b.action.label(lang).to_owned()
             };
             let cond = match b.when {
                 Some(super::keymap::When::RegisteredIn) => {
@@ -68,10 +92,50 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
         }
         lines.push(Line::raw(""));
     }
+    let mut reasons: Vec<&str> = Vec::new();
+    for c in &commands {
+        if let Some(r) = &c.disabled
+            && !reasons.contains(&r.as_str())
+        {
+            reasons.push(r);
+        }
+    }
+    if !reasons.is_empty() {
+        lines.push(Line::styled(
+            tr(lang, "Not here, and why", "Inte här, och varför").to_owned(),
+            theme.heading(true),
+        ));
+        let width = usize::from(inner.width.saturating_sub(2)).max(20);
+        for r in reasons {
+            for part in wrap_words(r, width) {
+                lines.push(Line::styled(format!("  {part}"), theme.dim()));
+            }
+        }
+    }
     let max = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_sub(inner.height);
     f.render_widget(Paragraph::new(lines).scroll((scroll.min(max), 0)), inner);
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word stands on a
+/// line of its own), so a reason is never cut off.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {

@@ -126,12 +126,28 @@ impl App {
                     }
                 }
             }
-            Some(Overlay::Detail(_)) | None => {
-                let holds = self.holds();
-                if let Some(action) = self.opts.keymap.resolve(self.context(), k, holds) {
-                    self.run(action);
-                }
-            }
+            Some(Overlay::Detail(_)) | None => self.command_key(k),
+        }
+    }
+
+    /// A key on a pane or the participant record: runs its command, or says why it cannot
+    /// (the command is not for this role, state or selection; or the key is bound to nothing
+    /// here). A binding whose `when` does not hold still names its command's reason.
+    fn command_key(&mut self, k: Key) {
+        let context = self.context();
+        let action = self
+            .opts
+            .keymap
+            .resolve(context, k, self.holds())
+            .or_else(|| self.opts.keymap.resolve(context, k, |_| true));
+        let Some(action) = action else {
+            let text = super::commands::unbound(self.lang(), &k.to_string());
+            self.refuse(text);
+            return;
+        };
+        match self.command(action).and_then(|c| c.disabled) {
+            Some(reason) => self.refuse(reason),
+            None => self.run(action),
         }
     }
 
@@ -148,10 +164,7 @@ impl App {
                 Ok(())
             }
             Action::NextPane | Action::PrevPane => {
-                let order = [Pane::Interventions, Pane::Participants, Pane::Audit];
-                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
-                let step = if action == Action::NextPane { 1 } else { 2 };
-                self.focus = order[(i + step) % 3];
+                self.focus = super::panes::step(self.focus, action == Action::NextPane);
                 Ok(())
             }
             Action::Up

@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::app::{App, Overlay, Pane};
-use super::i18n::{action_hint, tr};
+use super::i18n::tr;
 use super::keymap::Context;
 use super::{overlays, panes};
 use ratatui::Frame;
@@ -31,9 +31,9 @@ pub fn draw(f: &mut Frame, app: &App) {
         Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(body);
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(right);
-    panes::interventions(f, left, app);
-    panes::participants(f, top, app);
-    panes::audit(f, bottom, app);
+    panes::of(Pane::Interventions).draw(f, left, app);
+    panes::of(Pane::Participants).draw(f, top, app);
+    panes::of(Pane::Audit).draw(f, bottom, app);
     draw_footer(f, footer, app);
     match &app.overlay {
         None => {}
@@ -88,7 +88,7 @@ pub fn hint_line(app: &App, context: Context, actions: &[Action]) -> Line<'stati
                 spans.push(Span::raw("  "));
             }
             spans.push(Span::styled(k.to_string(), theme.key()));
-            spans.push(Span::raw(format!(" {}", action_hint(*a, app.lang()))));
+            spans.push(Span::raw(format!(" {}", a.hint(app.lang()))));
         }
     }
     Line::from(spans)
@@ -133,59 +133,8 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
         );
         return;
     }
-    let (context, actions): (Context, &[Action]) = match app.focus {
-        Pane::Interventions => (
-            Context::Interventions,
-            &[
-                Action::Help,
-                Action::Open,
-                Action::Filter,
-                Action::NextPane,
-                Action::Lookup,
-                Action::SwitchRole,
-                Action::Quit,
-            ],
-        ),
-        Pane::Participants => (
-            Context::Participants,
-            &[
-                Action::Help,
-                Action::Open,
-                Action::RecordConsent,
-                Action::RegisterOut,
-                Action::RegisterAnonymous,
-                Action::Filter,
-                Action::Lookup,
-                Action::Back,
-            ],
-        ),
-        Pane::Audit => (
-            Context::Audit,
-            &[
-                Action::Help,
-                Action::Filter,
-                Action::NextPane,
-                Action::Back,
-                Action::Quit,
-            ],
-        ),
-    };
-    // Roles without personal-data access are not offered what the service would refuse.
-    let individual = app.participants.access == Some(crate::domain::user::Access::Individual);
-    let actions: Vec<Action> = actions
-        .iter()
-        .copied()
-        .filter(|a| {
-            individual
-                || !matches!(
-                    a,
-                    Action::Open
-                        | Action::RecordConsent
-                        | Action::RegisterOut
-                        | Action::RegisterAnonymous
-                )
-                || context != Context::Participants
-        })
-        .collect();
+    // The enabled commands of the pane in focus: a role is not offered what it cannot do.
+    let context = panes::of(app.focus).context();
+    let actions = app.footer_actions();
     f.render_widget(Paragraph::new(hint_line(app, context, &actions)), area);
 }

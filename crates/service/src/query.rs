@@ -221,6 +221,17 @@ impl Session {
         })
     }
 
+    /// Whether this session's role may see individuals at all (look-ups, participant records):
+    /// only a participant handler; the refusal names the rule. Which individuals is decided per
+    /// intervention by its assignments.
+    pub fn require_individuals(&self) -> Result<(), ServiceError> {
+        if self.role.may_see_individuals() {
+            Ok(())
+        } else {
+            Err(ServiceError::Denied(DENIED_INDIVIDUAL))
+        }
+    }
+
     /// Looks a personnummer up: the participations of the person in interventions where this
     /// session may see individuals. Every search is an audit entry, found or not; the hits are
     /// returned only once that entry is durable.
@@ -254,9 +265,7 @@ impl Session {
     /// Index → rows → policy, in one read snapshot (released before the audit entry is
     /// written, so the write lock is held for the audit entry alone).
     fn find_pnr(&self, pnr: &str) -> Result<Found, ServiceError> {
-        if !self.role.may_see_individuals() {
-            return Err(ServiceError::Denied(DENIED_INDIVIDUAL));
-        }
+        self.require_individuals()?;
         let pnr = Personnummer::parse(pnr, self.service.clock().today())?;
         let tx = self.service.store().read()?;
         let tx = &*tx;

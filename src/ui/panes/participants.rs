@@ -1,104 +1,54 @@
-//! The three panes. Each draws only the rows that fit, from the window the model holds.
+//! The selected intervention's participants (handlers) or its aggregates (every other role).
 
-use super::app::{App, Pane};
-use super::i18n::{Lang, audit_action, sv, tr};
+use super::{PaneView, list_key, marker, scroll_start};
+use crate::domain::participation::State;
 use crate::domain::user::Access;
-use chrono::DateTime;
+use crate::ui::action::Action;
+use crate::ui::app::{App, Pane};
+use crate::ui::commands::{CommandInfo, moving};
+use crate::ui::i18n::{Lang, sv, tr};
+use crate::ui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
-/// The first row to show so that `selected` (a position among `len`) stays in view.
-fn scroll_start(selected: usize, len: usize, height: usize) -> usize {
-    if height == 0 || len <= height {
-        return 0;
+/// The selected intervention's participants (handlers) or its aggregates (every other role).
+#[derive(Debug)]
+pub struct Participants;
+
+impl PaneView for Participants {
+    fn pane(&self) -> Pane {
+        Pane::Participants
     }
-    selected.saturating_sub(height / 2).min(len - height)
+
+    fn context(&self) -> Context {
+        Context::Participants
+    }
+
+    fn commands(&self, app: &App) -> Vec<CommandInfo> {
+        participant_commands(app)
+    }
+
+    fn footer(&self) -> &'static [Action] {
+        &[
+            Action::Help,
+            Action::Open,
+            Action::RecordConsent,
+            Action::RegisterOut,
+            Action::RegisterAnonymous,
+            Action::Filter,
+            Action::Lookup,
+            Action::Back,
+        ]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, app: &App) {
+        draw_pane(f, area, app);
+    }
 }
 
-/// A key for "the same list and window": a scroll only happens within one.
-fn list_key(parts: &[u64], filter: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    parts.hash(&mut h);
-    filter.hash(&mut h);
-    h.finish()
-}
-
-fn marker(selected: bool) -> &'static str {
-    if selected { ">" } else { " " }
-}
-
-pub fn interventions(f: &mut Frame, area: Rect, app: &App) {
-    let lang = app.lang();
-    let theme = &app.opts.theme;
-    let focused = app.focus == Pane::Interventions && app.overlay.is_none();
-    let mut title = tr(lang, "Interventions", "Insatser").to_owned();
-    if !app.int_filter.is_empty() {
-        title = format!("{title} /{}", app.int_filter);
-    }
-    let block = theme.pane(&title, focused);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let vis = app.visible_interventions();
-    if vis.is_empty() {
-        let text = if app.interventions.is_empty() {
-            tr(
-                lang,
-                "No interventions in your assignments",
-                "Inga insatser i dina uppdrag",
-            )
-        } else {
-            tr(lang, "Nothing matches the filter", "Inget matchar filtret")
-        };
-        f.render_widget(Paragraph::new(text).style(theme.dim()), inner);
-        return;
-    }
-    // Two lines per intervention: name, then status, period and count.
-    let per = 2usize;
-    let height = usize::from(inner.height) / per;
-    if focused {
-        app.page_rows.set(height.max(1));
-    }
-    let at = vis.iter().position(|i| *i == app.int_selected).unwrap_or(0);
-    let start = scroll_start(at, vis.len(), height);
-    let mut lines = Vec::new();
-    for &i in vis.iter().skip(start).take(height) {
-        let Some(v) = app.interventions.get(i) else {
-            continue;
-        };
-        let selected = i == app.int_selected;
-        let style = if selected {
-            theme.selected(focused)
-        } else {
-            Style::new()
-        };
-        let end = v
-            .intervention
-            .end
-            .map_or_else(|| "…".to_owned(), |d| d.to_string());
-        lines.push(Line::styled(
-            format!("{}{}", marker(selected), v.intervention.name),
-            style,
-        ));
-        let detail = format!(
-            "  {} · {}–{} · {}",
-            v.status.label(sv(lang)),
-            v.intervention.start.format("%Y-%m"),
-            end.get(..7).unwrap_or(&end),
-            v.counters.total(),
-        );
-        lines.push(Line::styled(
-            detail,
-            if selected { style } else { theme.dim() },
-        ));
-    }
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-pub fn participants(f: &mut Frame, area: Rect, app: &App) {
+fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
     let lang = app.lang();
     let theme = &app.opts.theme;
     let focused = app.focus == Pane::Participants && app.overlay.is_none();
@@ -209,7 +159,7 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
     );
     app.mark_scroll(
         0,
-        super::app::ScrollMark {
+        crate::ui::app::ScrollMark {
             key,
             top: body.y + 1,
             height: u16::try_from(height).unwrap_or(0),
@@ -280,93 +230,55 @@ pub fn participants(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(table, body);
 }
 
-pub fn audit(f: &mut Frame, area: Rect, app: &App) {
+/// The participant commands, for the participants pane and the participant record: only a
+/// participant handler assigned to the intervention acts on individuals (the service's rule and
+/// words); most commands also need a participant chosen, and registering out one still in.
+pub fn participant_commands(app: &App) -> Vec<CommandInfo> {
     let lang = app.lang();
-    let theme = &app.opts.theme;
-    let focused = app.focus == Pane::Audit && app.overlay.is_none();
-    let mut title = tr(lang, "Audit log (newest first)", "Logg (nyast först)").to_owned();
-    if !app.audit.filter.is_empty() {
-        title = format!("{title} /{}", app.audit.filter);
-    }
-    let block = theme.pane(&title, focused);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let vis = app.visible_audit();
-    let height = usize::from(inner.height);
-    if focused {
-        app.page_rows.set(height.max(1));
-    }
-    if vis.is_empty() {
-        f.render_widget(
-            Paragraph::new(tr(lang, "No entries", "Inga poster")).style(theme.dim()),
-            inner,
-        );
-        return;
-    }
-    let at = vis
-        .iter()
-        .position(|i| *i == app.audit.selected)
-        .unwrap_or(0);
-    let start = scroll_start(at, vis.len(), height);
-    let key = list_key(&[u64::from(inner.width)], &app.audit.filter);
-    app.mark_scroll(
-        1,
-        super::app::ScrollMark {
-            key,
-            top: inner.y,
-            height: inner.height,
-            start: app.audit.base + start,
-        },
-    );
-    let lines: Vec<Line> = vis
-        .iter()
-        .skip(start)
-        .take(height)
-        .filter_map(|&i| app.audit.rows.get(i).map(|e| (i, e)))
-        .map(|(i, e)| {
-            let selected = i == app.audit.selected;
-            let when = DateTime::from_timestamp_millis(e.at_ms)
-                .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string());
-            let who = e
-                .draft
-                .user
-                .and_then(|u| app.user_names.get(&u))
-                .map_or("-", String::as_str);
-            let subject = e.draft.subject.map(|s| s.to_string()).unwrap_or_default();
-            let fields = if e.draft.fields.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", e.draft.fields.join(","))
-            };
-            let text = format!(
-                "{}{when} {who:<8} {}{} {subject}",
-                marker(selected),
-                audit_action(e.draft.action, lang),
-                fields,
-            );
-            let style = if selected {
-                theme.selected(focused)
-            } else {
-                Style::new()
-            };
-            Line::from(Span::styled(text, style))
+    let handler = match app.selected_intervention() {
+        None => Err(tr(lang, "Choose an intervention first", "Välj en insats först").to_owned()),
+        Some(v) => v.require_handler().map_err(|e| e.message(lang)),
+    };
+    let state = app.selected_state();
+    let chosen = || {
+        handler.clone().and_then(|()| {
+            state.map(|_| ()).ok_or_else(|| {
+                tr(
+                    lang,
+                    "Choose a participant first",
+                    "Välj en deltagare först",
+                )
+                .to_owned()
+            })
         })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
-}
-
-/// The status line's left part: who, in which role, where.
-pub fn identity_line(app: &App) -> String {
-    let lang: Lang = app.lang();
-    let user = app.session.user();
-    let mut s = format!(
-        "{} ({})",
-        user.display_name,
-        app.session.role().label(sv(lang))
-    );
-    if let Some(a) = &app.association {
-        s.push_str(" · ");
-        s.push_str(a);
-    }
-    s
+    };
+    let still_in = chosen().and_then(|()| {
+        if state == Some(State::RegisteredIn) {
+            Ok(())
+        } else {
+            Err(tr(lang, "Already registered out", "Redan utskriven").to_owned())
+        }
+    });
+    let mut out: Vec<CommandInfo> = moving(&[
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Filter,
+        Action::Back,
+    ])
+    .collect();
+    out.extend([
+        CommandInfo::when(Action::Open, chosen()),
+        CommandInfo::when(Action::RecordConsent, handler.clone()),
+        CommandInfo::when(Action::RegisterAnonymous, handler.clone()),
+        CommandInfo::when(Action::RegisterOut, still_in),
+        CommandInfo::when(Action::CorrectAnswers, chosen()),
+        CommandInfo::when(Action::WithdrawConsent, chosen()),
+        CommandInfo::when(Action::MarkProtected, chosen()),
+        CommandInfo::when(Action::Misregister, chosen()),
+    ]);
+    out
 }
