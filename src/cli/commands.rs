@@ -5,7 +5,10 @@
 //! in with, and a user who has none of a command's roles runs it in their own role, so the
 //! refusal is the service's own reason ("…sees aggregates only"), never a missing role.
 
-use super::admin::{self, AssociationCommand, AuditCommand, Files, InterventionCommand};
+use super::admin::{self, Files};
+use super::audit::{self, AuditCommand};
+use super::org::{self, AssociationCommand, InterventionCommand};
+use super::users;
 use super::{CliError, Command, Global, rights};
 use crate::domain::user::Role;
 use crate::service::{Lang, Session};
@@ -141,18 +144,18 @@ pub(super) fn dispatch(
     let l = ctx.lang;
     match c {
         Command::Lookup(a) => {
-            for line in admin::lookup_lines(s, &a.pnr, l)? {
+            for line in audit::lookup_lines(s, &a.pnr, l)? {
                 writeln!(out, "{line}").map_err(admin::io)?;
             }
             Ok(())
         }
-        Command::Intervention(c) => admin::intervention_in(s, c, l, out),
-        Command::User(c) => admin::user_in(s, c, l, ctx.files, out),
-        Command::Assign(a) => admin::assign_in(s, &a, out),
-        Command::Unassign(a) => admin::unassign_in(s, &a),
-        Command::Association(c) => admin::association_in(s, c, ctx.files, out),
-        Command::Audit(c) => admin::audit_in(s, c, out),
-        Command::Check => admin::check_in(s, out),
+        Command::Intervention(c) => org::intervention_in(s, c, l, out),
+        Command::User(c) => users::user_in(s, c, l, ctx.files, out),
+        Command::Assign(a) => users::assign_in(s, &a, out),
+        Command::Unassign(a) => users::unassign_in(s, &a),
+        Command::Association(c) => org::association_in(s, c, ctx.files, out),
+        Command::Audit(c) => audit::audit_in(s, c, out),
+        Command::Check => audit::check_in(s, out),
         Command::Extract(a) => rights::extract_in(s, &a, l, out),
         Command::CorrectIdentity(a) => rights::correct_identity_in(s, &a, l, out),
         Command::Retention(a) => rights::retention_in(s, &a, l, out),

@@ -1,14 +1,17 @@
 //! Non-interactive commands: set-up, users and keys, assignments, look-ups, audit, checks, demo.
 
 mod admin;
+mod audit;
 mod commands;
 pub mod demo;
+mod org;
 pub mod paths;
 mod remote;
 mod rights;
 pub mod screens;
 mod serve;
 mod tui;
+mod users;
 
 use crate::service::{Lang, ServiceError};
 use clap::{Args, Parser, Subcommand};
@@ -61,22 +64,22 @@ pub enum Command {
     Demo(DemoArgs),
     /// Users, their roles and SSH keys (system administrator)
     #[command(subcommand)]
-    User(admin::UserCommand),
+    User(users::UserCommand),
     /// Assign a user in a role to an association (F1) or an intervention (I3)
-    Assign(admin::AssignArgs),
+    Assign(users::AssignArgs),
     /// End an assignment
-    Unassign(admin::UnassignArgs),
+    Unassign(users::UnassignArgs),
     /// Associations (system administrator)
     #[command(subcommand)]
-    Association(admin::AssociationCommand),
+    Association(org::AssociationCommand),
     /// Interventions
     #[command(subcommand)]
-    Intervention(admin::InterventionCommand),
+    Intervention(org::InterventionCommand),
     /// Look a personnummer up: the interventions you may see the person in (audited)
-    Lookup(admin::LookupArgs),
+    Lookup(audit::LookupArgs),
     /// The audit log
     #[command(subcommand)]
-    Audit(admin::AuditCommand),
+    Audit(audit::AuditCommand),
     /// Check that every index matches its table and the audit chain verifies
     Check,
     /// A data subject's extract (registerutdrag): everything held on a person and who viewed or

@@ -10,6 +10,7 @@ mod flows;
 pub mod forms;
 pub mod i18n;
 pub mod keymap;
+mod lists;
 mod overlays;
 mod panes;
 pub mod screenshot;

@@ -38,17 +38,8 @@ impl App {
     /// The context whose bindings apply now.
     pub fn context(&self) -> Context {
         match &self.overlay {
-            Some(Overlay::Help { .. }) => Context::Help,
-            Some(Overlay::Form(_)) => Context::Form,
-            Some(Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. }) => {
-                Context::Confirm
-            }
-            Some(Overlay::Detail(_)) => Context::Participants,
-            None => match self.focus {
-                Pane::Interventions => Context::Interventions,
-                Pane::Participants => Context::Participants,
-                Pane::Audit => Context::Audit,
-            },
+            Some(o) => super::overlays::context(o),
+            None => super::panes::of(self.focus).context(),
         }
     }
 

@@ -1,0 +1,176 @@
+//! `association` and `intervention`: the organisation's associations and interventions.
+
+use super::CliError;
+use super::admin::{Files, io};
+use crate::domain::ids::AssociationId;
+use crate::domain::intervention::{Direction, Measurement};
+use crate::service::{AssociationInput, InterventionInput, Lang, Session};
+use clap::Subcommand;
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub enum AssociationCommand {
+    /// Add an association
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        org_number: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long, default_value = "")]
+        municipalities: String,
+    },
+    /// Set an association's supplementary questions (kompletterande frågor) from a TOML file of
+    /// [[questions]] as in catalogue/default.toml; an empty file removes them (association
+    /// administrator)
+    Questions {
+        /// The association (F1)
+        association: String,
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterventionCommand {
+    /// Add an intervention to an association (association administrator)
+    Add {
+        /// The association (F1)
+        #[arg(long)]
+        association: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long, default_value = "")]
+        end: String,
+        /// Count participants only (volyminsats) instead of registering them
+        #[arg(long)]
+        count_only: bool,
+        /// Structural (strukturövergripande) rather than individual-oriented
+        #[arg(long)]
+        structural: bool,
+    },
+    /// The interventions you reach, with counts
+    List,
+}
+
+/// `association …` for a signed-in system administrator (add) or association administrator
+/// (questions); its line goes to `out`.
+pub(super) fn association_in(
+    s: &Session,
+    c: AssociationCommand,
+    files: Files,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match c {
+        AssociationCommand::Add {
+            name,
+            org_number,
+            start,
+            municipalities,
+        } => {
+            let id = s.create_association(&AssociationInput {
+                name,
+                org_number,
+                description: String::new(),
+                municipalities,
+                start,
+                end: String::new(),
+            })?;
+            writeln!(out, "{id}").map_err(io)?;
+        }
+        AssociationCommand::Questions { association, file } => {
+            if files == Files::Refused {
+                return Err(CliError::Usage(
+                    "the questions are read from a file, which over SSH would be the server's: set them with the command line on the server".into(),
+                ));
+            }
+            let id = AssociationId::parse(&association)
+                .filter(|_| association.trim().starts_with('F'))
+                .ok_or_else(|| CliError::Usage("name the association as F1, F2, …".into()))?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
+            let questions = if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                crate::service::parse_questions(&text)?
+            };
+            s.set_supplementary(id, &questions)?;
+            writeln!(out, "{id}: {} supplementary questions", questions.len()).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// `intervention …`: add (association administrator) or list (any role, what it reaches).
+pub(super) fn intervention_in(
+    s: &Session,
+    c: InterventionCommand,
+    l: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    match c {
+        InterventionCommand::Add {
+            association,
+            name,
+            start,
+            end,
+            count_only,
+            structural,
+        } => {
+            let association = AssociationId::parse(&association)
+                .ok_or_else(|| CliError::Usage("--association takes F1".into()))?;
+            let id = s.create_intervention(&InterventionInput {
+                association,
+                name,
+                description: String::new(),
+                start,
+                end,
+                direction: if structural {
+                    Direction::Structural
+                } else {
+                    Direction::Individual
+                },
+                target_groups: Vec::new(),
+                measurement: if count_only {
+                    Measurement::CountOnly
+                } else {
+                    Measurement::Individual
+                },
+            })?;
+            writeln!(out, "{id}").map_err(io)?;
+            Ok(())
+        }
+        InterventionCommand::List => print_interventions(s, l, out),
+    }
+}
+
+fn print_interventions(s: &Session, l: Lang, out: &mut dyn Write) -> Result<(), CliError> {
+    let sv = l == Lang::Sv;
+    if s.service().is_demo() {
+        writeln!(out, "{}", if sv { "DEMODATA" } else { "DEMO DATA" }).map_err(io)?;
+    }
+    for v in s.interventions()? {
+        let i = &v.intervention;
+        let end = i.end.map_or_else(String::new, |e| e.to_string());
+        writeln!(
+            out,
+            "{:<4} {:<28} {:<9} {} – {:<10} {} {:>5} {} {:>5} {} {:>5}",
+            i.id.to_string(),
+            i.name,
+            v.status.label(sv),
+            i.start,
+            end,
+            if sv { "inskrivna" } else { "open" },
+            v.counters.open,
+            if sv { "utskrivna" } else { "ended" },
+            v.counters.ended,
+            if sv { "anonyma" } else { "anonymous" },
+            v.counters.anonymous.total()
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}
