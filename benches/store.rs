@@ -1,11 +1,13 @@
 //! Store benchmarks on generated data (run: `cargo bench --features bench-internals --bench store`; smaller runs with
 //! `INSATS_BENCH_N=100000 cargo bench --features bench-internals --bench store`; the import alone with
-//! `INSATS_BENCH_ONLY=import`, every phase but the SQLite peer with `INSATS_BENCH_PEER=0`, plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
+//! `INSATS_BENCH_ONLY=import`, every phase but the SQLite peer with `INSATS_BENCH_PEER=0` (one of its two styles with
+//! `INSATS_BENCH_PEER=naive` or `=tuned`), plus the consistency check after it with `INSATS_BENCH_CHECK=1`).
 //!
-//! Measures, on N participations (default 1,000,000): bulk import (and SQLite doing the same
-//! inserts, as the peer a user would otherwise pick), personnummer look-up, one durable
-//! registration commit with its audit entry, 50 sessions registering at once, open + first page of
-//! participants, and the first open after a crash.
+//! Measures, on N participations (default 1,000,000): bulk import (and SQLite writing the same
+//! rows, as the peer a user would otherwise pick: naive, and tuned by SQLite's bulk-load advice;
+//! see `store/sqlite.rs`), personnummer look-up, one durable registration commit with its audit
+//! entry, 50 sessions registering at once, open + first page of participants, and the first open
+//! after a crash.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -23,11 +25,13 @@ use insats::service::synth;
 use insats::service::{
     ConsentInput, FixedClock, IdentityInput, ImportRow, RegisterInInput, Service, Session,
 };
-use insats_store::{Store, people};
+use insats_store::Store;
 use std::time::{Duration, Instant};
 
 mod common;
 use common::{setup, today};
+#[path = "store/sqlite.rs"]
+mod sqlite;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -41,106 +45,6 @@ fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
 
 fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
-}
-
-fn sqlite_same_inserts(
-    rows: &[ImportRow],
-    crypto: &insats_store::crypto::Crypto,
-    path: &std::path::Path,
-) -> Duration {
-    let _ = std::fs::remove_file(path);
-    let start = Instant::now();
-    let mut db = rusqlite::Connection::open(path).unwrap();
-    db.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;
-         CREATE TABLE persons (id INTEGER PRIMARY KEY, pnr_hash BLOB NOT NULL UNIQUE, pseudonym INTEGER NOT NULL, pnr BLOB, name BLOB, municipality BLOB);
-         CREATE TABLE consents (id INTEGER PRIMARY KEY, person INTEGER NOT NULL, body BLOB NOT NULL);
-         CREATE INDEX consents_by_person ON consents(person, id);
-         CREATE TABLE participations (id INTEGER PRIMARY KEY, intervention INTEGER NOT NULL, person INTEGER NOT NULL, body BLOB NOT NULL);
-         CREATE INDEX participations_by_intervention ON participations(intervention, id);
-         CREATE INDEX participations_by_person ON participations(person, id);
-         CREATE TABLE pseudonyms (id INTEGER PRIMARY KEY, subject BLOB NOT NULL);
-         CREATE TABLE audit (seq INTEGER PRIMARY KEY, body BLOB NOT NULL);",
-    )
-    .unwrap();
-    let tx = db.transaction().unwrap();
-    {
-        let mut ins_person = tx
-            .prepare("INSERT INTO persons VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-            .unwrap();
-        let mut ins_consent = tx
-            .prepare("INSERT INTO consents VALUES (?1, ?2, ?3)")
-            .unwrap();
-        let mut ins_part = tx
-            .prepare("INSERT INTO participations VALUES (?1, ?2, ?3, ?4)")
-            .unwrap();
-        let mut ins_pseudo = tx
-            .prepare("INSERT INTO pseudonyms VALUES (?1, ?2)")
-            .unwrap();
-        let mut rng = synth::Rng::new(9);
-        // Like the import: a person in several interventions is stored once, found by the
-        // keyed hash of their personnummer; every row adds a consent and a participation, each
-        // with its own pseudonym.
-        let mut persons: std::collections::HashMap<[u8; 32], i64> =
-            std::collections::HashMap::new();
-        for (k, r) in rows.iter().enumerate() {
-            let id = k as i64 + 1;
-            let hash = people::pnr_hash(crypto, &r.identity.pnr);
-            let person = if let Some(p) = persons.get(&hash) {
-                *p
-            } else {
-                let person = persons.len() as i64 + 1;
-                let pseudo_person = (rng.next_u64() >> 1) as i64;
-                let sealed = people::seal_person(
-                    crypto,
-                    insats::domain::ids::PersonId(person as u64),
-                    &r.identity,
-                    insats::domain::ids::Pseudonym(pseudo_person as u64),
-                )
-                .unwrap();
-                ins_person
-                    .execute(rusqlite::params![
-                        person,
-                        &sealed.pnr_hash[..],
-                        pseudo_person,
-                        sealed.pnr,
-                        sealed.name,
-                        sealed.municipality
-                    ])
-                    .unwrap();
-                ins_pseudo
-                    .execute(rusqlite::params![pseudo_person, b"p".as_slice()])
-                    .unwrap();
-                persons.insert(hash, person);
-                person
-            };
-            let consent_body = postcard::to_allocvec(&r.consent).unwrap();
-            ins_consent
-                .execute(rusqlite::params![id, person, consent_body])
-                .unwrap();
-            let part_body = postcard::to_allocvec(&(
-                &r.answers_in,
-                r.in_date.to_string(),
-                r.out.as_ref().map(|o| (&o.answers, o.date.to_string())),
-            ))
-            .unwrap();
-            ins_part
-                .execute(rusqlite::params![
-                    id,
-                    r.intervention.0 as i64,
-                    person,
-                    part_body
-                ])
-                .unwrap();
-            for subject in [b"c".as_slice(), b"d".as_slice()] {
-                ins_pseudo
-                    .execute(rusqlite::params![(rng.next_u64() >> 1) as i64, subject])
-                    .unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
-    start.elapsed()
 }
 
 /// A consent signed by a new person (a durable commit of its own, with its audit entry).
@@ -195,12 +99,13 @@ fn main() {
     let gen_time = t.elapsed();
     // `INSATS_BENCH_ONLY=import`: the import alone (no SQLite peer, no later phases).
     let only_import = std::env::var("INSATS_BENCH_ONLY").is_ok_and(|v| v == "import");
-    // `INSATS_BENCH_PEER=0`: every phase but the SQLite peer (for quick runs while tuning).
-    let peer = std::env::var("INSATS_BENCH_PEER").map_or(true, |v| v != "0");
-    let sqlite_rows = if only_import || !peer {
-        Vec::new()
-    } else {
-        rows.clone()
+    // `INSATS_BENCH_PEER=0`: every phase but the SQLite peer (for quick runs while tuning);
+    // `naive` or `tuned`: that SQLite peer only.
+    let peers: Vec<sqlite::Style> = match std::env::var("INSATS_BENCH_PEER").as_deref() {
+        Ok("0") => vec![],
+        Ok("naive") => vec![sqlite::Style::Naive],
+        Ok("tuned") => vec![sqlite::Style::Tuned],
+        _ => vec![sqlite::Style::Naive, sqlite::Style::Tuned],
     };
     let sys = Session::sign_in(&s.service, "admin", Some(Role::SystemAdmin)).unwrap();
     let t = Instant::now();
@@ -228,18 +133,40 @@ fn main() {
     if only_import {
         return;
     }
-    if peer {
-        let sqlite_time = sqlite_same_inserts(
-            &sqlite_rows,
-            s.service.store().crypto(),
-            &dir.path().join("peer.sqlite"),
+    for style in peers {
+        // The same rows again (generated, not counted), handed over as the import gets them.
+        let rows: Vec<ImportRow> = synth::rows(1, n, &s.targets, &catalogue, today()).collect();
+        let store = s.service.store();
+        let keys = sqlite::Keys {
+            crypto: store.crypto(),
+            pseudonyms: store.pseudonyms(),
+        };
+        let t = sqlite::import(style, rows, keys, today(), &dir.path().join("peer.sqlite"));
+        assert_eq!(
+            (t.participations, t.persons),
+            (report.participations, report.persons_created),
+            "the peer writes the rows the import wrote"
         );
+        let how = match style {
+            sqlite::Style::Naive => {
+                "naive (indexes declared up front, default cache 2 MB, rows as they come)"
+                    .to_owned()
+            }
+            sqlite::Style::Tuned => format!(
+                "tuned (indexes after the load, cache {} MB, sorted keys)",
+                sqlite::TUNED_CACHE_MIB
+            ),
+        };
         println!(
-            "  SQLite (rusqlite, WAL, one transaction, same rows, sealing included): {:.2} s",
-            sqlite_time.as_secs_f64()
+            "  SQLite {how}: {:.2} s  (load {:.2} s, indexes {:.2} s, commit {:.2} s, checkpoint {:.2} s; WAL, synchronous=FULL, one transaction, same rows, sealing included); file {:.0} MB",
+            t.total.as_secs_f64(),
+            t.load.as_secs_f64(),
+            t.indexes.as_secs_f64(),
+            t.commit.as_secs_f64(),
+            t.checkpoint.as_secs_f64(),
+            t.file_bytes as f64 / 1e6
         );
     }
-    drop(sqlite_rows);
 
     // 2. Personnummer look-up: index → rows → policy, exactly as `Session::lookup` does it for
     // a signed-in handler (its read snapshot, policy checks, rows), without the audit commit that
