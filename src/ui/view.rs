@@ -38,17 +38,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Form(form)) => {
-            let hints = hint_line(
-                app,
-                Context::Form,
-                &[
-                    Action::Advance,
-                    Action::Submit,
-                    Action::NextField,
-                    Action::Toggle,
-                    Action::Cancel,
-                ],
-            );
+            let hints = hint_line(app, Context::Form, super::forms::FOOTER);
             form.draw(f, body, &app.opts.theme, app.lang(), app.mask, hints);
         }
         Some(Overlay::Help { scroll }) => overlays::help(f, body, app, *scroll),
