@@ -149,9 +149,9 @@ fn an_administrator_sets_up_an_office_from_the_command_line() {
         err.contains("may not also be an association administrator"),
         "{err}"
     );
-    // A look-up by the handler finds nothing yet and is audited.
-    let out = ok(&insats(&db, &["--as", "hanna", "lookup", "19811218-9876"]));
-    assert!(out.contains("no matches"), "{out}");
+    // A look-up by the handler finds nothing yet, says so with exit status 1, and is audited.
+    let err = fails(&insats(&db, &["--as", "hanna", "lookup", "19811218-9876"]));
+    assert!(err.contains("no matches"), "{err}");
     let err = fails(&insats(&db, &["--as", "hanna", "lookup", "19811218-9875"]));
     assert!(
         err.contains("check digit") && !err.contains("9875"),
@@ -369,4 +369,23 @@ fn a_managers_lookup_and_audit_list_on_the_command_line_answer_as_the_tui_does()
     let err = fails(&insats(&db, &["--as", "maja", "lookup", "19121212-1212"]));
     assert_eq!(err.trim_end(), format!("insats: {tui_refusal}"));
     assert!(!err.contains("does not have that role"), "{err}");
+}
+
+#[test]
+fn a_command_line_mistake_is_one_line_with_status_1_and_an_unknown_language_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.redb");
+    // clap's own errors (several lines, status 2) become one line and status 1, without
+    // repeating what was typed (it could be a personnummer).
+    let err = fails(&insats(&db, &["lookup", "19811218-9876", "19811218-9876"]));
+    assert!(!err.contains("9876"), "{err}");
+    assert!(err.contains("--help"), "{err}");
+    fails(&insats(&db, &["user"]));
+    fails(&insats(&db, &["--no-such-option"]));
+    // A language neither Swedish nor English is refused, not quietly replaced.
+    let err = fails(&insats(&db, &["--lang", "xx", "intervention", "list"]));
+    assert!(err.contains("--lang takes sv"), "{err}");
+    // Help still prints and succeeds.
+    let out = insats(&db, &["--help"]);
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -38,14 +38,16 @@ pub(super) fn lookup_lines(s: &Session, pnr: &str, l: Lang) -> Result<Vec<String
     let sv = l == Lang::Sv;
     let hits = s.lookup(pnr)?;
     if hits.is_empty() {
-        return Ok(vec![
+        // Exit status 1: a script can tell "not found" from "found" (the search is logged all
+        // the same).
+        return Err(CliError::NoMatch(
             if sv {
                 "inga träffar i dina insatser"
             } else {
                 "no matches in your interventions"
             }
             .to_owned(),
-        ]);
+        ));
     }
     Ok(hits
         .iter()

@@ -129,20 +129,83 @@ pub enum CliError {
     Usage(String),
     #[error("{0}")]
     Io(String),
+    /// A look-up found nothing: not a mistake, but exit status 1.
+    #[error("{0}")]
+    NoMatch(String),
 }
 
 impl CliError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             CliError::Service(e) => e.message(lang),
-            CliError::Usage(m) | CliError::Io(m) => m.clone(),
+            CliError::Usage(m) | CliError::Io(m) | CliError::NoMatch(m) => m.clone(),
         }
+    }
+}
+
+/// What was wrong with a command line, in one line and without repeating any of it (what was
+/// typed may hold a personnummer): the same locally and over SSH exec.
+pub fn usage_problem(kind: clap::error::ErrorKind, lang: Lang) -> &'static str {
+    use clap::error::ErrorKind as K;
+    let (en, sv) = match kind {
+        K::InvalidSubcommand => (
+            "unknown subcommand (add --help to see them)",
+            "okänt underkommando (lägg till --help för att se dem)",
+        ),
+        K::UnknownArgument => (
+            "an option or argument the command does not take (add --help)",
+            "en flagga eller ett argument som kommandot inte tar (lägg till --help)",
+        ),
+        K::MissingRequiredArgument => (
+            "a required argument is missing (add --help)",
+            "ett argument som krävs saknas (lägg till --help)",
+        ),
+        K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => (
+            "the command needs a subcommand (add --help)",
+            "kommandot behöver ett underkommando (lägg till --help)",
+        ),
+        K::InvalidValue | K::ValueValidation => (
+            "a value the command does not take (add --help)",
+            "ett värde som kommandot inte tar (lägg till --help)",
+        ),
+        K::TooManyValues | K::WrongNumberOfValues | K::TooFewValues => (
+            "the wrong number of values (add --help)",
+            "fel antal värden (lägg till --help)",
+        ),
+        K::ArgumentConflict => (
+            "two options that do not go together (add --help)",
+            "två flaggor som inte går ihop (lägg till --help)",
+        ),
+        _ => (
+            "the command line could not be read (add --help)",
+            "kommandoraden kunde inte läsas (lägg till --help)",
+        ),
+    };
+    if lang == Lang::Sv { sv } else { en }
+}
+
+/// Parses the process's command line: help and version are printed and succeed (`Ok(None)`);
+/// a mistake is one line, as every other error is.
+pub fn parse() -> Result<Option<Cli>, CliError> {
+    use clap::Parser;
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => Ok(Some(cli)),
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.print()
+                .map_err(|e| CliError::Io(format!("cannot write the help: {e}")))?;
+            Ok(None)
+        }
+        Err(e) => Err(CliError::Usage(
+            usage_problem(e.kind(), paths::lang(None)).into(),
+        )),
     }
 }
 
 /// Runs a parsed command line; the caller prints the error and sets the exit code.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let g = cli.global;
+    paths::check_lang(g.lang.as_deref())?;
     match cli.command {
         None => {
             let opts = tui::options(&g)?;

@@ -32,6 +32,16 @@ pub fn os_user() -> Option<String> {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
 }
 
+/// Refuses a `--lang` that names neither language (rather than quietly using another one).
+pub fn check_lang(arg: Option<&str>) -> Result<(), super::CliError> {
+    match arg {
+        None | Some("sv" | "en") => Ok(()),
+        Some(_) => Err(super::CliError::Usage(
+            "--lang takes sv (svenska) or en (English)".into(),
+        )),
+    }
+}
+
 /// The language from `--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub fn lang(arg: Option<&str>) -> crate::service::Lang {
     let pick = |v: &str| {

@@ -6,7 +6,7 @@
 //! No message repeats what was typed: a command may hold a personnummer.
 
 use super::commands::{self, Ctx};
-use super::{Cli, CliError, paths};
+use super::{Cli, CliError, paths, usage_problem};
 use crate::service::{Lang, Session};
 use clap::Parser;
 use clap::error::ErrorKind;
@@ -37,7 +37,7 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
             return write!(out, "{}", e.render())
                 .map_err(|e| CliError::Io(format!("cannot write the output: {e}")));
         }
-        Err(e) => return Err(CliError::Usage(usage_problem(e.kind()).into())),
+        Err(e) => return Err(CliError::Usage(usage_problem(e.kind(), lang).into())),
     };
     let g = &cli.global;
     if g.db.is_some()
@@ -51,6 +51,7 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
             "over SSH you act as the user your key signed in, on the server's database: --db, --key, --as, --keymap, --plain and --lock-after are not taken".into(),
         ));
     }
+    paths::check_lang(g.lang.as_deref())?;
     let lang = g.lang.as_deref().map_or(lang, |l| paths::lang(Some(l)));
     let chosen = g
         .as_role
@@ -73,28 +74,6 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
         files: super::admin::Files::Refused,
     };
     commands::dispatch(&s, command, ctx, out)
-}
-
-/// What was wrong with a command line, without repeating any of it.
-fn usage_problem(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidSubcommand => "unknown subcommand (add --help to see them)",
-        ErrorKind::UnknownArgument => {
-            "an option or argument the command does not take (add --help)"
-        }
-        ErrorKind::MissingRequiredArgument => "a required argument is missing (add --help)",
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "the command needs a subcommand (add --help)"
-        }
-        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            "a value the command does not take (add --help)"
-        }
-        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
-            "the wrong number of values (add --help)"
-        }
-        ErrorKind::ArgumentConflict => "two options that do not go together (add --help)",
-        _ => "the command line could not be read (add --help)",
-    }
 }
 
 /// Splits an exec command into words as a shell would for plain words: blanks separate them,
