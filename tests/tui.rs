@@ -510,3 +510,52 @@ fn the_participants_filter_searches_the_whole_intervention_on_enter() {
         "{text}"
     );
 }
+
+#[test]
+fn a_search_finds_a_personnummer_written_any_accepted_way_and_a_new_filter_starts_empty() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let first = session.interventions().unwrap()[0].intervention.id;
+    let all = session.participants_page(first, None, 10_000).unwrap();
+    // Someone outside the first window, looked for without the dash, with and without the
+    // century.
+    let far = &all[all.len() - 1];
+    let twelve = far.identity.pnr.digits12().to_owned();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    for typed_form in [twelve.clone(), twelve[2..].to_owned()] {
+        press(&mut app, &["enter", "/"]);
+        assert_eq!(
+            app.filtering.as_ref().unwrap().lines().join(""),
+            "",
+            "a new filter starts empty"
+        );
+        typed(&mut app, &typed_form);
+        press(&mut app, &["enter"]);
+        let shown: Vec<_> = app
+            .visible_participants()
+            .iter()
+            .map(|&i| app.participants.list.rows[i].participation.id)
+            .collect();
+        assert_eq!(shown, vec![far.participation.id], "{typed_form}");
+        let s = screen(&app);
+        assert!(s.contains("· 1 hit in the whole intervention"), "{s}");
+        press(&mut app, &["esc"]);
+        app.end_participant_search();
+        app.focus = insats::ui::Pane::Interventions;
+    }
+    // A search that finds nobody says so, not "no participants yet".
+    press(&mut app, &["enter", "/"]);
+    typed(&mut app, "Zzyzxq");
+    press(&mut app, &["enter"]);
+    let s = screen(&app);
+    assert!(
+        s.contains("No one in the whole intervention matches the search"),
+        "{s}"
+    );
+    assert!(!s.contains("No participants yet"), "{s}");
+}

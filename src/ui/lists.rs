@@ -130,8 +130,15 @@ impl App {
 
     pub fn visible_participants(&self) -> Vec<usize> {
         let list = &self.participants.list;
-        let needle = list.filter.to_lowercase();
+        let needle = list.filter.trim().to_lowercase();
         let sv = self.lang() == Lang::Sv;
+        // A personnummer matches in any form it is accepted in (with or without the dash, with
+        // or without the century): compared digit by digit.
+        let digits: String = needle.chars().filter(char::is_ascii_digit).collect();
+        let pnr_like = digits.len() >= 2
+            && needle
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+'));
         list.rows
             .iter()
             .enumerate()
@@ -139,7 +146,7 @@ impl App {
                 needle.is_empty()
                     || (!self.mask
                         && (r.identity.name.to_lowercase().contains(&needle)
-                            || r.identity.pnr.to_string().contains(&needle)))
+                            || (pnr_like && r.identity.pnr.digits12().contains(&digits))))
                     || r.participation.state().label(sv).contains(&needle)
             })
             .map(|(i, _)| i)

@@ -174,14 +174,8 @@ impl App {
                 Ok(())
             }
             Action::Filter => {
-                let current = match self.focus {
-                    Pane::Interventions => self.int_filter.clone(),
-                    Pane::Participants => self.participants.list.filter.clone(),
-                    Pane::Audit => self.audit.filter.clone(),
-                };
-                let mut t = TextArea::new(vec![current]);
-                t.move_cursor(ratatui_textarea::CursorMove::End);
-                self.filtering = Some(t);
+                // A new filter starts empty; the one in force stays until the first key.
+                self.filtering = Some(TextArea::default());
                 Ok(())
             }
             Action::Lookup => {

@@ -64,7 +64,9 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         let n = p.list.rows.len();
         let hits = match (lang, p.search_capped) {
             (Lang::En, true) => format!("the newest {n} hits in the whole intervention"),
+            (Lang::En, false) if n == 1 => "1 hit in the whole intervention".to_owned(),
             (Lang::En, false) => format!("{n} hits in the whole intervention"),
+            (Lang::Sv, false) if n == 1 => "1 träff i hela insatsen".to_owned(),
             (Lang::Sv, true) => format!("de {n} senaste träffarna i hela insatsen"),
             (Lang::Sv, false) => format!("{n} träffar i hela insatsen"),
         };
@@ -130,14 +132,27 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
     }
     let vis = app.visible_participants();
     if vis.is_empty() {
-        let text = if p.list.rows.is_empty() {
+        let new_key = app
+            .opts
+            .keymap
+            .key_for(Context::Participants, Action::RecordConsent)
+            .map_or_else(String::new, |k| k.to_string());
+        let text = if p.search.is_some() {
             tr(
                 lang,
-                "No participants yet. Press n to register one.",
-                "Inga deltagare ännu. Tryck n för att registrera.",
+                "No one in the whole intervention matches the search",
+                "Ingen i hela insatsen matchar sökningen",
             )
+            .to_owned()
+        } else if !p.list.rows.is_empty() {
+            tr(lang, "Nothing matches the filter", "Inget matchar filtret").to_owned()
+        } else if c.identified() > 0 {
+            tr(lang, "No participants here", "Inga deltagare här").to_owned()
         } else {
-            tr(lang, "Nothing matches the filter", "Inget matchar filtret")
+            match lang {
+                Lang::En => format!("No participants yet. Press {new_key} to register one."),
+                Lang::Sv => format!("Inga deltagare ännu. Tryck {new_key} för att registrera."),
+            }
         };
         f.render_widget(Paragraph::new(text).style(theme.dim()), body);
         return;
