@@ -1948,9 +1948,11 @@ fn random_handler_sequences_keep_every_invariant() {
 /// in-dates, reused consents, misregistrations between them.
 #[test]
 fn repeated_participations_of_two_people_never_overlap() {
+    // 100 cases: with 40, about one run in twelve met no registration inside an ended
+    // participation and failed its coverage check (seen while running the suite repeatedly).
     property(
         "repeated",
-        40,
+        100,
         Mix {
             pool: 2,
             near: 8,

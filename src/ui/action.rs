@@ -68,7 +68,9 @@ actions! {
     RecordConsent = "record_consent",
         label("New: consent, then register in", "Ny: samtycke, sedan inskrivning"),
         hint("new", "ny");
-    RegisterOut = "register_out", label("Register out", "Skriv ut"), hint("out", "skriv ut");
+    // Not "skriv ut" (that reads as "print"): the register's word is utskrivning.
+    RegisterOut = "register_out", label("Register out", "Registrera utskrivning"),
+        hint("out", "utskrivning");
     Misregister = "misregister", label("Misregistration (erase)", "Felregistrering (radera)");
     MarkProtected = "mark_protected", label("Protected identity", "Skyddad identitet");
     WithdrawConsent = "withdraw_consent", label("Consent withdrawn", "Samtycke återkallat");

@@ -79,37 +79,21 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let c = p.counters;
-    let anon: Vec<String> = p
-        .anonymous
-        .iter()
-        .map(|(y, a)| {
-            format!(
-                "{y}: {} {} {} {}",
-                a.women,
-                tr(lang, "w", "k"),
-                a.men,
-                tr(lang, "m", "m")
-            )
-        })
-        .collect();
-    let anonymous_total: u32 = p.anonymous.iter().map(|(_, a)| a.total()).sum();
-    let summary = format!(
-        "{} {} · {} {} · {} {} {} · {} {anonymous_total} ({})",
-        c.open,
-        tr(lang, "in", "inskrivna"),
-        c.ended,
-        tr(lang, "out", "utskrivna"),
-        c.women,
-        tr(lang, "women,", "kvinnor,"),
-        format_args!("{} {}", c.men, tr(lang, "men", "män")),
-        tr(lang, "anonymous", "anonyma"),
-        anon.join(", "),
-    );
-    let summary_h = 1u16;
+    let summary = summary_line(lang, &c, &p.anonymous);
+    // The summary wraps onto a second line rather than losing its end (this year's anonymous
+    // count comes first there).
+    let width = usize::from(inner.width.max(1));
+    let summary_h: u16 = if summary.chars().count() > width {
+        2
+    } else {
+        1
+    };
     f.render_widget(
-        Paragraph::new(summary).style(theme.dim()),
+        Paragraph::new(summary)
+            .style(theme.dim())
+            .wrap(ratatui::widgets::Wrap { trim: true }),
         Rect {
-            height: summary_h,
+            height: summary_h.min(inner.height),
             ..inner
         },
     );
@@ -296,4 +280,58 @@ pub fn participant_commands(app: &App) -> Vec<CommandInfo> {
         CommandInfo::when(Action::Misregister, chosen()),
     ]);
     out
+}
+
+/// "155 in · 212 out · 182 women, 185 men · anonymous 30 (2026: 2 w 1 m, 2025: …)", the newest
+/// budget year first, with singulars where a count is one.
+fn summary_line(
+    lang: Lang,
+    c: &crate::domain::report::Counters,
+    anonymous: &[(
+        crate::domain::date::Year,
+        crate::domain::anonymous::AnonymousCount,
+    )],
+) -> String {
+    let women = match (lang, c.women) {
+        (Lang::En, 1) => "1 woman".to_owned(),
+        (Lang::En, n) => format!("{n} women"),
+        (Lang::Sv, 1) => "1 kvinna".to_owned(),
+        (Lang::Sv, n) => format!("{n} kvinnor"),
+    };
+    let men = match (lang, c.men) {
+        (_, 1) => "1 man".to_owned(),
+        (Lang::En, n) => format!("{n} men"),
+        (Lang::Sv, n) => format!("{n} män"),
+    };
+    let total: u32 = anonymous.iter().map(|(_, a)| a.total()).sum();
+    let anon = if total == 0 {
+        tr(lang, "no anonymous", "inga anonyma").to_owned()
+    } else {
+        let years: Vec<String> = anonymous
+            .iter()
+            .rev()
+            .filter(|(_, a)| a.total() > 0)
+            .map(|(y, a)| {
+                format!(
+                    "{y}: {} {} {} {}",
+                    a.women,
+                    tr(lang, "w", "k"),
+                    a.men,
+                    tr(lang, "m", "m")
+                )
+            })
+            .collect();
+        format!(
+            "{} {total} ({})",
+            tr(lang, "anonymous", "anonyma"),
+            years.join(", ")
+        )
+    };
+    format!(
+        "{} {} · {} {} · {women}, {men} · {anon}",
+        c.open,
+        tr(lang, "in", "inskrivna"),
+        c.ended,
+        tr(lang, "out", "utskrivna"),
+    )
 }
