@@ -73,6 +73,22 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
         s.contains(" 2026-11-02 12:00 hanna    registered in [consent,in_date,gender,answers_in]"),
         "{s}"
     );
+    // A second participant withdraws consent; they are registered out with an end reason and
+    // no answers (the form asks for none).
+    let second = common::pnr(common::date(1988, 5, 20), 983);
+    t.register_by_keys(&second, "Bo Berg", questions);
+    t.keys(&["w"]);
+    t.wait_for("has withdrawn consent");
+    t.keys(&["Enter"]);
+    t.keys(&["o"]);
+    let s = t.wait_for("Register out: consent withdrawn");
+    assert!(!s.contains("Occupation"), "no questions: {s}");
+    t.keys(&["Tab", "1", "C-s"]);
+    let s = t.wait_for_line("Registered out");
+    assert!(
+        s.contains(">2026-11-02 12:00 hanna    registered out [out_date,end_reason]"),
+        "{s}"
+    );
     t.keys(&["q"]);
     drop(t);
     // The database agrees: verified chain, consistent indexes.

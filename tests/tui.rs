@@ -559,3 +559,47 @@ fn a_search_finds_a_personnummer_written_any_accepted_way_and_a_new_filter_start
     );
     assert!(!s.contains("No participants yet"), "{s}");
 }
+
+#[test]
+fn after_consent_is_withdrawn_the_participant_is_registered_out_with_an_end_reason_and_no_answers()
+{
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter"]);
+    for _ in 0..100 {
+        let open = app.selected_participant().is_some_and(|r| {
+            r.participation.state() == insats::domain::participation::State::RegisteredIn
+                && !r.participation.consent_withdrawn
+        });
+        if open {
+            break;
+        }
+        press(&mut app, &["down"]);
+    }
+    let id = app.selected_participant().unwrap().participation.id;
+    // Consent withdrawn (confirmed), then register out: the form asks for no answers.
+    press(&mut app, &["w", "enter"]);
+    press(&mut app, &["o"]);
+    let s = screen(&app);
+    assert!(s.contains("Register out: consent withdrawn"), "{s}");
+    assert!(!s.contains("Occupation"), "no questions: {s}");
+    press(&mut app, &["tab"]);
+    typed(&mut app, "1");
+    press(&mut app, &["ctrl-s"]);
+    let s = screen(&app);
+    assert!(s.contains("Registered out"), "{s}");
+    let detail = app.session.open_participant(id).unwrap();
+    let p = &detail.row.participation;
+    assert_eq!(
+        p.state(),
+        insats::domain::participation::State::RegisteredOut
+    );
+    assert!(p.end_reason.is_some());
+    assert!(p.answers_out.is_none());
+}

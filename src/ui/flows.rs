@@ -61,6 +61,7 @@ impl App {
                     row.id,
                     &catalogue,
                     &row.answers_in,
+                    row.consent_withdrawn,
                     self.today(),
                     lang,
                 );
@@ -158,14 +159,19 @@ impl App {
             Purpose::RegisterOut {
                 intervention,
                 participation,
+                answers: with_answers,
             } => {
                 let catalogue = self.session.questionnaire(intervention)?;
                 let (date, reason, answers) = build::register_out_input(form, &catalogue, today);
                 let Some(reason) = reason else {
                     return Ok(None);
                 };
-                self.session
-                    .register_out(participation, &date, reason, Some(answers))?;
+                self.session.register_out(
+                    participation,
+                    &date,
+                    reason,
+                    with_answers.then_some(answers),
+                )?;
                 self.overlay = None;
                 self.say(tr(lang, "Registered out", "Utskriven"));
                 Ok(None)

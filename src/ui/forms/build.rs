@@ -298,11 +298,15 @@ pub fn register_in_input(
 }
 
 /// Registration out: date, end reason and the questionnaire again (situation after).
+/// Registration out: the date, the end reason and the questionnaire again (the situation
+/// after). After consent was withdrawn (`withdrawn`) no new answers may be recorded: the form
+/// asks for the date and the end reason only.
 pub fn register_out(
     intervention: InterventionId,
     participation: ParticipationId,
     catalogue: &Catalogue,
     before: &Answers,
+    withdrawn: bool,
     today: NaiveDate,
     lang: Lang,
 ) -> Form {
@@ -326,11 +330,24 @@ pub fn register_out(
             None,
         ),
     ];
+    let purpose = Purpose::RegisterOut {
+        intervention,
+        participation,
+        answers: !withdrawn,
+    };
+    if withdrawn {
+        return Form::new(
+            tr(lang, "Register out: consent withdrawn", "Utskrivning: samtycket återkallat").to_owned(),
+            tr(lang, "Consent was withdrawn, so no new answers are recorded: the date and the end reason are all that is saved.", "Samtycket är återkallat, så inga nya svar registreras: bara datum och avslutningsorsak sparas.").to_owned(),
+            purpose,
+            fields,
+        );
+    }
     fields.extend(questions(catalogue, today, Some(before), lang));
     Form::new(
         tr(lang, "Register out: situation after", "Utskrivning: situationen efter").to_owned(),
         tr(lang, "The answers start from those at registration in; change what is different now. The difference is the result.", "Svaren utgår från inskrivningens; ändra det som är annorlunda nu. Skillnaden är resultatet.").to_owned(),
-        Purpose::RegisterOut { intervention, participation },
+        purpose,
         fields,
     )
 }

@@ -27,6 +27,8 @@ pub enum Purpose {
     RegisterOut {
         intervention: InterventionId,
         participation: ParticipationId,
+        /// False after consent was withdrawn: an end reason and no answers (domain §5).
+        answers: bool,
     },
     Correct {
         intervention: InterventionId,
