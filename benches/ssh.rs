@@ -203,7 +203,7 @@ async fn writer(
     while !stop.load(Ordering::Relaxed) {
         let who = name(k);
         let keys = format!(
-            "n{}\t{who}\t0180\t\t\t\tHanna Berg\x13\t\t{}\x13",
+            "n{}\t{who}\t0180\x13\t\t{}\x13",
             pnr(k),
             "1\t".repeat(questions)
         );

@@ -603,3 +603,30 @@ fn after_consent_is_withdrawn_the_participant_is_registered_out_with_an_end_reas
     assert!(p.end_reason.is_some());
     assert!(p.answers_out.is_none());
 }
+
+#[test]
+fn the_consent_form_names_its_receiver_and_register_in_names_the_gender_of_the_personnummer() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::Sv, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter", "n"]);
+    let s = screen(&app);
+    assert!(
+        s.contains("Hanna Berg"),
+        "received by starts as the user: {s}"
+    );
+    // 19121212-1212: the second-to-last digit is odd, a man.
+    typed(&mut app, "19121212-1212");
+    press(&mut app, &["tab"]);
+    typed(&mut app, "Åke Ström");
+    press(&mut app, &["tab"]);
+    typed(&mut app, "0180");
+    press(&mut app, &["ctrl-s"]);
+    let s = screen(&app);
+    assert!(s.contains("Enligt personnumret: man"), "{s}");
+}

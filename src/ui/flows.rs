@@ -138,10 +138,15 @@ impl App {
                     .record_consent(intervention, &identity, &consent)?;
                 let catalogue = self.session.questionnaire(intervention)?;
                 self.say(tr(lang, "Consent recorded", "Samtycke registrerat"));
+                let from_pnr =
+                    crate::domain::personnummer::Personnummer::parse(&identity.pnr, today)
+                        .ok()
+                        .map(|p| p.gender());
                 Ok(Some(build::register_in(
                     intervention,
                     id,
                     &catalogue,
+                    from_pnr,
                     today,
                     lang,
                 )))

@@ -322,6 +322,7 @@ impl App {
         let form = build::consent(
             view.intervention.id,
             &view.intervention.name,
+            &self.session.user().display_name,
             self.today(),
             self.lang(),
         );

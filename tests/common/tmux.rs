@@ -125,9 +125,8 @@ impl Tmux {
         self.text(name);
         self.keys(&["Tab"]);
         self.text("0180");
-        // Signed on (today), signed by (participant), mature (no): as they are.
-        self.keys(&["Tab", "Tab", "Tab", "Tab"]);
-        self.text("Hanna Berg");
+        // Signed on (today), signed by (participant), mature (no) and received by (the
+        // signed-in handler): as they are.
         self.keys(&["C-s"]);
         self.wait_for("Register in: situation before");
         // In-date and gender as they are; then the first option of every question.

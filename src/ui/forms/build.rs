@@ -32,7 +32,15 @@ fn count_check(lang: Lang) -> Check {
 }
 
 /// Record consent (form 9443) with the person's identity.
-pub fn consent(intervention: InterventionId, name: &str, today: NaiveDate, lang: Lang) -> Form {
+/// Form 9443 and the person's identity. "Received by" starts as the signed-in user
+/// (`received_by`), who usually did receive it.
+pub fn consent(
+    intervention: InterventionId,
+    name: &str,
+    received_by: &str,
+    today: NaiveDate,
+    lang: Lang,
+) -> Form {
     let pnr_check: Check = Box::new(move |t| {
         Personnummer::parse(t, today)
             .map(|_| ())
@@ -112,7 +120,7 @@ pub fn consent(intervention: InterventionId, name: &str, today: NaiveDate, lang:
         Field::text(
             "received_by",
             tr(lang, "Received by (staff)", "Mottagen av (personal)"),
-            "",
+            received_by,
             None,
             true,
         ),
@@ -240,14 +248,29 @@ fn answers_of(form: &Form, catalogue: &Catalogue, on: NaiveDate) -> Answers {
     a
 }
 
-/// Registration in: date, gender and the questionnaire (situation before).
+/// Registration in: date, gender and the questionnaire (situation before). `from_pnr` is the
+/// gender the personnummer gives, shown on the default choice.
 pub fn register_in(
     intervention: InterventionId,
     consent: ConsentId,
     catalogue: &Catalogue,
+    from_pnr: Option<Gender>,
     today: NaiveDate,
     lang: Lang,
 ) -> Form {
+    let from_pnr_label = match from_pnr {
+        Some(Gender::Woman) => tr(
+            lang,
+            "From the personnummer: woman",
+            "Enligt personnumret: kvinna",
+        ),
+        Some(Gender::Man) => tr(
+            lang,
+            "From the personnummer: man",
+            "Enligt personnumret: man",
+        ),
+        None => tr(lang, "From the personnummer", "Enligt personnumret"),
+    };
     let mut fields = vec![
         Field::text(
             "in_date",
@@ -260,10 +283,7 @@ pub fn register_in(
             "gender",
             tr(lang, "Gender", "Kön"),
             vec![
-                Choice::new(
-                    "pnr",
-                    tr(lang, "From the personnummer", "Enligt personnumret"),
-                ),
+                Choice::new("pnr", from_pnr_label),
                 Choice::new("woman", tr(lang, "Woman", "Kvinna")),
                 Choice::new("man", tr(lang, "Man", "Man")),
             ],
