@@ -630,3 +630,37 @@ fn the_consent_form_names_its_receiver_and_register_in_names_the_gender_of_the_p
     let s = screen(&app);
     assert!(s.contains("Enligt personnumret: man"), "{s}");
 }
+
+#[test]
+fn erasing_dialogs_name_the_person_and_protected_identity_needs_the_typed_word() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::En, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter"]);
+    let row = app.selected_participant().unwrap().clone();
+    for key in ["x", "p"] {
+        press(&mut app, &[key]);
+        let s = screen(&app);
+        assert!(s.contains(&row.identity.name), "{key}: {s}");
+        assert!(s.contains(&row.identity.pnr.to_string()), "{key}: {s}");
+        assert!(
+            s.contains(&row.participation.in_date.to_string()),
+            "{key}: {s}"
+        );
+        // Enter alone erases nothing.
+        press(&mut app, &["enter"]);
+        assert!(screen(&app).contains("To erase, type ERASE"), "{key}");
+        assert!(app.session.open_participant(row.participation.id).is_ok());
+        press(&mut app, &["esc"]);
+    }
+    // Typed, the protected identity goes through: the participation is gone.
+    press(&mut app, &["p"]);
+    typed(&mut app, "ERASE");
+    press(&mut app, &["enter"]);
+    assert!(app.session.open_participant(row.participation.id).is_err());
+}

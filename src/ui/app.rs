@@ -54,7 +54,13 @@ pub struct Confirm {
     pub kind: ConfirmKind,
     pub participation: ParticipationId,
     pub intervention: InterventionId,
-    /// The word to type before a misregistration goes through.
+    /// Who and which participation the change is about, as the dialog names them.
+    pub who: crate::domain::person::Identity,
+    pub intervention_name: String,
+    pub in_date: chrono::NaiveDate,
+    pub out_date: Option<chrono::NaiveDate>,
+    /// The word to type before an erasing change (misregistration, protected identity) goes
+    /// through.
     pub word: Option<&'static str>,
     pub typed: TextArea<'static>,
     pub refusal: Option<String>,

@@ -35,10 +35,12 @@ impl App {
             }
             _ => {}
         }
-        let row = match &self.overlay {
-            Some(Overlay::Detail(d)) => d.row.participation.clone(),
+        let (row, who) = match &self.overlay {
+            Some(Overlay::Detail(d)) => (d.row.participation.clone(), d.row.identity.clone()),
             _ => match self.selected_participant() {
-                Some(r) if self.focus == Pane::Participants => r.participation.clone(),
+                Some(r) if self.focus == Pane::Participants => {
+                    (r.participation.clone(), r.identity.clone())
+                }
                 _ => {
                     self.say(tr(
                         lang,
@@ -77,9 +79,9 @@ impl App {
                     build::correct(intervention, row.id, occasion, &catalogue, given, on, lang);
                 self.overlay = Some(Overlay::Form(Box::new(form)));
             }
-            Action::Misregister => self.ask(ConfirmKind::Misregister, row.id),
-            Action::MarkProtected => self.ask(ConfirmKind::Protected, row.id),
-            Action::WithdrawConsent => self.ask(ConfirmKind::Withdraw, row.id),
+            Action::Misregister => self.ask(ConfirmKind::Misregister, &row, who),
+            Action::MarkProtected => self.ask(ConfirmKind::Protected, &row, who),
+            Action::WithdrawConsent => self.ask(ConfirmKind::Withdraw, &row, who),
             _ => {}
         }
         Ok(())

@@ -294,16 +294,26 @@ impl App {
     pub(super) fn ask(
         &mut self,
         kind: ConfirmKind,
-        participation: crate::domain::ids::ParticipationId,
+        row: &crate::domain::participation::Participation,
+        who: crate::domain::person::Identity,
     ) {
         let Some(intervention) = self.participants.intervention else {
             return;
         };
-        let word = (kind == ConfirmKind::Misregister).then(|| tr(self.lang(), "ERASE", "RADERA"));
+        let intervention_name = self
+            .selected_intervention()
+            .map_or_else(String::new, |v| v.intervention.name.clone());
+        // Both erasing changes need the word typed; withdrawal erases nothing.
+        let word = matches!(kind, ConfirmKind::Misregister | ConfirmKind::Protected)
+            .then(|| tr(self.lang(), "ERASE", "RADERA"));
         self.overlay = Some(Overlay::Confirm(Box::new(Confirm {
             kind,
-            participation,
+            participation: row.id,
             intervention,
+            who,
+            intervention_name,
+            in_date: row.in_date,
+            out_date: row.out_date,
             word,
             typed: TextArea::default(),
             refusal: None,

@@ -42,7 +42,23 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
         ),
     };
     let inner = frame(f, area, app, title, 72);
-    let mut lines = vec![Line::raw(text.to_owned()), Line::raw("")];
+    // Whom it is about, before anything is decided (masked names stay masked).
+    let (name, pnr) = if app.mask {
+        ("••••••".to_owned(), "••••••••-••••".to_owned())
+    } else {
+        (c.who.name.clone(), c.who.pnr.to_string())
+    };
+    let period = match c.out_date {
+        Some(out) => format!("{} – {out}", c.in_date),
+        None => format!("{} –", c.in_date),
+    };
+    let mut lines = vec![
+        Line::styled(format!("{name} · {pnr}"), theme.heading(true)),
+        Line::raw(format!("{} · {period}", c.intervention_name)),
+        Line::raw(""),
+        Line::raw(text.to_owned()),
+        Line::raw(""),
+    ];
     if let Some(word) = c.word {
         lines.push(Line::from(vec![
             Span::raw(tr(lang, "Type ", "Skriv ")),
