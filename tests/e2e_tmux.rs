@@ -53,7 +53,9 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     assert!(s.contains("Åsa Öberg"), "{s}");
     // The newest audit entries, at the top of the log pane: registration and consent.
     assert!(
-        s.contains(">2026-11-02 12:00 hanna    registered in [consent,in_date,gender,answers_in]"),
+        s.contains(
+            ">2026-11-02 12:00 hanna    registered in [consent, in date, gender, answers in]"
+        ),
         "{s}"
     );
     assert!(
@@ -70,7 +72,9 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
         "{s}"
     );
     assert!(
-        s.contains(" 2026-11-02 12:00 hanna    registered in [consent,in_date,gender,answers_in]"),
+        s.contains(
+            " 2026-11-02 12:00 hanna    registered in [consent, in date, gender, answers in]"
+        ),
         "{s}"
     );
     // A second participant withdraws consent; they are registered out with an end reason and
@@ -86,7 +90,7 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     t.keys(&["Tab", "1", "C-s"]);
     let s = t.wait_for_line("Registered out");
     assert!(
-        s.contains(">2026-11-02 12:00 hanna    registered out [out_date,end_reason]"),
+        s.contains(">2026-11-02 12:00 hanna    registered out [out date, end reason]"),
         "{s}"
     );
     t.keys(&["q"]);

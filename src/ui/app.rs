@@ -81,7 +81,12 @@ pub enum Overlay {
     Form(Box<Form>),
     Confirm(Box<Confirm>),
     Lookup(Box<Lookup>),
-    Detail(Box<ParticipantDetail>),
+    /// One participant's record, with the questionnaire of its association (supplementary
+    /// questions included) to name the answers.
+    Detail(
+        Box<ParticipantDetail>,
+        Box<crate::domain::questionnaire::Catalogue>,
+    ),
     Roles {
         targets: Vec<SwitchTarget>,
         selected: usize,

@@ -81,7 +81,7 @@ impl App {
     /// over it), then those that work everywhere — each enabled or with its reason.
     pub fn commands(&self) -> Vec<CommandInfo> {
         let mut out = match &self.overlay {
-            Some(Overlay::Detail(_)) => panes::participant_commands(self),
+            Some(Overlay::Detail(..)) => panes::participant_commands(self),
             _ => panes::of(self.focus).commands(self),
         };
         out.extend(global(self));

@@ -36,7 +36,7 @@ impl App {
             _ => {}
         }
         let (row, who) = match &self.overlay {
-            Some(Overlay::Detail(d)) => (d.row.participation.clone(), d.row.identity.clone()),
+            Some(Overlay::Detail(d, _)) => (d.row.participation.clone(), d.row.identity.clone()),
             _ => match self.selected_participant() {
                 Some(r) if self.focus == Pane::Participants => {
                     (r.participation.clone(), r.identity.clone())
@@ -285,9 +285,17 @@ impl App {
             self.focus = Pane::Participants;
             let opened = self
                 .load_participants(None)
-                .and_then(|()| self.session.open_participant(hit.participation.id));
+                .and_then(|()| self.session.open_participant(hit.participation.id))
+                .and_then(|d| {
+                    let questions = self
+                        .session
+                        .questionnaire(d.row.participation.intervention)?;
+                    Ok((d, questions))
+                });
             match opened {
-                Ok(d) => self.overlay = Some(Overlay::Detail(Box::new(d))),
+                Ok((d, questions)) => {
+                    self.overlay = Some(Overlay::Detail(Box::new(d), Box::new(questions)));
+                }
                 Err(e) => {
                     self.overlay = None;
                     self.fail(&e);

@@ -55,3 +55,44 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
     };
     tr(lang, en, sv)
 }
+
+/// A field an audit entry names as changed, in words ("in date", "inskrivningsdatum"); a field
+/// this version does not know keeps its stored name.
+#[must_use]
+pub fn audit_field(field: &str, lang: Lang) -> &str {
+    let (en, sv) = match field {
+        "*" => ("everything", "allt"),
+        "consent" => ("consent", "samtycke"),
+        "consent_withdrawn" => ("consent withdrawn", "samtycke återkallat"),
+        "in_date" => ("in date", "inskrivningsdatum"),
+        "out_date" => ("out date", "utskrivningsdatum"),
+        "gender" => ("gender", "kön"),
+        "answers_in" => ("answers in", "svar vid inskrivning"),
+        "answers_out" => ("answers out", "svar vid utskrivning"),
+        "end_reason" => ("end reason", "avslutningsorsak"),
+        "pnr" => ("personnummer", "personnummer"),
+        "name" => ("name", "namn"),
+        "municipality" => ("municipality", "kommun"),
+        "anonymous" => ("anonymous", "anonyma"),
+        "volume" => ("volume", "volym"),
+        "participations" => ("participations", "deltaganden"),
+        "supplementary" => ("supplementary questions", "kompletterande frågor"),
+        "ssh_key" => ("SSH key", "SSH-nyckel"),
+        "username" => ("user name", "användarnamn"),
+        "display_name" => ("full name", "namn"),
+        "roles" => ("roles", "roller"),
+        "role" => ("role", "roll"),
+        "active" => ("active", "aktiv"),
+        "scope" => ("scope", "omfattning"),
+        "from" => ("from", "från"),
+        "to" => ("to", "till"),
+        "org_number" => ("organisation number", "organisationsnummer"),
+        "start" => ("start", "start"),
+        "measurement" => ("measurement method", "mätmetod"),
+        _ => return field,
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Sv => sv,
+    }
+}

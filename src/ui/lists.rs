@@ -162,7 +162,7 @@ impl App {
 
     /// The state of the selected participation (for `when` conditions in the keymap).
     pub fn selected_state(&self) -> Option<State> {
-        if let Some(Overlay::Detail(d)) = &self.overlay {
+        if let Some(Overlay::Detail(d, _)) = &self.overlay {
             return Some(d.row.participation.state());
         }
         self.selected_participant().map(|r| r.participation.state())

@@ -117,7 +117,7 @@ impl App {
                     }
                 }
             }
-            Some(Overlay::Detail(_)) | None => self.command_key(k),
+            Some(Overlay::Detail(..)) | None => self.command_key(k),
         }
     }
 
@@ -283,7 +283,10 @@ impl App {
                     return Ok(());
                 };
                 let detail = self.session.open_participant(id)?;
-                self.overlay = Some(Overlay::Detail(Box::new(detail)));
+                let questions = self
+                    .session
+                    .questionnaire(detail.row.participation.intervention)?;
+                self.overlay = Some(Overlay::Detail(Box::new(detail), Box::new(questions)));
                 self.load_audit(self.audit.this)
             }
             Pane::Audit => Ok(()),

@@ -44,7 +44,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => overlays::help(f, body, app, *scroll),
         Some(Overlay::Confirm(c)) => overlays::confirm(f, body, app, c),
         Some(Overlay::Lookup(l)) => overlays::lookup(f, body, app, l),
-        Some(Overlay::Detail(d)) => overlays::detail(f, body, app, d),
+        Some(Overlay::Detail(d, questions)) => overlays::detail(f, body, app, d, questions),
         Some(Overlay::Roles { targets, selected }) => {
             overlays::roles(f, body, app, targets, *selected);
         }

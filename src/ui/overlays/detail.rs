@@ -11,9 +11,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-fn answer_text(app: &App, catalogue_q: &str, v: Option<&AnswerValue>) -> String {
+fn answer_text(
+    app: &App,
+    cat: &crate::domain::questionnaire::Catalogue,
+    catalogue_q: &str,
+    v: Option<&AnswerValue>,
+) -> String {
     let Some(v) = v else { return "-".to_owned() };
-    let cat = app.session.service().catalogue();
     let label = |k: &str| {
         cat.option_label(catalogue_q, k, sv(app.lang()))
             .unwrap_or(k)
@@ -26,7 +30,13 @@ fn answer_text(app: &App, catalogue_q: &str, v: Option<&AnswerValue>) -> String 
 }
 
 /// One participant's record (opening it was logged by the service).
-pub fn detail(f: &mut Frame, area: Rect, app: &App, d: &ParticipantDetail) {
+pub fn detail(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    d: &ParticipantDetail,
+    cat: &crate::domain::questionnaire::Catalogue,
+) {
     let lang = app.lang();
     let theme = &app.opts.theme;
     let p = &d.row.participation;
@@ -95,41 +105,49 @@ pub fn detail(f: &mut Frame, area: Rect, app: &App, d: &ParticipantDetail) {
         ));
     }
     lines.push(Line::raw(""));
+    // Each column as wide as its longest text (question labels and answers are never cut; the
+    // dialog wraps a row that does not fit).
+    let after = p.answers_out.clone().unwrap_or_default();
+    let rows: Vec<(bool, String, String, String)> = compare(&p.answers_in, &after)
+        .into_iter()
+        .map(|ch| {
+            let q = cat
+                .question(&ch.question)
+                .map_or(ch.question.clone(), |q| q.label(sv(lang)).to_owned());
+            let before = answer_text(app, cat, &ch.question, ch.before.as_ref());
+            let after = if p.answers_out.is_some() {
+                answer_text(app, cat, &ch.question, ch.after.as_ref())
+            } else {
+                String::new()
+            };
+            (ch.changed && p.answers_out.is_some(), q, before, after)
+        })
+        .collect();
+    let (question_h, before_h) = (tr(lang, "Question", "Fråga"), tr(lang, "Before", "Före"));
+    let qw = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .chain([question_h.chars().count()])
+        .max()
+        .unwrap_or(0);
+    let bw = rows
+        .iter()
+        .map(|r| r.2.chars().count())
+        .chain([before_h.chars().count()])
+        .max()
+        .unwrap_or(0);
     lines.push(Line::styled(
         format!(
-            "{:<30} {:<24} {}",
-            tr(lang, "Question", "Fråga"),
-            tr(lang, "Before", "Före"),
+            " {question_h:<qw$} {before_h:<bw$} {}",
             tr(lang, "After", "Efter")
         ),
         theme.heading(true),
     ));
-    let after = p.answers_out.clone().unwrap_or_default();
-    let cat = app.session.service().catalogue();
-    for ch in compare(&p.answers_in, &after) {
-        let q = cat
-            .question(&ch.question)
-            .map_or(ch.question.clone(), |q| q.label(sv(lang)).to_owned());
-        let mark = if ch.changed && p.answers_out.is_some() {
-            "*"
-        } else {
-            " "
-        };
-        lines.push(Line::raw(format!(
-            "{mark}{:<29} {:<24} {}",
-            q.chars().take(29).collect::<String>(),
-            answer_text(app, &ch.question, ch.before.as_ref())
-                .chars()
-                .take(24)
-                .collect::<String>(),
-            if p.answers_out.is_some() {
-                answer_text(app, &ch.question, ch.after.as_ref())
-            } else {
-                String::new()
-            },
-        )));
+    for (changed, q, before, after) in rows {
+        let mark = if changed { "*" } else { " " };
+        lines.push(Line::raw(format!("{mark}{q:<qw$} {before:<bw$} {after}")));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(tr(lang, "Opening this record was logged. Esc closes; o register out, c correct, w consent withdrawn, p protected identity, x misregistration.", "Att öppna uppgifterna loggades. Esc stänger; o skriv ut, c rätta, w återkallat samtycke, p skyddad identitet, x felregistrering."), theme.dim()));
+    lines.push(Line::styled(tr(lang, "Opening this record was logged. Esc closes; o register out, c correct, w consent withdrawn, p protected identity, x misregistration.", "Att öppna uppgifterna loggades. Esc stänger; o utskrivning, c rätta, w återkallat samtycke, p skyddad identitet, x felregistrering."), theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -31,7 +31,7 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Form(_) => Context::Form,
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         // The record offers the participant commands.
-        Overlay::Detail(_) => Context::Participants,
+        Overlay::Detail(..) => Context::Participants,
     }
 }
 

@@ -112,7 +112,13 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             let fields = if e.draft.fields.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", e.draft.fields.join(","))
+                let words: Vec<&str> = e
+                    .draft
+                    .fields
+                    .iter()
+                    .map(|f| crate::ui::i18n::audit_field(f, lang))
+                    .collect();
+                format!(" [{}]", words.join(", "))
             };
             let text = format!(
                 "{}{when} {who:<8} {}{} {subject}",
