@@ -389,3 +389,16 @@ fn a_command_line_mistake_is_one_line_with_status_1_and_an_unknown_language_is_r
     let out = insats(&db, &["--help"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn the_demo_checks_its_keymap_even_without_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    let err = fails(&insats(
+        &db,
+        &["demo", "--summary", "--keymap", "/nonexistent/k.toml"],
+    ));
+    assert!(err.contains("cannot read the file"), "{err}");
+    assert!(!err.contains("line 0"), "{err}");
+    assert!(!db.exists(), "nothing is built when the keymap is broken");
+}

@@ -112,12 +112,12 @@ fn every_invalid_keymap_fixture_fails_with_its_own_message() {
             path.display()
         );
         assert!(
-            err.problem.contains(msg.trim()),
+            err.problem.to_string().contains(msg.trim()),
             "{}: {shown}",
             path.display()
         );
         assert!(
-            seen.insert(err.problem.clone()),
+            seen.insert(err.problem.to_string()),
             "two fixtures give the same message: {shown}"
         );
     }
@@ -663,4 +663,27 @@ fn erasing_dialogs_name_the_person_and_protected_identity_needs_the_typed_word()
     typed(&mut app, "ERASE");
     press(&mut app, &["enter"]);
     assert!(app.session.open_participant(row.participation.id).is_err());
+}
+
+#[test]
+fn keymap_errors_speak_swedish_and_an_unreadable_file_names_no_line() {
+    let e = Keymap::load("/nonexistent/keys.toml").unwrap_err();
+    assert!(!e.to_string().contains("line 0"), "{e}");
+    let sv = e.message(Lang::Sv);
+    assert!(
+        sv.starts_with("tangentfilen /nonexistent/keys.toml: filen kan inte läsas"),
+        "{sv}"
+    );
+    let e = Keymap::parse(
+        "[global]\nkeymap = [{ on = \"ctrl-enter\", run = \"quit\" }]\n",
+        "mine.toml",
+        Some("default"),
+    )
+    .unwrap_err();
+    let sv = e.message(Lang::Sv);
+    assert!(
+        sv.contains("rad 2") && sv.contains("överlever inte SSH"),
+        "{sv}"
+    );
+    assert!(e.to_string().contains("line 2"), "{e}");
 }

@@ -30,7 +30,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone)]
 pub struct Global {
-    /// The database file [default: $INSATS_DB, else ~/.local/share/insats/insats.redb]
+    /// The database file [default: $INSATS_DB, else ~/.local/share/insats/insats.redb; for demo:
+    /// ~/.local/share/insats/demo.redb]
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// The key file [default: the database path + ".key"]
@@ -60,7 +61,8 @@ pub struct Global {
 pub enum Command {
     /// Create a new database: its key file, the first association and the first administrator
     Init(admin::InitArgs),
-    /// Create (or reuse) the demo database with fictitious data and show what it holds
+    /// Create (or reuse) the demo database (~/.local/share/insats/demo.redb unless --db names
+    /// another) with fictitious data, and open the UI on it (or show what it holds)
     Demo(DemoArgs),
     /// Users, their roles and SSH keys (system administrator)
     #[command(subcommand)]
@@ -230,11 +232,10 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
     use std::io::IsTerminal;
     // The UI opens only on a terminal; a script or a pipe gets the summary. A broken keymap
     // stops here, before anything is built.
-    let ui = if a.summary || !std::io::stdout().is_terminal() {
-        None
-    } else {
-        Some(tui::options(g)?)
-    };
+    // The keymap and the other UI options are checked even when no UI opens, so a broken
+    // keymap file is reported, not silently skipped.
+    let opts = tui::options(g)?;
+    let ui = (!a.summary && std::io::stdout().is_terminal()).then_some(opts);
     let path = g.db.clone().unwrap_or_else(paths::demo_db);
     if a.fresh && path.exists() {
         let opened = crate::service::Service::open(&path, g.key.as_deref(), |_| {

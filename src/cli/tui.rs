@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 /// else happens: the app never starts with half a keymap.
 pub fn options(g: &Global) -> Result<Options, CliError> {
     let spec = g.keymap.clone().unwrap_or_else(|| "default".to_owned());
-    let keymap = Keymap::load(&spec).map_err(|e| CliError::Usage(e.to_string()))?;
+    let keymap = Keymap::load(&spec)
+        .map_err(|e| CliError::Usage(e.message(paths::lang(g.lang.as_deref()))))?;
     let minutes = g.lock_after.unwrap_or(5);
     if minutes == 0 {
         return Err(CliError::Usage("--lock-after: at least 1 minute".into()));

@@ -78,14 +78,7 @@ pub struct Keymap {
     contexts: BTreeMap<Context, Vec<Binding>>,
 }
 
-/// A keymap that could not be loaded: file, line and problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("keymap {file}, line {line}: {problem}")]
-pub struct KeymapError {
-    pub file: String,
-    pub line: usize,
-    pub problem: String,
-}
+pub use super::error::{KeymapError, Problem};
 
 /// The shipped keymaps.
 pub const SHIPPED: [(&str, &str); 2] = [
@@ -135,7 +128,7 @@ impl Keymap {
         let text = std::fs::read_to_string(spec).map_err(|e| KeymapError {
             file: spec.to_owned(),
             line: 0,
-            problem: format!("cannot read the file ({e}); shipped keymaps are: default, vim"),
+            problem: Problem::Unreadable(e.to_string()),
         })?;
         Keymap::parse(&text, spec, Some("default"))
     }
@@ -147,23 +140,20 @@ impl Keymap {
         file: &str,
         default_base: Option<&str>,
     ) -> Result<Keymap, KeymapError> {
-        let err = |offset: usize, problem: String| KeymapError {
+        let err = |offset: usize, problem: Problem| KeymapError {
             file: file.to_owned(),
             line: line_of(text, offset),
             problem,
         };
         let doc: Doc = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            err(offset, e.message().trim().to_owned())
+            err(offset, Problem::Toml(e.message().trim().to_owned()))
         })?;
         let mut keymap = match (&doc.base, default_base) {
             (Some(base), _) => {
                 let name = base.get_ref();
                 let Some((_, t)) = SHIPPED.iter().find(|(n, _)| n == name) else {
-                    return Err(err(
-                        base.span().start,
-                        format!("unknown base keymap '{name}'; use default or vim"),
-                    ));
+                    return Err(err(base.span().start, Problem::UnknownBase(name.clone())));
                 };
                 Keymap::parse(t, name, None)?
             }
@@ -190,16 +180,13 @@ impl Keymap {
                 let start = raw.span().start;
                 let raw = raw.into_inner();
                 let key = Key::parse(raw.on.get_ref())
-                    .map_err(|e| err(raw.on.span().start, e.to_string()))?;
+                    .map_err(|e| err(raw.on.span().start, Problem::Key(e)))?;
                 let when = match &raw.when {
                     None => None,
                     Some(w) => Some(When::parse(w.get_ref()).ok_or_else(|| {
                         err(
                             w.span().start,
-                            format!(
-                                "unknown condition '{}'; use registered-in or registered-out",
-                                w.get_ref()
-                            ),
+                            Problem::UnknownCondition(w.get_ref().clone()),
                         )
                     })?),
                 };
@@ -207,10 +194,11 @@ impl Keymap {
                 if let Some(first) = seen.insert((key, when), line) {
                     return Err(err(
                         start,
-                        format!(
-                            "{key} is bound twice in [{}] (first on line {first})",
-                            context.key()
-                        ),
+                        Problem::BoundTwice {
+                            key: key.to_string(),
+                            context: context.key(),
+                            first,
+                        },
                     ));
                 }
                 let list = keymap.contexts.entry(context).or_default();
@@ -222,7 +210,7 @@ impl Keymap {
                 let action = Action::from_key(raw.run.get_ref()).ok_or_else(|| {
                     err(
                         raw.run.span().start,
-                        format!("unknown action '{}'", raw.run.get_ref()),
+                        Problem::UnknownAction(raw.run.get_ref().clone()),
                     )
                 })?;
                 list.push(Binding {
