@@ -1,49 +1,26 @@
-//! Bulk import of participations (moving a register over from another system): every row is
-//! checked by the same rules as a registration by hand, the whole import is one write
-//! transaction (all or nothing), and the audit log gets one entry per intervention and batch.
-//!
-//! A million rows take seconds, not minutes, because of how the work is laid out, not because
-//! any of it is skipped:
-//! - Two threads. This one checks each row against the rules, gives out ids and draws
-//!   pseudonyms; a writer thread ([`write`]) seals new identities, encodes the records and puts
-//!   them in their tables (tables of one redb write transaction may be used from several
-//!   threads). Chunks of rows go back and forth, so the rows' memory is freed on the thread
-//!   that allocated it.
-//! - Records go into redb through a cursor, which packs runs of ascending keys into full leaves
-//!   instead of descending the tree once per key. Ids are ascending by construction; the
-//!   indexes and pseudonyms are collected and go in sorted at the end.
-//! - Everything the rules need about the import's own rows is kept in memory (people met, their
-//!   earlier participations without answers), so no row reads back what an earlier one wrote.
-//!
-//! One transaction, not batches: with cursor inserts and nothing read back its cost grows
-//! linearly (measured to a million rows; the file's data, ~0.5 GB then, is written and flushed
-//! once, at the commit), and it keeps every guarantee without extra machinery. A refused row or any
-//! error drops the transaction, so nothing of the import remains; a crash before the single
-//! durable commit leaves the database as it was (redb recovers to the last durable commit);
-//! other sessions never see half an import, and their writes wait for it instead of
-//! interleaving with it.
+//! Checking the rows: each against the same rules as a registration by hand, the database as
+//! the import found it and the rows before it; ids and pseudonyms given out in blocks, and the
+//! records handed to the writer thread.
 
-use super::core::Notice;
-use super::error::{DENIED_ADMIN, ServiceError};
-use super::session::Session;
+use super::history::{History, KeyedHashHasher, Known, already_stored};
+use super::run::{ImportReport, ImportRow};
+use crate::error::ServiceError;
+use crate::session::Session;
 use chrono::NaiveDate;
-use insats_domain::audit::Action;
-use insats_domain::consent::{Consent, ConsentEvidence};
+use insats_domain::consent::Consent;
 use insats_domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId, Pseudonym};
 use insats_domain::intervention::Intervention;
 use insats_domain::organisation::Association;
 use insats_domain::participation::{
     self, Command, Facts, Outcome, ParticipationSummary, RegisterIn,
 };
-use insats_domain::person::{Gender, Identity};
-use insats_domain::questionnaire::{Answers, Catalogue, EndReason};
-use insats_domain::user::Role;
+use insats_domain::questionnaire::{Answers, Catalogue};
 use insats_store::crypto::Crypto;
-use insats_store::people::{self, PersonRow, Subject};
+use insats_store::people::{self, Subject};
 use insats_store::pseudonym::Pseudonyms;
 use insats_store::schema::{PERSONS, PERSONS_BY_PNR};
 use insats_store::{StoreError, Tx, org, reserve_ids};
-use redb::{ReadOnlyTable, ReadTransaction, ReadableDatabase, WriteTransaction};
+use redb::{ReadOnlyTable, ReadTransaction, WriteTransaction};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::BuildHasherDefault;
@@ -51,189 +28,29 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use insats_store::bulk as write;
 
-#[cfg(test)]
-mod tests;
-
-/// One participation to import.
-#[derive(Debug, Clone)]
-pub struct ImportRow {
-    pub identity: Identity,
-    /// `None`: from the personnummer.
-    pub gender: Option<Gender>,
-    pub intervention: InterventionId,
-    pub consent: ConsentEvidence,
-    pub in_date: NaiveDate,
-    pub answers_in: Answers,
-    pub out: Option<ImportOut>,
-}
-
-/// The registration out of an imported participation.
-#[derive(Debug, Clone)]
-pub struct ImportOut {
-    pub date: NaiveDate,
-    pub reason: EndReason,
-    pub answers: Option<Answers>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub participations: u64,
-    pub persons_created: u64,
-}
-
-/// Rows per audit entry.
-const BATCH: u64 = 50_000;
 /// Rows handed to the writer thread at a time.
 const CHUNK: usize = 4_096;
 
-impl Session {
-    /// Imports participations (system administrator). Refuses the whole import at the first
-    /// row a rule refuses, naming the row (counted from 1) and the rule.
-    pub fn import(
-        &self,
-        rows: impl IntoIterator<Item = ImportRow>,
-    ) -> Result<ImportReport, ServiceError> {
-        self.import_in_batches(rows, BATCH)
-    }
-
-    /// [`Session::import`] with one audit entry per intervention and `batch` rows.
-    fn import_in_batches(
-        &self,
-        rows: impl IntoIterator<Item = ImportRow>,
-        batch: u64,
-    ) -> Result<ImportReport, ServiceError> {
-        if self.role != Role::SystemAdmin {
-            return Err(ServiceError::Denied(DENIED_ADMIN));
-        }
-        let store = self.service.store();
-        let tx = store.write()?;
-        // The database as this import found it, for looking up people already in it while the
-        // writer thread holds the tables open. Begun after the write transaction, so no other
-        // commit comes between them, and dropped before it commits. It bypasses the reader
-        // gate: `scrub` holds that gate exclusively while it waits for the write lock this
-        // import holds, and by the time scrub gets the lock this snapshot is gone.
-        let snapshot = store.db().begin_read().map_err(StoreError::from)?;
-        let (checked, written) = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel(2);
-            let (give_back, spent) = std::sync::mpsc::channel();
-            let tx = &tx;
-            let crypto = store.crypto();
-            let writer = scope.spawn(move || write::records(tx, crypto, &receive, &give_back));
-            let checked = Checker::new(self, tx, &snapshot, batch)
-                .and_then(|checker| checker.run(rows, &send, &spent));
-            drop(send);
-            let written = writer.join().map_err(|_| StoreError::Poisoned)?;
-            // A writer that failed stops the checking early: its error is the one to report.
-            let written = written?;
-            Ok::<_, ServiceError>((checked?, written))
-        })?;
-        drop(snapshot);
-        write::indexes(&tx, written)?;
-        for batch in &checked.batches {
-            self.audit_batch(&tx, &checked.places, batch)?;
-        }
-        let notices: Vec<Notice> = checked
-            .places
-            .keys()
-            .map(|i| Notice::new(self.id, Action::ImportBatch, None, Some(*i)))
-            .collect();
-        self.service.commit(tx, &notices)?;
-        Ok(checked.report)
-    }
-
-    /// One audit entry per intervention for one batch of rows.
-    fn audit_batch(
-        &self,
-        tx: &WriteTransaction,
-        places: &HashMap<InterventionId, Place>,
-        batch: &[(InterventionId, u64)],
-    ) -> Result<(), ServiceError> {
-        for (i, n) in batch {
-            let association = places.get(i).map(|p| p.association.id);
-            let draft = self.draft(
-                Action::ImportBatch,
-                association,
-                Some(*i),
-                None,
-                &["participations"],
-                format!("{n} participations"),
-            );
-            self.service.audit(tx, draft)?;
-        }
-        Ok(())
-    }
-}
-
 /// An intervention rows go to, and what the import adds to it.
-struct Place {
+pub(super) struct Place {
     intervention: Intervention,
-    association: Association,
+    pub(super) association: Association,
     catalogue: Catalogue,
     /// Participations in the current batch of rows.
     in_batch: u64,
 }
 
-/// A person met in this import: created by it or already in the database.
-struct Known {
-    id: PersonId,
-    withdrawn_on: Option<NaiveDate>,
-    /// Their latest participation in [`History`].
-    last: usize,
-}
-
-/// The participations of the people met, without answers (what the rules on overlaps look
-/// at): one list per person, linked backwards through one buffer, so that a million people
-/// need no million small buffers.
-#[derive(Default)]
-struct History {
-    /// For each participation: its intervention and the position of the same person's
-    /// previous one. Kept apart from the participations, so that walking a list touches little
-    /// memory.
-    links: Vec<(InterventionId, usize)>,
-    entries: Vec<ParticipationSummary>,
-    /// A person's participations in one intervention, oldest first (reused buffer).
-    others: Vec<ParticipationSummary>,
-}
-
-impl History {
-    /// Marks the end of a person's list.
-    const NONE: usize = usize::MAX;
-
-    fn add(&mut self, last: &mut usize, p: ParticipationSummary) {
-        self.links.push((p.intervention, *last));
-        self.entries.push(p);
-        *last = self.entries.len() - 1;
-    }
-
-    /// The participations in intervention `i` of the person whose latest is `last`.
-    fn of(&mut self, last: usize, i: InterventionId) -> &[ParticipationSummary] {
-        self.others.clear();
-        let mut at = last;
-        while let Some((intervention, previous)) = self.links.get(at) {
-            if *intervention == i
-                && let Some(p) = self.entries.get(at)
-            {
-                self.others.push(*p);
-            }
-            at = *previous;
-        }
-        self.others.reverse();
-        &self.others
-    }
-}
-
 /// What checking the rows leaves for the end of the import.
-struct Checked {
-    places: HashMap<InterventionId, Place>,
+pub(super) struct Checked {
+    pub(super) places: HashMap<InterventionId, Place>,
     /// Participations per intervention in each batch of rows, in order.
-    batches: Vec<Vec<(InterventionId, u64)>>,
-    report: ImportReport,
+    pub(super) batches: Vec<Vec<(InterventionId, u64)>>,
+    pub(super) report: ImportReport,
 }
 
 /// Checks rows one by one against the rules, the database as it was and the rows before them,
 /// and hands what is to be written to the writer thread.
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     session: &'a Session,
     tx: &'a WriteTransaction,
     snapshot: &'a ReadTransaction,
@@ -255,7 +72,7 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(
+    pub(super) fn new(
         session: &'a Session,
         tx: &'a WriteTransaction,
         snapshot: &'a ReadTransaction,
@@ -283,7 +100,7 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn run(
+    pub(super) fn run(
         mut self,
         rows: impl IntoIterator<Item = ImportRow>,
         send: &SyncSender<write::Chunk>,
@@ -471,44 +288,6 @@ impl<'a> Checker<'a> {
             self.batches.push(counts);
         }
     }
-}
-
-/// Hashes the keyed hash of a personnummer by its first eight bytes. An HMAC output is
-/// uniformly distributed, and nobody without the key can steer it, so this is as good as a
-/// keyed hasher (as the standard one is) at a fraction of the cost.
-#[derive(Default)]
-struct KeyedHashHasher(u64);
-
-impl std::hash::Hasher for KeyedHashHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut first = [0; 8];
-        let n = bytes.len().min(8);
-        first[..n].copy_from_slice(&bytes[..n]);
-        self.0 ^= u64::from_le_bytes(first);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A person already in the database, with their participations there.
-fn already_stored(
-    snapshot: &ReadTransaction,
-    persons: &ReadOnlyTable<u64, &'static [u8]>,
-    history: &mut History,
-    id: PersonId,
-) -> Result<Known, ServiceError> {
-    let row: Option<PersonRow> = insats_store::get(persons, id.0)?;
-    let mut last = History::NONE;
-    for p in insats_store::summary::summaries_of_person(snapshot, id)? {
-        history.add(&mut last, p);
-    }
-    Ok(Known {
-        id,
-        withdrawn_on: row.and_then(|r| r.withdrawn_on),
-        last,
-    })
 }
 
 /// Ids taken from a sequence in blocks, so a large import does not touch the sequence per row.

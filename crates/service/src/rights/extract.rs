@@ -1,27 +1,20 @@
-//! Data-subject rights (domain.md §5) and the log reviewer's reveal (§2): the extract
-//! (registerutdrag), the correction of an identity, and revealing who is behind a pseudonym.
-//! Retention (gallring) is in [`super::retention`].
-//!
-//! Each is a logged request: its audit entry is written in the write transaction that reads or
-//! changes the data, and names the person by pseudonym only. The stated reason goes into the
-//! entry's note (see [`super::reason`] for why that is safe enough).
+//! The data subject's extract (registerutdrag): everything the register holds on one person
+//! and who viewed or changed it; and where a person's records are, which a request about them
+//! is logged under.
 
-use super::core::Notice;
-use super::error::{
-    DENIED_ADMIN, DENIED_LOG_REVIEWER, DENIED_REVIEW_SCOPE, RightsError, ServiceError,
-};
-use super::reason::{check_reason, clean_reason};
-use super::session::Session;
+use crate::error::{DENIED_ADMIN, ServiceError};
+use crate::reason::{check_reason, clean_reason};
+use crate::session::Session;
 use chrono::NaiveDate;
 use insats_domain::audit::{Action, Entry};
 use insats_domain::consent::Consent;
 use insats_domain::ids::{AssociationId, InterventionId, PersonId, Pseudonym, UserId};
 use insats_domain::participation::Participation;
-use insats_domain::person::{Identity, MAX_NAME_CHARS, MunicipalityCode, clean_text};
+use insats_domain::person::Identity;
 use insats_domain::personnummer::Personnummer;
 use insats_domain::questionnaire::Catalogue;
-use insats_domain::user::{Role, Scope};
-use insats_store::people::{self, Subject};
+use insats_domain::user::Role;
+use insats_store::people;
 use insats_store::{Tx, audit, org};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -86,27 +79,6 @@ pub struct ExtractEvent {
     pub subject: Pseudonym,
     /// The fields a change touched.
     pub fields: Vec<String>,
-}
-
-/// The identity behind a pseudonym, for a log reviewer who stated why.
-#[derive(Clone)]
-pub struct Revealed {
-    pub pseudonym: Pseudonym,
-    /// What the pseudonym stands for: the person, a participation or a consent.
-    pub subject: Subject,
-    /// The person's own pseudonym (the one personnummer searches are logged under).
-    pub person_pseudonym: Pseudonym,
-    pub name: String,
-    pub pnr: Personnummer,
-}
-
-impl std::fmt::Debug for Revealed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Revealed")
-            .field("pseudonym", &self.pseudonym)
-            .field("subject", &self.subject)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Session {
@@ -197,152 +169,6 @@ impl Session {
         self.service.commit(tx, &[])?;
         Ok(x)
     }
-
-    /// Corrects a person's name and/or home municipality on their request (system administrator,
-    /// with a reason). Allowed after a withdrawal of consent too: correcting wrong data is a
-    /// right of the data subject, not new data. The personnummer itself is the key and is not
-    /// corrected here. Returns the fields that changed.
-    pub fn correct_identity(
-        &self,
-        pnr: &str,
-        name: Option<&str>,
-        municipality: Option<&str>,
-        reason: &str,
-    ) -> Result<Vec<&'static str>, ServiceError> {
-        self.require(Role::SystemAdmin, DENIED_ADMIN)?;
-        let reason = clean_reason(reason)?;
-        let today = self.service.clock().today();
-        let pnr = Personnummer::parse(pnr, today)?;
-        let name = name
-            .map(|n| clean_text(n, MAX_NAME_CHARS).map_err(ServiceError::text("name")))
-            .transpose()?;
-        let municipality = municipality
-            .map(|m| MunicipalityCode::parse(m).map_err(ServiceError::text("municipality")))
-            .transpose()?;
-        if name.is_none() && municipality.is_none() {
-            return Err(RightsError::NothingToCorrect.into());
-        }
-        let tx = self.service.store().write()?;
-        let crypto = self.service.store().crypto();
-        let person = people::person_by_pnr(&tx, crypto, &pnr)?.ok_or(RightsError::NoSuchPerson)?;
-        let row = people::person(&tx, person)?.ok_or(RightsError::NoSuchPerson)?;
-        let stored = people::unseal_person(crypto, person, &row)?;
-        let names: Vec<&str> = std::iter::once(stored.name.as_str())
-            .chain(name.as_deref())
-            .collect();
-        check_reason(&reason, &pnr, &names, today)?;
-        let mut next = stored.clone();
-        let mut fields = Vec::new();
-        if let Some(n) = name.filter(|n| *n != stored.name) {
-            next.name = n;
-            fields.push("name");
-        }
-        if let Some(m) = municipality.filter(|m| *m != stored.municipality) {
-            next.municipality = m;
-            fields.push("municipality");
-        }
-        if !fields.is_empty() {
-            let mut sealed = people::seal_person(crypto, person, &next, row.pseudonym)?;
-            sealed.withdrawn_on = row.withdrawn_on;
-            people::put_person(&tx, person, &sealed)?;
-        }
-        let (association, interventions) = whereabouts(&tx, Some(person))?;
-        let draft = self.draft(
-            Action::CorrectIdentity,
-            association,
-            None,
-            Some(row.pseudonym),
-            &fields,
-            reason,
-        );
-        self.service.audit(&tx, draft)?;
-        let notices: Vec<Notice> = interventions
-            .into_iter()
-            .map(|i| Notice::new(self.id, Action::CorrectIdentity, None, Some(i)))
-            .collect();
-        self.service.commit(tx, &notices)?;
-        Ok(fields)
-    }
-
-    /// Reveals the name and personnummer behind a pseudonym of a person, participation or
-    /// consent (log reviewer, with a reason). Only for pseudonyms in the associations the
-    /// reviewer is assigned to: a participation or consent belongs to its intervention's
-    /// association, a person to the associations of their participations and consents — the
-    /// associations of the audit entries the pseudonym appears in. A pseudonym whose record was
-    /// erased is not found.
-    pub fn reveal(&self, pseudonym: Pseudonym, reason: &str) -> Result<Revealed, ServiceError> {
-        self.require(Role::LogReviewer, DENIED_LOG_REVIEWER)?;
-        let reason = clean_reason(reason)?;
-        let today = self.service.clock().today();
-        let tx = self.service.store().write()?;
-        let reviewed: Vec<AssociationId> = self
-            .assignments(&tx)?
-            .iter()
-            .filter_map(|a| match a.scope {
-                Scope::Association(x) => Some(x),
-                Scope::Intervention(_) => None,
-            })
-            .collect();
-        if reviewed.is_empty() {
-            return Err(ServiceError::Denied(DENIED_LOG_REVIEWER));
-        }
-        let not_found = || ServiceError::NotFound {
-            what: "pseudonym",
-            id: pseudonym.to_string(),
-        };
-        let subject = people::resolve_pseudonym(&tx, self.service.store().pseudonyms(), pseudonym)?
-            .ok_or_else(not_found)?;
-        let (person, intervention) = match subject {
-            Subject::Person(p) => {
-                people::person(&tx, p)?.ok_or_else(not_found)?;
-                (p, None)
-            }
-            Subject::Participation(id) => {
-                let p = people::participation(&tx, id)?.ok_or_else(not_found)?;
-                (p.person, Some(p.intervention))
-            }
-            Subject::Consent(id) => {
-                let c = people::consent(&tx, id)?.ok_or_else(not_found)?;
-                (c.person, Some(c.intervention))
-            }
-        };
-        let interventions = match intervention {
-            Some(i) => vec![i],
-            None => whereabouts(&tx, Some(person))?.1,
-        };
-        let mut association = None;
-        for i in interventions {
-            if let Some(i) = org::intervention(&tx, i)?
-                && reviewed.contains(&i.association)
-            {
-                association = Some(i.association);
-                break;
-            }
-        }
-        let Some(association) = association else {
-            return Err(ServiceError::Denied(DENIED_REVIEW_SCOPE));
-        };
-        let row = people::person(&tx, person)?.ok_or_else(not_found)?;
-        let identity = people::unseal_person(self.service.store().crypto(), person, &row)?;
-        check_reason(&reason, &identity.pnr, &[&identity.name], today)?;
-        let draft = self.draft(
-            Action::RevealIdentity,
-            Some(association),
-            intervention,
-            Some(pseudonym),
-            &[],
-            reason,
-        );
-        self.service.audit(&tx, draft)?;
-        self.service.commit(tx, &[])?;
-        Ok(Revealed {
-            pseudonym,
-            subject,
-            person_pseudonym: row.pseudonym,
-            name: identity.name,
-            pnr: identity.pnr,
-        })
-    }
 }
 
 /// The person's pseudonym and those of their participations and consents.
@@ -383,7 +209,7 @@ fn event(e: Entry, users: &BTreeMap<UserId, (String, String)>) -> Option<Extract
 /// The interventions of a person's participations and consents (by id), and the association of
 /// the first: a request about the person is logged under it, so that association's log
 /// reviewers see it.
-fn whereabouts(
+pub(super) fn whereabouts(
     tx: &impl Tx,
     person: Option<PersonId>,
 ) -> Result<(Option<AssociationId>, Vec<InterventionId>), ServiceError> {

@@ -1,0 +1,170 @@
+//! Assignments and volumes: who acts in which role where and when, and the monthly participant
+//! counts of count-only interventions.
+
+use super::setup::optional_date;
+use crate::error::{DENIED_ADMIN, DENIED_MANAGER, ServiceError};
+use crate::session::Session;
+use insats_domain::audit::Action;
+use insats_domain::date::{Year, parse_iso};
+use insats_domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
+use insats_domain::intervention::Measurement;
+use insats_domain::participation::Refusal;
+use insats_domain::user::{Assignment, Role, Scope, UserError, check_assignment};
+use insats_store::{next_id, org};
+
+impl Session {
+    /// Assigns a user in a role to a scope from `from` (to `to`). System administrators assign
+    /// anyone; association administrators assign administrators, managers, report readers and log
+    /// reviewers in their association; intervention managers assign handlers to their interventions.
+    pub fn assign(
+        &self,
+        user: UserId,
+        role: Role,
+        scope: Scope,
+        from: &str,
+        to: &str,
+    ) -> Result<AssignmentId, ServiceError> {
+        let tx = self.service.store().write()?;
+        let target = org::user(&tx, user)?.ok_or_else(|| ServiceError::NotFound {
+            what: "user",
+            id: user.to_string(),
+        })?;
+        let association = match scope {
+            Scope::Association(a) => org::association(&tx, a)?.map(|x| x.id),
+            Scope::Intervention(i) => org::intervention(&tx, i)?.map(|x| x.association),
+        }
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "scope",
+            id: scope.to_string(),
+        })?;
+        match self.role {
+            Role::SystemAdmin => {}
+            Role::AssociationAdmin if role != Role::ParticipantHandler => {
+                self.require_association_admin(&tx, association)?;
+            }
+            Role::InterventionManager if role == Role::ParticipantHandler => {
+                let Scope::Intervention(i) = scope else {
+                    return Err(ServiceError::Denied(DENIED_MANAGER));
+                };
+                let mine = self
+                    .assignments(&tx)?
+                    .iter()
+                    .any(|a| a.scope == Scope::Intervention(i));
+                if !mine {
+                    return Err(ServiceError::Denied(DENIED_MANAGER));
+                }
+            }
+            _ => return Err(ServiceError::Denied(DENIED_ADMIN)),
+        }
+        let a = Assignment {
+            id: AssignmentId(0),
+            user,
+            role,
+            scope,
+            from: parse_iso(from).map_err(ServiceError::date("from"))?,
+            to: optional_date(to, "to")?,
+        };
+        check_assignment(&target, &a)?;
+        let a = Assignment {
+            id: AssignmentId(next_id(&tx, "assignment")?),
+            ..a
+        };
+        org::put_assignment(&tx, &a)?;
+        let intervention = match scope {
+            Scope::Intervention(i) => Some(i),
+            Scope::Association(_) => None,
+        };
+        let note = format!("{} as {} to {}", target.username, role.key(), scope);
+        self.commit_admin(
+            tx,
+            Action::Assign,
+            Some(association),
+            intervention,
+            &["role", "scope", "from", "to"],
+            note,
+        )?;
+        Ok(a.id)
+    }
+
+    /// Ends an assignment on `to` (access ends after that day).
+    pub fn end_assignment(&self, id: AssignmentId, to: &str) -> Result<(), ServiceError> {
+        let to = parse_iso(to).map_err(ServiceError::date("to"))?;
+        let tx = self.service.store().write()?;
+        let mut a = org::assignment(&tx, id)?.ok_or_else(|| ServiceError::NotFound {
+            what: "assignment",
+            id: id.to_string(),
+        })?;
+        if self.role != Role::SystemAdmin {
+            let association = match a.scope {
+                Scope::Association(x) => x,
+                Scope::Intervention(i) => {
+                    org::intervention(&tx, i)?.map_or(AssociationId(0), |x| x.association)
+                }
+            };
+            self.require_association_admin(&tx, association)?;
+        }
+        if to < a.from {
+            return Err(UserError::EndsBeforeStart.into());
+        }
+        a.to = Some(to);
+        org::put_assignment(&tx, &a)?;
+        self.commit_admin(
+            tx,
+            Action::EndAssignment,
+            None,
+            None,
+            &["to"],
+            id.to_string(),
+        )
+    }
+
+    /// Enters the number of participants of a count-only intervention for one month
+    /// (intervention manager of that intervention).
+    pub fn set_volume(
+        &self,
+        intervention: InterventionId,
+        year: Year,
+        month: u8,
+        count: u32,
+    ) -> Result<(), ServiceError> {
+        self.require(Role::InterventionManager, DENIED_MANAGER)?;
+        let tx = self.service.store().write()?;
+        let (i, _) = self.reachable(&tx, intervention)?;
+        if i.measurement != Measurement::CountOnly {
+            return Err(ServiceError::Conflict(
+                "the intervention registers participants individually",
+            ));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(ServiceError::Conflict("the month must be 1–12"));
+        }
+        if year > insats_domain::date::budget_year(self.service.clock().today()) {
+            return Err(insats_domain::participation::Refusal::DateInFuture.into());
+        }
+        let association = Self::association_of(&tx, &i)?;
+        if year < insats_domain::date::budget_year(association.start) {
+            return Err(Refusal::BeforeAssociationStart {
+                start: association.start,
+            }
+            .into());
+        }
+        if year < insats_domain::date::budget_year(i.start) {
+            return Err(Refusal::BeforeInterventionStart { start: i.start }.into());
+        }
+        if let Some(end) = i
+            .end
+            .filter(|e| year > insats_domain::date::budget_year(*e))
+        {
+            return Err(insats_domain::participation::Refusal::AfterInterventionEnd { end }.into());
+        }
+        insats_store::people::set_volume(&tx, intervention, year, month, count)?;
+        self.commit_admin(
+            tx,
+            Action::SetVolume,
+            Some(i.association),
+            Some(intervention),
+            &["volume"],
+            format!("{year}-{month:02}: {count}"),
+        )
+    }
+}
