@@ -5,11 +5,12 @@ use crate::error::{DENIED_LOG_REVIEWER, DENIED_REVIEW_SCOPE, ServiceError};
 use crate::reason::{check_reason, clean_reason};
 use crate::session::Session;
 use insats_domain::audit::Action;
+use insats_domain::ids::Subject;
 use insats_domain::ids::{AssociationId, Pseudonym};
 use insats_domain::personnummer::Personnummer;
 use insats_domain::user::{Role, Scope};
 use insats_store::org;
-use insats_store::people::{self, Subject};
+use insats_store::people;
 
 /// The identity behind a pseudonym, for a log reviewer who stated why.
 #[derive(Clone)]
