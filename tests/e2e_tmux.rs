@@ -45,7 +45,12 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     // How many questions the first intervention asks (read before the UI takes the file).
     let (_, questions) = common::hannas_first_intervention(&db);
     let pnr = common::pnr(common::date(1990, 2, 15), 981);
-    let cmd = format!("{} --db {} --lang en demo", bin(), db.display());
+    // The demo's own day, so the audit lines below read the same every day.
+    let cmd = format!(
+        "INSATS_DEMO_TODAY=2026-11-02 {} --db {} --lang en demo",
+        bin(),
+        db.display()
+    );
     let t = Tmux::start("flow", &cmd, dir.path());
     t.wait_for("Interventions");
     t.keys(&["Enter"]);
@@ -133,7 +138,11 @@ fn an_intervention_manager_sees_no_names_anywhere_on_screen() {
         (names, pnrs)
     };
     assert!(names.len() > 100);
-    let cmd = format!("{} --db {} --lang sv --as maja demo", bin(), db.display());
+    let cmd = format!(
+        "INSATS_DEMO_TODAY=2026-11-02 {} --db {} --lang sv --as maja demo",
+        bin(),
+        db.display()
+    );
     let t = Tmux::start("manager", &cmd, dir.path());
     t.wait_for("Insatser");
     let mut screens = vec![t.screen()];
@@ -187,4 +196,22 @@ fn a_broken_keymap_file_exits_with_a_clear_error_naming_file_and_line() {
         "{s}"
     );
     assert!(!s.contains("Interventions"), "{s}");
+}
+
+#[test]
+fn the_demo_follows_the_real_clock_for_what_users_do() {
+    if !have_tmux() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let cmd = format!("{} --db {} --lang en demo", bin(), db.display());
+    let t = Tmux::start("clock", &cmd, dir.path());
+    t.wait_for("Interventions");
+    t.keys(&["Enter", "n"]);
+    // The consent form's "signed on" starts as the real today, which the register accepts as
+    // today (a fixed demo day would make today's date "in the future").
+    let today = chrono::Local::now().date_naive().to_string();
+    let s = t.wait_for("New participant: consent");
+    assert!(s.contains(&today), "{today} in:\n{s}");
+    t.keys(&["Escape", "q"]);
 }

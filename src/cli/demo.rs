@@ -20,6 +20,19 @@ pub fn demo_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default()
 }
 
+/// The clock a demo database runs on once made: the real one, so that what a user types as
+/// today is today. Tests and screenshots fix the day with `INSATS_DEMO_TODAY=YYYY-MM-DD`, which
+/// only demo databases honour.
+pub fn clock() -> Box<dyn crate::service::Clock> {
+    let fixed = std::env::var("INSATS_DEMO_TODAY")
+        .ok()
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    match fixed {
+        Some(day) => Box::new(FixedClock::on(day)),
+        None => Box::new(crate::service::SystemClock),
+    }
+}
+
 /// The handler a demo session signs in as.
 pub const DEMO_HANDLER: &str = "hanna";
 

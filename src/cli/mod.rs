@@ -261,9 +261,7 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
     }
     let lang = paths::lang(g.lang.as_deref());
     let service = if path.exists() {
-        let service = crate::service::Service::open(&path, g.key.as_deref(), |_| {
-            Box::new(crate::service::FixedClock::on(demo::demo_today()))
-        })?;
+        let service = crate::service::Service::open(&path, g.key.as_deref(), |_| demo::clock())?;
         if !service.is_demo() {
             return Err(CliError::Usage(format!(
                 "{} is not a demo database",
@@ -281,9 +279,7 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
             }
         );
         demo::create(&path)?;
-        crate::service::Service::open(&path, g.key.as_deref(), |_| {
-            Box::new(crate::service::FixedClock::on(demo::demo_today()))
-        })?
+        crate::service::Service::open(&path, g.key.as_deref(), |_| demo::clock())?
     };
     if let Some(opts) = ui {
         let user = g

@@ -3,7 +3,7 @@
 use super::admin::db_path;
 use super::{CliError, Global, demo, paths, tui};
 use crate::server::ssh::{self, Exec, ExecOutput, ServeOptions};
-use crate::service::{Clock, FixedClock, Lang, Service, Session, SystemClock};
+use crate::service::{Clock, Lang, Service, Session, SystemClock};
 use clap::Args;
 use std::io::Write;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
     // A demo database lives on its own fixed day, as `insats demo` does.
     let service = Service::open(&path, g.key.as_deref(), |demo| -> Box<dyn Clock> {
         if demo {
-            Box::new(FixedClock::on(demo::demo_today()))
+            demo::clock()
         } else {
             Box::new(SystemClock)
         }

@@ -89,6 +89,8 @@ impl Server {
             .arg("--db")
             .arg(db)
             .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0"])
+            // A demo database's day stays the demo's, as the tests expect.
+            .env("INSATS_DEMO_TODAY", "2026-11-02")
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
