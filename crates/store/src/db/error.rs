@@ -1,0 +1,66 @@
+//! Everything that can go wrong below the service, and how redb's errors become it.
+
+use crate::codec::CodecError;
+use crate::crypto::CryptoError;
+use std::path::PathBuf;
+
+/// Everything that can go wrong below the service. Messages name files and what to do, never
+/// personal data.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} not found; create it with `insats init` or pass --db PATH")]
+    NotFound { path: PathBuf },
+    #[error("database {path} already exists; refusing to overwrite it")]
+    AlreadyExists { path: PathBuf },
+    #[error(
+        "database {path} is in use by another process (is `insats serve` running? then run the command through it: ssh -p PORT HOST …)"
+    )]
+    Locked { path: PathBuf },
+    #[error("{path} is damaged or is not an insats database ({detail})")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("{path} is not an insats database (no schema version in it)")]
+    NotInsats { path: PathBuf },
+    #[error(
+        "database {path} has schema version {found}, newer than this program ({supported}); upgrade insats"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the key file does not belong to this database (wrong key file?)")]
+    WrongKey,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    #[error(transparent)]
+    Pseudonym(#[from] crate::pseudonym::PseudonymError),
+    #[error("database error: {0}")]
+    Db(#[from] redb::Error),
+    #[error("{what} not found")]
+    Missing { what: &'static str },
+    #[error("a worker holding the database stopped unexpectedly")]
+    Poisoned,
+    #[error(
+        "an id the import took is in use already (an id sequence is behind the stored records; \
+         run `insats check`); nothing was imported"
+    )]
+    DuplicateId,
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.into())
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);

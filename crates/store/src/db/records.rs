@@ -1,0 +1,53 @@
+//! Records by `u64` key and the id sequences kept in META.
+
+use super::StoreError;
+use crate::codec::{Stored, decode, encode};
+use crate::schema::META;
+use redb::{ReadableTable, Table, WriteTransaction};
+
+/// Reads and decodes a value by `u64` key.
+pub fn get<T: Stored>(
+    table: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<Option<T>, StoreError> {
+    match table.get(id)? {
+        None => Ok(None),
+        Some(v) => Ok(Some(decode(v.value())?)),
+    }
+}
+
+/// Encodes and writes a value by `u64` key.
+pub fn put<T: Stored>(
+    table: &mut Table<'_, u64, &'static [u8]>,
+    id: u64,
+    value: &T,
+) -> Result<(), StoreError> {
+    let bytes = encode(value)?;
+    table.insert(id, bytes.as_slice())?;
+    Ok(())
+}
+
+/// Takes the next id of a sequence kept in META.
+pub fn next_id(tx: &WriteTransaction, sequence: &str) -> Result<u64, StoreError> {
+    let key = format!("seq:{sequence}");
+    let mut meta = tx.open_table(META)?;
+    let current = meta
+        .get(key.as_str())?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes);
+    let next = current + 1;
+    meta.insert(key.as_str(), next.to_le_bytes().as_slice())?;
+    Ok(next)
+}
+
+/// Reserves `n` ids of a sequence at once; returns the first.
+pub fn reserve_ids(tx: &WriteTransaction, sequence: &str, n: u64) -> Result<u64, StoreError> {
+    let key = format!("seq:{sequence}");
+    let mut meta = tx.open_table(META)?;
+    let current = meta
+        .get(key.as_str())?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes);
+    meta.insert(key.as_str(), (current + n).to_le_bytes().as_slice())?;
+    Ok(current + 1)
+}

@@ -1,0 +1,57 @@
+//! Consents: reading, writing, marking used and deleting them, and a person's consents.
+
+use crate::codec::Stored;
+use crate::db::{StoreError, Tx, get, put};
+use crate::schema::{CONSENTS, CONSENTS_BY_PERSON, PSEUDONYMS};
+use insats_domain::consent::Consent;
+use insats_domain::ids::{ConsentId, PersonId};
+use redb::{ReadableTable, WriteTransaction};
+
+impl Stored for Consent {
+    const WHAT: &'static str = "consent";
+}
+
+pub fn consent(tx: &impl Tx, id: ConsentId) -> Result<Option<Consent>, StoreError> {
+    get(&tx.table(CONSENTS)?, id.0)
+}
+
+pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)?;
+    tx.open_table(CONSENTS_BY_PERSON)?
+        .insert((c.person.0, c.id.0), ())?;
+    Ok(())
+}
+
+/// Rewrites a stored consent whose person and id are unchanged (marking it used): the value
+/// only, so the commit does not also rewrite a path of the index for an identical key.
+pub fn update_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)
+}
+
+pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    tx.open_table(PSEUDONYMS)?.remove(c.pseudonym.0)?;
+    tx.open_table(CONSENTS)?.remove(c.id.0)?;
+    tx.open_table(CONSENTS_BY_PERSON)?
+        .remove((c.person.0, c.id.0))?;
+    Ok(())
+}
+
+pub fn consents_of(tx: &impl Tx, person: PersonId) -> Result<Vec<Consent>, StoreError> {
+    let index = tx.table(CONSENTS_BY_PERSON)?;
+    let table = tx.table(CONSENTS)?;
+    let mut out = Vec::new();
+    for row in index.range((person.0, 0)..=(person.0, u64::MAX))? {
+        if let Some(c) = get(&table, row?.0.value().1)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Deletes a consent by id (a no-op when it is gone already).
+pub fn delete_consent_of(tx: &WriteTransaction, id: ConsentId) -> Result<(), StoreError> {
+    if let Some(c) = consent(tx, id)? {
+        delete_consent(tx, &c)?;
+    }
+    Ok(())
+}
