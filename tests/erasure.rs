@@ -503,14 +503,12 @@ fn misregistering_one_of_two_participations_keeps_the_person_and_erases_only_tha
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known bug. The tests below fail with redb 4.6: `Store::scrub` (src/store/db.rs:282-300)
-// commits twice and assumes redb then zeroes the pages the erasure freed, but redb never
-// overwrites a freed page (`PageManager::free_helper` in redb's page_manager.rs only updates the
-// allocator); a page is zero-filled only when it is allocated again. So the erased bytes stay in
-// the file until some later commit happens to reuse exactly those pages. The scans above pass
-// only because, in the tiny fixture database, registering someone else reuses them; right when
-// `misregister` returns, after exactly one more commit, or in a database with a few hundred
-// people, the bytes are still there.
+// Why the tests below exist: redb never overwrites a page when it frees it (a freed page is
+// zero-filled only when it is allocated again), so erased bytes would stay in the file until
+// some later commit happened to reuse exactly those pages. `Store::scrub`
+// (crates/store/src/db/transactions.rs) therefore fills every free page after an erasure; these
+// tests scan the raw file right when `misregister` returns, after exactly one more commit, and
+// in a database with a few hundred people, where no lucky reuse can hide a leftover.
 // ---------------------------------------------------------------------------------------------
 
 /// Fills the database with `n` other registered people in one transaction, so the tables are
