@@ -936,7 +936,7 @@ fn cases() -> Vec<Case> {
             "anonymous: a year in the future",
             Vec::new(),
             |w| w.f.handler.register_anonymous(w.f.intervention, 2027, 1, 0),
-            is!(E::Refused(Refusal::DateInFuture)),
+            is!(E::Refused(Refusal::YearInFuture { .. })),
         ),
         case(
             "anonymous: more than 10,000 at once",

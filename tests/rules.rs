@@ -1592,7 +1592,10 @@ fn anonymous_participants_count_only_gender_and_start_year() {
         Refusal::BeforeAssociationStart { .. }
     )));
     let r = h.register_anonymous(f.intervention, 2027, 1, 0);
-    assert!(is_refused(&r, |x| matches!(x, Refusal::DateInFuture)));
+    assert!(is_refused(&r, |x| matches!(
+        x,
+        Refusal::YearInFuture { this_year: 2026 }
+    )));
     let r = h.register_anonymous(f.intervention, 2026, 0, 0);
     assert!(is_refused(&r, |x| matches!(x, Refusal::NoneToCount)));
     let r = h.register_anonymous(f.intervention, 2026, 10_000, 1);

@@ -29,7 +29,10 @@ pub enum PnrError {
     #[error("a personnummer may contain only digits and one - or +")]
     InvalidCharacter,
     /// Wrong number of digits.
-    #[error("the personnummer has {digits} digits; a personnummer has 10 or 12")]
+    #[error(
+        "the personnummer has {digits} digit{}; a personnummer has 10 or 12",
+        if *digits == 1 { "" } else { "s" }
+    )]
     Length {
         /// How many digits the input had.
         digits: usize,
@@ -50,6 +53,12 @@ pub enum PnrError {
          (a samordningsnummer has day 61–91)"
     )]
     Day,
+    /// The birth number (the three digits before the check digit) is 000, which is never
+    /// issued.
+    #[error(
+        "the birth number (the three digits before the check digit) is 000, which is never issued"
+    )]
+    BirthNumber,
     /// The Luhn check digit does not match.
     #[error("the check digit is wrong; check for a typo")]
     CheckDigit,
@@ -74,6 +83,9 @@ impl PnrError {
             Self::Day => {
                 "datumet finns inte: dagen finns inte i den månaden \
                  (ett samordningsnummer har dag 61–91)"
+            }
+            Self::BirthNumber => {
+                "födelsenumret (de tre siffrorna före kontrollsiffran) är 000, som aldrig delas ut"
             }
             Self::CheckDigit => "kontrollsiffran stämmer inte; kontrollera om något är felskrivet",
             Self::InFuture => "födelsedatumet ligger efter registreringsdatumet",
@@ -220,6 +232,9 @@ fn validate12(d: [u8; 12]) -> Result<Personnummer, PnrError> {
     let (month, day, _) = month_day([m1, m2, d1, d2])?;
     let year = i32::try_from(number(&[c1, c2, y1, y2])).map_err(|_| PnrError::Day)?;
     let birth = NaiveDate::from_ymd_opt(year, month, day).ok_or(PnrError::Day)?;
+    if [s1, s2, s3] == [0, 0, 0] {
+        return Err(PnrError::BirthNumber);
+    }
     if luhn_check_digit(&[y1, y2, m1, m2, d1, d2, s1, s2, s3]) != check {
         return Err(PnrError::CheckDigit);
     }

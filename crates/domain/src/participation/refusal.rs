@@ -8,6 +8,9 @@ use chrono::NaiveDate;
 pub enum Refusal {
     #[error("the date is in the future")]
     DateInFuture,
+    /// Anonymous participants counted for a budget year that has not begun.
+    #[error("the start year is in the future (this year is {this_year})")]
+    YearInFuture { this_year: crate::date::Year },
     #[error("the date is before the association's start ({start})")]
     BeforeAssociationStart { start: NaiveDate },
     #[error("the date is after the association's end")]
@@ -77,6 +80,9 @@ impl Refusal {
     pub fn message_sv(&self) -> String {
         match self {
             Refusal::DateInFuture => "datumet ligger i framtiden".into(),
+            Refusal::YearInFuture { this_year } => {
+                format!("startåret ligger i framtiden (i år är {this_year})")
+            }
             Refusal::BeforeAssociationStart { start } => {
                 format!("datumet är före samordningsförbundets start ({start})")
             }

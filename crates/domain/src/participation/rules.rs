@@ -303,7 +303,9 @@ pub fn check_anonymous(facts: &Facts<'_>, year: Year, women: u32, men: u32) -> R
         });
     }
     if year > budget_year(facts.today) {
-        return Err(Refusal::DateInFuture);
+        return Err(Refusal::YearInFuture {
+            this_year: budget_year(facts.today),
+        });
     }
     if year < budget_year(facts.association_start) {
         return Err(Refusal::BeforeAssociationStart {

@@ -422,3 +422,19 @@ proptest! {
         prop_assert_eq!(Personnummer::parse(&ten, reference).unwrap(), p);
     }
 }
+
+#[test]
+fn the_birth_number_000_is_never_issued() {
+    // 20150916-0006 has a correct check digit, a real date and birth number 000.
+    for text in ["20150916-0006", "150916-0006", "201509160006", "1509160006"] {
+        assert_eq!(parse(text), Err(PnrError::BirthNumber), "{text}");
+    }
+    assert!(PnrError::BirthNumber.to_string().contains("000"));
+    assert!(PnrError::BirthNumber.message_sv().contains("födelsenumret"));
+    // One digit is one digit.
+    assert!(
+        PnrError::Length { digits: 1 }
+            .to_string()
+            .starts_with("the personnummer has 1 digit;")
+    );
+}
