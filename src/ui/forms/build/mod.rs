@@ -1,0 +1,14 @@
+//! The flows' forms: which fields each has, how each field is checked as it is typed, and how
+//! the filled form becomes the service's input. The service checks everything again: the form
+//! only spares the user a round trip.
+
+mod anonymous;
+mod checks;
+mod consent;
+mod registration;
+
+pub use anonymous::{anonymous, anonymous_input};
+pub use consent::{consent, consent_inputs};
+pub use registration::{
+    correct, corrected_answers, register_in, register_in_input, register_out, register_out_input,
+};
