@@ -185,7 +185,7 @@ fn every_action_reachable_in_the_default_keymap_appears_in_help() {
             text.push_str(&screenshot::to_text(t.backend().buffer()));
             press(&mut app, &["esc", "tab"]);
         }
-        for context in Context::ALL {
+        for &context in Context::ALL {
             for b in keymap.bindings(context) {
                 let label = if lang == Lang::En && !b.desc.is_empty() {
                     b.desc.clone()

@@ -9,40 +9,54 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
-/// Where a binding applies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Context {
-    Global,
-    Interventions,
-    Participants,
-    Audit,
-    Form,
-    Help,
-    Confirm,
+/// Declares the keymap's contexts once: the enum, its list, the section name keymap files use
+/// and the file's shape. Adding a pane's context is one line here (and its sections in the
+/// shipped keymaps).
+macro_rules! contexts {
+    ($($(#[$doc:meta])* $variant:ident = $section:ident),* $(,)?) => {
+        /// Where a binding applies.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Context {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Context {
+            pub const ALL: &'static [Context] = &[$(Context::$variant,)*];
+
+            /// The section name keymap files use (`[participants]`).
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Context::$variant => stringify!($section),)*
+                }
+            }
+        }
+
+        /// A keymap file: an optional base and one section per context.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            base: Option<Spanned<String>>,
+            $($section: Option<Section>,)*
+        }
+
+        impl Doc {
+            fn sections(self) -> (Option<Spanned<String>>, Vec<(Context, Option<Section>)>) {
+                (self.base, vec![$((Context::$variant, self.$section),)*])
+            }
+        }
+    };
 }
 
-impl Context {
-    pub const ALL: [Context; 7] = [
-        Context::Global,
-        Context::Interventions,
-        Context::Participants,
-        Context::Audit,
-        Context::Form,
-        Context::Help,
-        Context::Confirm,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Context::Global => "global",
-            Context::Interventions => "interventions",
-            Context::Participants => "participants",
-            Context::Audit => "audit",
-            Context::Form => "form",
-            Context::Help => "help",
-            Context::Confirm => "confirm",
-        }
-    }
+contexts! {
+    /// Everywhere, unless the place in focus binds the key itself.
+    Global = global,
+    Interventions = interventions,
+    Participants = participants,
+    Audit = audit,
+    Form = form,
+    Help = help,
+    /// Confirmations, the look-up and the role switch.
+    Confirm = confirm,
 }
 
 /// A condition on the selected row under which a binding applies.
@@ -85,19 +99,6 @@ pub const SHIPPED: [(&str, &str); 2] = [
     ("default", include_str!("../../../keymaps/default.toml")),
     ("vim", include_str!("../../../keymaps/vim.toml")),
 ];
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Doc {
-    base: Option<Spanned<String>>,
-    global: Option<Section>,
-    interventions: Option<Section>,
-    participants: Option<Section>,
-    audit: Option<Section>,
-    form: Option<Section>,
-    help: Option<Section>,
-    confirm: Option<Section>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -149,7 +150,8 @@ impl Keymap {
             let offset = e.span().map_or(0, |s| s.start);
             err(offset, Problem::Toml(e.message().trim().to_owned()))
         })?;
-        let mut keymap = match (&doc.base, default_base) {
+        let (base, sections) = doc.sections();
+        let mut keymap = match (&base, default_base) {
             (Some(base), _) => {
                 let name = base.get_ref();
                 let Some((_, t)) = SHIPPED.iter().find(|(n, _)| n == name) else {
@@ -164,15 +166,6 @@ impl Keymap {
             },
         };
         file.clone_into(&mut keymap.name);
-        let sections = [
-            (Context::Global, doc.global),
-            (Context::Interventions, doc.interventions),
-            (Context::Participants, doc.participants),
-            (Context::Audit, doc.audit),
-            (Context::Form, doc.form),
-            (Context::Help, doc.help),
-            (Context::Confirm, doc.confirm),
-        ];
         for (context, section) in sections {
             let Some(section) = section else { continue };
             let mut seen: BTreeMap<(Key, Option<When>), usize> = BTreeMap::new();

@@ -26,7 +26,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let commands = app.commands();
     let here = crate::ui::panes::of(app.focus).context();
     let mut lines = Vec::new();
-    let order = std::iter::once(here).chain(Context::ALL.into_iter().filter(|c| {
+    let order = std::iter::once(here).chain(Context::ALL.iter().copied().filter(|c| {
         !matches!(
             c,
             Context::Interventions | Context::Participants | Context::Audit
