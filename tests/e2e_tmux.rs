@@ -51,9 +51,22 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
         bin(),
         db.display()
     );
+    let consents_before = common::consents_in(&db);
     let t = Tmux::start("flow", &cmd, dir.path());
     t.wait_for("Interventions");
     t.keys(&["Enter"]);
+    // Esc on the questionnaire after a filled consent form: nothing is kept (checked below,
+    // once the UI has let go of the file).
+    t.keys(&["n"]);
+    t.wait_for("New participant: consent");
+    t.text(&common::pnr(common::date(1979, 3, 3), 985));
+    t.keys(&["Tab"]);
+    t.text("Orvar Orphan");
+    t.keys(&["Tab"]);
+    t.text("0180");
+    t.keys(&["C-s"]);
+    t.wait_for("Register in: situation before");
+    t.keys(&["Escape"]);
     let s = t.register_by_keys(&pnr, "Åsa Öberg", questions);
     assert!(s.contains("Åsa Öberg"), "{s}");
     // The newest audit entries, at the top of the log pane: registration and consent.
@@ -100,6 +113,8 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     );
     t.keys(&["q"]);
     drop(t);
+    // Two registrations, two consents: the cancelled one left none behind.
+    assert_eq!(common::consents_in(&db), consents_before + 2);
     // The database agrees: verified chain, consistent indexes.
     let out = Command::new(bin())
         .arg("--db")

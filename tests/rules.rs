@@ -2389,3 +2389,53 @@ fn supplementary_questions_of_the_association_are_asked_at_registration() {
             .is_some()
     );
 }
+
+/// Unused consents hold personal data with no purpose: the consent form is checked without
+/// saving, and a consent is saved together with its registration in, or not at all.
+#[test]
+fn a_new_consent_is_saved_with_its_registration_in_or_not_at_all() {
+    let f = Fixture::new();
+    let consents = |f: &Fixture| {
+        let tx = f.service.store().read().unwrap();
+        tx.open_table(schema::CONSENTS).unwrap().len().unwrap()
+    };
+    let persons = |f: &Fixture| {
+        let tx = f.service.store().read().unwrap();
+        tx.open_table(schema::PERSONS).unwrap().len().unwrap()
+    };
+    let (c0, p0) = (consents(&f), persons(&f));
+    let who = identity(&pnr(date(1990, 4, 4), 981), "Ingen Kvar");
+    let signed = consent_by_participant("2026-06-01");
+    // The check refuses what recording would refuse, and keeps nothing either way.
+    f.handler
+        .check_consent(f.intervention, &who, &signed)
+        .unwrap();
+    let bad = consent_by_participant("2099-01-01");
+    assert!(f.handler.check_consent(f.intervention, &who, &bad).is_err());
+    assert_eq!((consents(&f), persons(&f)), (c0, p0));
+    // A registration in the rules refuse (before the intervention's start) takes its consent
+    // and its person with it.
+    let refused = insats::service::NewRegistration {
+        in_date: "2024-01-01".into(),
+        gender: None,
+        answers: answers(f.service.catalogue()),
+    };
+    assert!(
+        f.handler
+            .register_new(f.intervention, &who, &signed, &refused)
+            .is_err()
+    );
+    assert_eq!((consents(&f), persons(&f)), (c0, p0));
+    // Accepted: the consent, the person and the registration, in one go.
+    let ok = insats::service::NewRegistration {
+        in_date: "2026-06-10".into(),
+        ..refused
+    };
+    let id = f
+        .handler
+        .register_new(f.intervention, &who, &signed, &ok)
+        .unwrap();
+    assert_eq!((consents(&f), persons(&f)), (c0 + 1, p0 + 1));
+    let detail = f.handler.open_participant(id).unwrap();
+    assert!(detail.consent.is_some());
+}

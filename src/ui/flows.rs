@@ -134,32 +134,40 @@ impl App {
         };
         match purpose {
             Purpose::Consent { intervention } => {
+                // Checked as the service would record it, but not saved: the consent is saved
+                // together with the registration in, so a cancelled questionnaire leaves no
+                // consent behind.
                 let (identity, consent) = build::consent_inputs(form);
-                let id = self
-                    .session
-                    .record_consent(intervention, &identity, &consent)?;
+                self.session
+                    .check_consent(intervention, &identity, &consent)?;
                 let catalogue = self.session.questionnaire(intervention)?;
-                self.say(tr(lang, "Consent recorded", "Samtycke registrerat"));
                 let from_pnr =
                     crate::domain::personnummer::Personnummer::parse(&identity.pnr, today)
                         .ok()
                         .map(|p| p.gender());
-                Ok(Some(build::register_in(
-                    intervention,
-                    id,
-                    &catalogue,
-                    from_pnr,
-                    today,
-                    lang,
-                )))
+                let mut next =
+                    build::register_in(intervention, None, &catalogue, from_pnr, today, lang);
+                next.carried = Some(Box::new((identity, consent)));
+                Ok(Some(next))
             }
             Purpose::RegisterIn {
                 intervention,
                 consent,
             } => {
                 let catalogue = self.session.questionnaire(intervention)?;
-                let input = build::register_in_input(form, consent, &catalogue, today);
-                self.session.register_in(&input)?;
+                match (consent, &form.carried) {
+                    (Some(consent), _) => {
+                        let input = build::register_in_input(form, consent, &catalogue, today);
+                        self.session.register_in(&input)?;
+                    }
+                    (None, Some(carried)) => {
+                        let (identity, consent) = &**carried;
+                        let input = build::registration_input(form, &catalogue, today);
+                        self.session
+                            .register_new(intervention, identity, consent, &input)?;
+                    }
+                    (None, None) => return Ok(None),
+                }
                 self.say(tr(lang, "Registered in", "Inskriven"));
                 Ok(None)
             }

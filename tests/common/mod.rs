@@ -288,3 +288,14 @@ pub fn hannas_first_intervention(
         .len();
     (v, questions)
 }
+
+/// How many consents a database holds (read with the store, no service running).
+pub fn consents_in(db: &std::path::Path) -> u64 {
+    use redb::ReadableTableMetadata;
+    let store = insats_store::Store::open(db, None).unwrap();
+    let tx = store.read().unwrap();
+    tx.open_table(insats_store::schema::CONSENTS)
+        .unwrap()
+        .len()
+        .unwrap()
+}

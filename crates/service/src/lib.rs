@@ -34,7 +34,7 @@ pub use import::{ImportOut, ImportReport, ImportRow};
 pub use query::{AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow};
 pub use questions::parse_questions;
 pub use reason::MAX_REASON_CHARS;
-pub use register::{ConsentInput, IdentityInput, RegisterInInput};
+pub use register::{ConsentInput, IdentityInput, NewRegistration, RegisterInInput};
 pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, RetentionReport};
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;

@@ -20,9 +20,11 @@ pub enum Purpose {
     Consent {
         intervention: InterventionId,
     },
+    /// Registration in, on a recorded consent (`Some`) or on the new consent the form carries
+    /// (`None`: both are saved together).
     RegisterIn {
         intervention: InterventionId,
-        consent: ConsentId,
+        consent: Option<ConsentId>,
     },
     RegisterOut {
         intervention: InterventionId,
@@ -53,6 +55,9 @@ pub struct Form {
     pub refusal: Option<String>,
     /// Whether anything was typed or chosen since the form opened.
     pub touched: bool,
+    /// The checked but unsaved consent form a registration-in form carries: saved with the
+    /// registration, or dropped with the form (Esc), leaving nothing behind.
+    pub carried: Option<Box<(crate::service::IdentityInput, crate::service::ConsentInput)>>,
 }
 
 impl Form {
@@ -65,6 +70,7 @@ impl Form {
             focus: 0,
             refusal: None,
             touched: false,
+            carried: None,
         }
     }
 

@@ -1,13 +1,14 @@
 //! Written consent (form 9443): the identity and evidence as typed, and recording a consent,
 //! which creates or updates the person record.
 
+use super::entry::{NewRegistration, RegisterInInput};
 use crate::core::Notice;
 use crate::error::ServiceError;
 use crate::session::Session;
 use insats_domain::audit::Action;
 use insats_domain::consent::{Consent, ConsentEvidence, Signer, check_evidence};
 use insats_domain::date::parse_iso;
-use insats_domain::ids::{ConsentId, InterventionId, PersonId};
+use insats_domain::ids::{ConsentId, InterventionId, ParticipationId, PersonId};
 use insats_domain::participation::Refusal;
 use insats_domain::person::{Identity, MAX_NAME_CHARS, MunicipalityCode, clean_text};
 use insats_domain::personnummer::Personnummer;
@@ -82,6 +83,51 @@ impl Session {
         self.service.grouped(move |tx| {
             let id = session.record_consent_in(tx, intervention, &identity, &consent)?;
             let notice = Notice::new(session.id, Action::RecordConsent, None, Some(intervention));
+            Ok((id, vec![notice]))
+        })
+    }
+
+    /// Checks a consent and identity exactly as [`Session::record_consent`] would, without
+    /// keeping anything (the write is rolled back): the consent form's check before the
+    /// questionnaire, so a refusal shows where it was typed and nothing personal is stored yet.
+    pub fn check_consent(
+        &self,
+        intervention: InterventionId,
+        identity: &IdentityInput,
+        consent: &ConsentInput,
+    ) -> Result<(), ServiceError> {
+        let tx = self.service.store().write()?;
+        let checked = self
+            .record_consent_in(&tx, intervention, identity, consent)
+            .map(|_| ());
+        tx.abort().map_err(insats_store::StoreError::from)?;
+        checked
+    }
+
+    /// Records the consent and registers the person in, in one transaction: both are kept or
+    /// neither is, so no consent is ever left without the registration it was given for (a
+    /// cancelled questionnaire or a crash between two commits would leave personal data with
+    /// no purpose).
+    pub fn register_new(
+        &self,
+        intervention: InterventionId,
+        identity: &IdentityInput,
+        consent: &ConsentInput,
+        registration: &NewRegistration,
+    ) -> Result<ParticipationId, ServiceError> {
+        let session = self.clone();
+        let (identity, consent, registration) =
+            (identity.clone(), consent.clone(), registration.clone());
+        self.service.grouped(move |tx| {
+            let consent = session.record_consent_in(tx, intervention, &identity, &consent)?;
+            let input = RegisterInInput {
+                consent,
+                in_date: registration.in_date.clone(),
+                gender: registration.gender,
+                answers: registration.answers.clone(),
+            };
+            let (id, intervention) = session.register_in_in(tx, &input)?;
+            let notice = Notice::new(session.id, Action::RegisterIn, None, Some(intervention));
             Ok((id, vec![notice]))
         })
     }

@@ -26,6 +26,15 @@ pub struct RegisterInInput {
     pub answers: Answers,
 }
 
+/// A registration in that comes with its own, new consent ([`Session::register_new`]): the
+/// date, the gender (`None`: from the personnummer) and the answers before.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    pub in_date: String,
+    pub gender: Option<Gender>,
+    pub answers: Answers,
+}
+
 impl Session {
     /// The facts the rules need about an intervention, on today's date.
     pub(super) fn facts<'a>(

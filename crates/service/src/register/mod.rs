@@ -15,5 +15,5 @@ mod entry;
 mod erasure;
 
 pub use consent::{ConsentInput, IdentityInput};
-pub use entry::RegisterInInput;
+pub use entry::{NewRegistration, RegisterInInput};
 pub(crate) use erasure::{anonymise, delete_person_if_unreferenced};

@@ -11,4 +11,5 @@ pub use anonymous::{anonymous, anonymous_input};
 pub use consent::{consent, consent_inputs};
 pub use registration::{
     correct, corrected_answers, register_in, register_in_input, register_out, register_out_input,
+    registration_input,
 };

@@ -5,7 +5,7 @@ use crate::domain::ids::{ConsentId, InterventionId, ParticipationId};
 use crate::domain::participation::Occasion;
 use crate::domain::person::Gender;
 use crate::domain::questionnaire::{AnswerValue, Answers, Catalogue, EndReason, QuestionKind};
-use crate::service::RegisterInInput;
+use crate::service::{NewRegistration, RegisterInInput};
 use crate::ui::forms::field::{Choice, Field};
 use crate::ui::forms::form::{Form, Purpose};
 use crate::ui::i18n::{Lang, sv, tr};
@@ -89,11 +89,12 @@ fn answers_of(form: &Form, catalogue: &Catalogue, on: NaiveDate) -> Answers {
     a
 }
 
-/// Registration in: date, gender and the questionnaire (situation before). `from_pnr` is the
-/// gender the personnummer gives, shown on the default choice.
+/// Registration in: date, gender and the questionnaire (situation before), on a recorded consent
+/// (`Some`) or on the new one the form carries (`None`, saved together with the registration).
+/// `from_pnr` is the gender the personnummer gives, shown on the default choice.
 pub fn register_in(
     intervention: InterventionId,
-    consent: ConsentId,
+    consent: Option<ConsentId>,
     catalogue: &Catalogue,
     from_pnr: Option<Gender>,
     today: NaiveDate,
@@ -140,14 +141,9 @@ pub fn register_in(
     )
 }
 
-pub fn register_in_input(
-    form: &Form,
-    consent: ConsentId,
-    catalogue: &Catalogue,
-    today: NaiveDate,
-) -> RegisterInInput {
-    RegisterInInput {
-        consent,
+/// The registration a filled registration-in form describes.
+pub fn registration_input(form: &Form, catalogue: &Catalogue, today: NaiveDate) -> NewRegistration {
+    NewRegistration {
         in_date: form.text("in_date"),
         gender: match form.one("gender") {
             Some("woman") => Some(Gender::Woman),
@@ -158,7 +154,22 @@ pub fn register_in_input(
     }
 }
 
-/// Registration out: date, end reason and the questionnaire again (situation after).
+/// The same, on a recorded consent.
+pub fn register_in_input(
+    form: &Form,
+    consent: ConsentId,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> RegisterInInput {
+    let r = registration_input(form, catalogue, today);
+    RegisterInInput {
+        consent,
+        in_date: r.in_date,
+        gender: r.gender,
+        answers: r.answers,
+    }
+}
+
 /// Registration out: the date, the end reason and the questionnaire again (the situation
 /// after). After consent was withdrawn (`withdrawn`) no new answers may be recorded: the form
 /// asks for the date and the end reason only.
