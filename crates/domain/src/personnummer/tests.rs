@@ -369,7 +369,7 @@ fn valid_number() -> impl Strategy<Value = (NaiveDate, u32, bool)> {
     let last = date(2025, 12, 31).num_days_from_ce();
     (
         (first..=last).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
-        0u32..=999,
+        1u32..=999, // birth number 000 is never issued
         any::<bool>(),
     )
 }
