@@ -1248,12 +1248,19 @@ impl<'f> Run<'f> {
         let session = current
             .as_ref()
             .map_or(&self.f.handler, |c| self.handler_of(c.intervention));
+        let answers = self.answers(set);
+        // A correction that changes nothing is refused: nothing saved, nothing logged.
+        let unchanged = current.as_ref().is_some_and(|c| match occasion {
+            Occasion::In => c.answers_in == answers,
+            Occasion::Out => c.answers_out.as_ref() == Some(&answers),
+        });
         let must = match &current {
             None => Must::Refuse,
             Some(c) => accept_if(
                 !c.consent_withdrawn
                     && (occasion == Occasion::In || c.out_date.is_some())
-                    && set != Set::Incomplete,
+                    && set != Set::Incomplete
+                    && !unchanged,
             ),
         };
         let ex = Expect::change(
@@ -1264,7 +1271,6 @@ impl<'f> Run<'f> {
             )],
             current.as_ref().map(|c| vec![Some(c.pseudonym)]),
         );
-        let answers = self.answers(set);
         if self
             .step("correct answers", session, ex, || {
                 session.correct_answers(id, occasion, answers.clone())

@@ -2439,3 +2439,29 @@ fn a_new_consent_is_saved_with_its_registration_in_or_not_at_all() {
     let detail = f.handler.open_participant(id).unwrap();
     assert!(detail.consent.is_some());
 }
+
+/// A correction (rättelse) that changes nothing is neither saved nor logged.
+#[test]
+fn a_correction_that_changes_nothing_is_not_saved_or_logged() {
+    let f = Fixture::new();
+    let id = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1987, 7, 7), 982),
+        "Samma Svar",
+        "2026-06-10",
+    );
+    let head = |f: &Fixture| {
+        let tx = f.service.store().read().unwrap();
+        audit::head(&*tx).unwrap().0
+    };
+    let before = head(&f);
+    let same = answers(f.service.catalogue());
+    let r = f.handler.correct_answers(id, Occasion::In, same);
+    assert!(is_refused(&r, |x| matches!(x, Refusal::NothingChanged)));
+    assert_eq!(head(&f), before, "no audit entry");
+    // A real change is saved and logged.
+    let other = other_answers(f.service.catalogue());
+    f.handler.correct_answers(id, Occasion::In, other).unwrap();
+    assert_eq!(head(&f), before + 1);
+}

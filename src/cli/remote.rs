@@ -8,8 +8,8 @@
 use super::commands::{self, Ctx};
 use super::{Cli, CliError, paths, usage_problem};
 use crate::service::{Lang, Session};
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches};
 use std::io::Write;
 
 /// Runs one exec command for the signed-in session `s`; its lines go to `out`.
@@ -31,7 +31,10 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
             "unknown command; over SSH there are: {names} (each with --help)"
         )));
     }
-    let cli = match Cli::try_parse_from(std::iter::once("insats".to_owned()).chain(words)) {
+    let parsed = exec_cli()
+        .try_get_matches_from(std::iter::once("insats".to_owned()).chain(words))
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
             return write!(out, "{}", e.render())
@@ -74,6 +77,18 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
         files: super::admin::Files::Refused,
     };
     commands::dispatch(&s, command, ctx, out)
+}
+
+/// The options SSH exec refuses (they pick a database, a key file, another user, or the
+/// terminal UI's settings): hidden from its `--help`.
+const REFUSED_OVER_EXEC: [&str; 6] = ["db", "key", "user", "keymap", "plain", "lock_after"];
+
+/// The command line as SSH exec offers it: the same definition, with the options it refuses
+/// left out of help.
+fn exec_cli() -> clap::Command {
+    REFUSED_OVER_EXEC
+        .iter()
+        .fold(Cli::command(), |c, id| c.mut_arg(*id, |a| a.hide(true)))
 }
 
 /// Splits an exec command into words as a shell would for plain words: blanks separate them,
@@ -132,6 +147,30 @@ fn split_words(command: &str) -> Result<Vec<String>, CliError> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_over_exec_lists_no_option_that_exec_refuses() {
+        for sub in ["user", "lookup", "audit", "extract"] {
+            let mut cmd = exec_cli();
+            cmd.build();
+            let help = cmd
+                .find_subcommand_mut(sub)
+                .unwrap()
+                .render_help()
+                .to_string();
+            for refused in [
+                "--db",
+                "--key",
+                "--as ",
+                "--keymap",
+                "--plain",
+                "--lock-after",
+            ] {
+                assert!(!help.contains(refused), "{sub}: {refused} in\n{help}");
+            }
+            assert!(help.contains("--lang"), "{sub}: {help}");
+        }
+    }
 
     #[test]
     fn words_split_as_a_shell_splits_plain_words() {

@@ -8,6 +8,9 @@ use chrono::NaiveDate;
 pub enum Refusal {
     #[error("the date is in the future")]
     DateInFuture,
+    /// A correction that would change nothing: nothing is saved and nothing is logged.
+    #[error("nothing changed: the answers are as they were, so nothing is saved")]
+    NothingChanged,
     /// Anonymous participants counted for a budget year that has not begun.
     #[error("the start year is in the future (this year is {this_year})")]
     YearInFuture { this_year: crate::date::Year },
@@ -80,6 +83,9 @@ impl Refusal {
     pub fn message_sv(&self) -> String {
         match self {
             Refusal::DateInFuture => "datumet ligger i framtiden".into(),
+            Refusal::NothingChanged => {
+                "inget ändrades: svaren är som förut, så inget sparas".into()
+            }
             Refusal::YearInFuture { this_year } => {
                 format!("startåret ligger i framtiden (i år är {this_year})")
             }

@@ -262,6 +262,9 @@ pub fn apply(
             let mut next = current.clone();
             match occasion {
                 Occasion::In => {
+                    if answers == current.answers_in {
+                        return Err(Refusal::NothingChanged);
+                    }
                     facts
                         .catalogue
                         .validate(&answers, current.in_date)
@@ -276,6 +279,9 @@ pub fn apply(
                     let Some(out) = current.out_date else {
                         return Err(Refusal::NotRegisteredOut);
                     };
+                    if current.answers_out.as_ref() == Some(&answers) {
+                        return Err(Refusal::NothingChanged);
+                    }
                     facts
                         .catalogue
                         .validate(&answers, out)
