@@ -687,3 +687,23 @@ fn keymap_errors_speak_swedish_and_an_unreadable_file_names_no_line() {
     );
     assert!(e.to_string().contains("line 2"), "{e}");
 }
+
+#[test]
+fn a_field_error_at_80_columns_is_wrapped_not_cut_before_its_reason() {
+    let (_dir, service) = fresh_demo();
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut app = App::new(
+        session,
+        screens::options(Lang::Sv, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap();
+    press(&mut app, &["enter", "n"]);
+    typed(&mut app, "19900215-9811");
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    let s = screenshot::to_text(t.backend().buffer());
+    // "personnummer: kontrollsiffran stämmer inte; kontrollera om något är felskrivet"
+    assert!(s.contains("kontrollsiffran"), "{s}");
+    assert!(s.contains("felskrivet"), "the reason's end is on screen:\n{s}");
+}

@@ -210,7 +210,7 @@ impl Form {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, x)| field_height(x, i == self.focus))
+            .map(|(i, x)| field_height(x, i == self.focus, body.width.saturating_sub(4)))
             .collect();
         // Scroll so the focused field is fully visible.
         let mut first = 0;
@@ -240,14 +240,37 @@ impl Form {
     }
 }
 
-fn field_height(field: &Field, focused: bool) -> u16 {
+/// The lines a field takes: its label, its value (every option when focused), its note when
+/// focused, and its error wrapped at `value_w` so the reason is never cut off.
+fn field_height(field: &Field, focused: bool, value_w: u16) -> u16 {
     let value = match &field.kind {
         Kind::One { options, .. } | Kind::Many { options, .. } if focused => {
             u16::try_from(options.len()).unwrap_or(u16::MAX)
         }
         _ => 1,
     };
-    1 + value + u16::from(field.error.is_some()) + u16::from(focused && field.note.is_some())
+    let error = field
+        .error
+        .as_ref()
+        .map_or(0, |e| error_height(e, value_w));
+    1 + value + error + u16::from(focused && field.note.is_some())
+}
+
+/// Lines an error takes when word-wrapped at `width`.
+fn error_height(e: &str, width: u16) -> u16 {
+    let w = usize::from(width.max(1));
+    let mut lines = 1usize;
+    let mut used = 0usize;
+    for word in format!("! {e}").split_whitespace() {
+        let n = word.chars().count();
+        if used > 0 && used + 1 + n > w {
+            lines += 1;
+            used = n;
+        } else {
+            used += n + usize::from(used > 0);
+        }
+    }
+    u16::try_from(lines).unwrap_or(u16::MAX)
 }
 
 fn draw_field(
@@ -382,8 +405,13 @@ fn draw_field(
     }
     if let Some(e) = &field.error {
         f.render_widget(
-            Paragraph::new(format!("! {e}")).style(theme.error()),
-            line(y),
+            Paragraph::new(format!("! {e}"))
+                .style(theme.error())
+                .wrap(Wrap { trim: true }),
+            Rect {
+                height: error_height(e, value_w),
+                ..line(y)
+            },
         );
     }
 }
