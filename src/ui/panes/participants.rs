@@ -166,6 +166,8 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         },
     );
     let wide = body.width >= 70;
+    // Narrow (an 80-column terminal): the state in one short word, so names get the room.
+    let narrow = body.width < 60;
     let rows: Vec<Row> = vis
         .iter()
         .skip(start)
@@ -179,7 +181,15 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             } else {
                 (r.identity.name.clone(), r.identity.pnr.to_string())
             };
-            let state = part.state().label(sv(lang)).to_owned();
+            let state = if narrow {
+                match part.state() {
+                    crate::domain::participation::State::RegisteredIn => tr(lang, "in", "in"),
+                    crate::domain::participation::State::RegisteredOut => tr(lang, "out", "ut"),
+                }
+                .to_owned()
+            } else {
+                part.state().label(sv(lang)).to_owned()
+            };
             let mut cells = vec![
                 format!("{}{name}", marker(selected)),
                 pnr,
@@ -210,13 +220,17 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
     let mut header = vec![
         tr(lang, " Name", " Namn"),
         tr(lang, "Personnummer", "Personnummer"),
-        tr(lang, "State", "Status"),
+        if narrow {
+            tr(lang, "State", "Läge")
+        } else {
+            tr(lang, "State", "Status")
+        },
         tr(lang, "In", "In"),
     ];
     let mut widths = vec![
         Constraint::Fill(3),
         Constraint::Length(13),
-        Constraint::Length(14),
+        Constraint::Length(if narrow { 5 } else { 14 }),
         Constraint::Length(10),
     ];
     if wide {
