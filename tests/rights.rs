@@ -853,3 +853,47 @@ fn second_association(f: &Fixture) -> AssociationId {
         })
         .unwrap()
 }
+
+/// A consent no registration uses is personal data without a purpose: retention deletes it
+/// (with its person, when nothing else refers to them) once it is old enough; a dry run shows it.
+#[test]
+fn retention_deletes_unused_consents_once_they_are_old_enough() {
+    let f = Fixture::new();
+    let who = pnr(date(1966, 6, 6), 981);
+    let orphan = record(&f.handler, f.intervention, &who, "Oanvänd Samtycke");
+    let consents = |f: &Fixture| {
+        use redb::ReadableTableMetadata;
+        let tx = f.service.store().read().unwrap();
+        tx.open_table(insats_store::schema::CONSENTS)
+            .unwrap()
+            .len()
+            .unwrap()
+    };
+    let before = consents(&f);
+    // Recorded today: the default 30 days keep it.
+    let r = f.admin.retention(5, true).unwrap();
+    assert_eq!(r.unused_consents.total(), 0);
+    assert_eq!(r.unused_consents.days, insats::service::UNUSED_CONSENT_DAYS);
+    assert_eq!(consents(&f), before);
+    // Zero days: a dry run shows it, changing nothing.
+    let r = f.admin.retention_with(5, 0, false).unwrap();
+    assert_eq!(r.unused_consents.total(), 1);
+    assert_eq!(
+        r.unused_consents.interventions[0].intervention,
+        f.intervention
+    );
+    assert_eq!(consents(&f), before);
+    // Applied: the consent and its person are gone, with an audit entry for the intervention.
+    let head_before = head(&f);
+    let r = f.admin.retention_with(5, 0, true).unwrap();
+    assert_eq!(r.unused_consents.total(), 1);
+    assert_eq!(r.unused_consents.persons_deleted, 1);
+    assert_eq!(consents(&f), before - 1);
+    {
+        let tx = f.service.store().read().unwrap();
+        assert!(people::consent(&*tx, orphan).unwrap().is_none());
+    }
+    assert!(head(&f).0 > head_before.0);
+    // A handler's look-up no longer finds the person.
+    assert!(f.handler.lookup(&who).unwrap().is_empty());
+}

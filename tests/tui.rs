@@ -705,5 +705,8 @@ fn a_field_error_at_80_columns_is_wrapped_not_cut_before_its_reason() {
     let s = screenshot::to_text(t.backend().buffer());
     // "personnummer: kontrollsiffran stämmer inte; kontrollera om något är felskrivet"
     assert!(s.contains("kontrollsiffran"), "{s}");
-    assert!(s.contains("felskrivet"), "the reason's end is on screen:\n{s}");
+    assert!(
+        s.contains("felskrivet"),
+        "the reason's end is on screen:\n{s}"
+    );
 }

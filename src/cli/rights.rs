@@ -43,6 +43,9 @@ pub struct RetentionArgs {
     /// Purge participations registered out more than this many years ago
     #[arg(long, default_value_t = 5)]
     pub years: u32,
+    /// Delete consents no registration uses this many days after they were recorded
+    #[arg(long, default_value_t = crate::service::UNUSED_CONSENT_DAYS, value_name = "DAYS")]
+    pub unused_consent_days: u32,
     /// Purge for real (without it: a dry run that only counts)
     #[arg(long)]
     pub apply: bool,
@@ -115,7 +118,7 @@ pub(super) fn retention_in(
     l: Lang,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let report = s.retention(a.years, a.apply)?;
+    let report = s.retention_with(a.years, a.unused_consent_days, a.apply)?;
     print_retention(&report, l, out)
 }
 
@@ -152,15 +155,40 @@ fn print_retention(r: &RetentionReport, l: Lang, out: &mut dyn Write) -> Result<
         .map_err(io)?;
     }
     writeln!(out, "  {:<38} {:>8}", t(l, "totalt", "total"), r.total()).map_err(io)?;
+    let u = &r.unused_consents;
+    writeln!(
+        out,
+        "{} {} ({} {})",
+        t(
+            l,
+            "Oanvända samtycken registrerade senast",
+            "Unused consents recorded on or before"
+        ),
+        u.cutoff,
+        u.days,
+        t(l, "dagar", "days"),
+    )
+    .map_err(io)?;
+    for c in &u.interventions {
+        writeln!(
+            out,
+            "  {:<5} {:<32} {:>8}",
+            c.intervention.to_string(),
+            c.name,
+            c.consents
+        )
+        .map_err(io)?;
+    }
+    writeln!(out, "  {:<38} {:>8}", t(l, "totalt", "total"), u.total()).map_err(io)?;
     if r.applied {
         writeln!(
             out,
             "{} {}",
             t(l, "personer borttagna:", "persons deleted:"),
-            r.persons_deleted
+            r.persons_deleted + u.persons_deleted
         )
         .map_err(io)?;
-    } else if r.total() > 0 {
+    } else if r.total() + u.total() > 0 {
         writeln!(
             out,
             "{}",

@@ -22,6 +22,7 @@ mod rights;
 mod session;
 mod signin;
 pub mod synth;
+mod unused_consents;
 
 pub use admin::{AssociationInput, InitInput, InterventionInput};
 pub use browse::SwitchTarget;
@@ -39,3 +40,4 @@ pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, Retent
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;
 pub use signin::{Refusal, Verdict};
+pub use unused_consents::{UNUSED_CONSENT_DAYS, UnusedConsentCount, UnusedConsentReport};

@@ -2,7 +2,8 @@
 //! of years after it was registered out. Like protected identity, each such participation
 //! becomes one anonymous participant (gender, start year) in its intervention; its answers and
 //! consent are deleted, and the person too once nothing else refers to them. The audit log is
-//! never purged: its entries keep pseudonyms that now point at nothing.
+//! never purged: its entries keep pseudonyms that now point at nothing. The same run deletes
+//! consents no registration uses (see `unused_consents.rs`).
 
 use super::core::Notice;
 use super::error::{DENIED_ADMIN, RightsError, ServiceError};
@@ -33,6 +34,8 @@ pub struct RetentionReport {
     pub interventions: Vec<RetentionCount>,
     /// Persons deleted because nothing referred to them any more (0 in a dry run).
     pub persons_deleted: u64,
+    /// Consents no registration uses, deleted (or to delete) in the same run.
+    pub unused_consents: crate::UnusedConsentReport,
 }
 
 impl RetentionReport {
@@ -57,6 +60,17 @@ impl Session {
     /// [`RETENTION_BATCH`] participations, each batch with one audit entry per intervention
     /// (the count in the note), and the freed pages of the file are scrubbed once at the end.
     pub fn retention(&self, years: u32, apply: bool) -> Result<RetentionReport, ServiceError> {
+        self.retention_with(years, crate::UNUSED_CONSENT_DAYS, apply)
+    }
+
+    /// [`Session::retention`], deleting unused consents `unused_consent_days` days after they
+    /// were recorded (instead of [`crate::UNUSED_CONSENT_DAYS`]).
+    pub fn retention_with(
+        &self,
+        years: u32,
+        unused_consent_days: u32,
+        apply: bool,
+    ) -> Result<RetentionReport, ServiceError> {
         self.require(Role::SystemAdmin, DENIED_ADMIN)?;
         if years < MIN_RETENTION_YEARS {
             return Err(RightsError::RetentionTooShort {
@@ -97,15 +111,17 @@ impl Session {
                     *counts.entry(i).or_default() += n;
                 }
             }
-            if !counts.is_empty() {
-                self.service.store().scrub()?;
-            }
         } else {
             for (_, i) in &candidates {
                 *counts.entry(*i).or_default() += 1;
             }
         }
+        let unused_consents = self.unused_consents(unused_consent_days, apply)?;
+        if apply && (!counts.is_empty() || unused_consents.total() > 0) {
+            self.service.store().scrub()?;
+        }
         Ok(RetentionReport {
+            unused_consents,
             years,
             cutoff,
             applied: apply,

@@ -249,10 +249,7 @@ fn field_height(field: &Field, focused: bool, value_w: u16) -> u16 {
         }
         _ => 1,
     };
-    let error = field
-        .error
-        .as_ref()
-        .map_or(0, |e| error_height(e, value_w));
+    let error = field.error.as_ref().map_or(0, |e| error_height(e, value_w));
     1 + value + error + u16::from(focused && field.note.is_some())
 }
 

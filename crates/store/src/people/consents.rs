@@ -55,3 +55,19 @@ pub fn delete_consent_of(tx: &WriteTransaction, id: ConsentId) -> Result<(), Sto
     }
     Ok(())
 }
+
+/// Consents no registration uses, recorded on or before `cutoff`: personal data without a
+/// purpose, for retention to purge. A full scan of the consents (rare runs, as retention's).
+pub fn unused_until(
+    tx: &impl Tx,
+    cutoff: chrono::NaiveDate,
+) -> Result<Vec<(ConsentId, insats_domain::ids::InterventionId)>, StoreError> {
+    let mut out = Vec::new();
+    for row in tx.table(CONSENTS)?.range(0..)? {
+        let c: Consent = crate::codec::decode(row?.1.value())?;
+        if c.used_by.is_none() && c.recorded_on <= cutoff {
+            out.push((c.id, c.intervention));
+        }
+    }
+    Ok(out)
+}
