@@ -202,6 +202,17 @@ fn every_action_reachable_in_the_default_keymap_appears_in_help() {
     }
 }
 
+/// `user`'s screen in `lang`, freshly signed in.
+fn app_for(service: &Service, user: &str, lang: Lang) -> App {
+    let session = insats::service::Session::sign_in(service, user, None).unwrap();
+    App::new(
+        session,
+        screens::options(lang, false).unwrap(),
+        Instant::now(),
+    )
+    .unwrap()
+}
+
 fn press(app: &mut App, keys: &[&str]) {
     for k in keys {
         app.on_key(Key::parse(k).unwrap().to_event(), Instant::now());
@@ -227,13 +238,7 @@ fn screen(app: &App) -> String {
 #[test]
 fn a_refused_registration_keeps_the_form_and_says_why_in_words() {
     let (_dir, service) = fresh_demo();
-    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let mut app = App::new(
-        session,
-        screens::options(Lang::En, false).unwrap(),
-        Instant::now(),
-    )
-    .unwrap();
+    let mut app = app_for(&service, "hanna", Lang::En);
     press(&mut app, &["enter", "n"]);
     // A personnummer with a wrong check digit is flagged while typing.
     typed(&mut app, "19900215-9811");
@@ -564,13 +569,7 @@ fn a_search_finds_a_personnummer_written_any_accepted_way_and_a_new_filter_start
 fn after_consent_is_withdrawn_the_participant_is_registered_out_with_an_end_reason_and_no_answers()
 {
     let (_dir, service) = fresh_demo();
-    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let mut app = App::new(
-        session,
-        screens::options(Lang::En, false).unwrap(),
-        Instant::now(),
-    )
-    .unwrap();
+    let mut app = app_for(&service, "hanna", Lang::En);
     press(&mut app, &["enter"]);
     for _ in 0..100 {
         let open = app.selected_participant().is_some_and(|r| {
@@ -607,13 +606,7 @@ fn after_consent_is_withdrawn_the_participant_is_registered_out_with_an_end_reas
 #[test]
 fn the_consent_form_names_its_receiver_and_register_in_names_the_gender_of_the_personnummer() {
     let (_dir, service) = fresh_demo();
-    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let mut app = App::new(
-        session,
-        screens::options(Lang::Sv, false).unwrap(),
-        Instant::now(),
-    )
-    .unwrap();
+    let mut app = app_for(&service, "hanna", Lang::Sv);
     press(&mut app, &["enter", "n"]);
     let s = screen(&app);
     assert!(
@@ -634,13 +627,7 @@ fn the_consent_form_names_its_receiver_and_register_in_names_the_gender_of_the_p
 #[test]
 fn erasing_dialogs_name_the_person_and_protected_identity_needs_the_typed_word() {
     let (_dir, service) = fresh_demo();
-    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let mut app = App::new(
-        session,
-        screens::options(Lang::En, false).unwrap(),
-        Instant::now(),
-    )
-    .unwrap();
+    let mut app = app_for(&service, "hanna", Lang::En);
     press(&mut app, &["enter"]);
     let row = app.selected_participant().unwrap().clone();
     for key in ["x", "p"] {
@@ -691,13 +678,7 @@ fn keymap_errors_speak_swedish_and_an_unreadable_file_names_no_line() {
 #[test]
 fn a_field_error_at_80_columns_is_wrapped_not_cut_before_its_reason() {
     let (_dir, service) = fresh_demo();
-    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-    let mut app = App::new(
-        session,
-        screens::options(Lang::Sv, false).unwrap(),
-        Instant::now(),
-    )
-    .unwrap();
+    let mut app = app_for(&service, "hanna", Lang::Sv);
     press(&mut app, &["enter", "n"]);
     typed(&mut app, "19900215-9811");
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();

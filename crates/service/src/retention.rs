@@ -13,7 +13,8 @@ use chrono::{Months, NaiveDate};
 use insats_domain::audit::Action;
 use insats_domain::ids::InterventionId;
 use insats_domain::user::Role;
-use insats_store::{org, people};
+use insats_store::{Tx, org, people};
+use redb::WriteTransaction;
 use std::collections::BTreeMap;
 
 /// Participations purged per write transaction: large enough to be quick, small enough that
@@ -92,30 +93,11 @@ impl Session {
         let (candidates, names) = {
             let tx = self.service.store().read()?;
             let candidates = people::ended_before(&*tx, cutoff)?;
-            let mut names = BTreeMap::new();
-            for (_, i) in &candidates {
-                if !names.contains_key(i) {
-                    let name = org::intervention(&*tx, *i)?.map(|x| x.name);
-                    names.insert(*i, name.unwrap_or_default());
-                }
-            }
+            let names = intervention_names(&*tx, &candidates)?;
             (candidates, names)
         };
-        let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
-        let mut persons_deleted = 0;
-        if apply {
-            for batch in candidates.chunks(RETENTION_BATCH) {
-                let (batch_counts, deleted) = self.purge_batch(batch, cutoff)?;
-                persons_deleted += deleted;
-                for (i, n) in batch_counts {
-                    *counts.entry(i).or_default() += n;
-                }
-            }
-        } else {
-            for (_, i) in &candidates {
-                *counts.entry(*i).or_default() += 1;
-            }
-        }
+        let (counts, persons_deleted) =
+            purge_in_batches(&candidates, apply, |batch| self.purge_batch(batch, cutoff))?;
         let unused_consents = self.unused_consents(unused_consent_days, apply)?;
         if apply && (!counts.is_empty() || unused_consents.total() > 0) {
             self.service.store().scrub()?;
@@ -161,21 +143,80 @@ impl Session {
             }
             *counts.entry(p.intervention).or_default() += 1;
         }
+        let notices = self.audit_purge(&tx, &counts, &["*"], |n| {
+            format!("{n} participations registered out before {cutoff} made anonymous")
+        })?;
+        self.service.commit(tx, &notices)?;
+        Ok((counts, persons_deleted))
+    }
+
+    /// One audit entry (and change notice) per intervention of a purge batch, written in its
+    /// transaction: what went, as a count in the note, never who.
+    pub(crate) fn audit_purge(
+        &self,
+        tx: &WriteTransaction,
+        counts: &BTreeMap<InterventionId, u64>,
+        fields: &[&str],
+        note: impl Fn(u64) -> String,
+    ) -> Result<Vec<Notice>, ServiceError> {
         let mut notices = Vec::new();
-        for (i, n) in &counts {
-            let association = org::intervention(&tx, *i)?.map(|x| x.association);
+        for (i, n) in counts {
+            let association = org::intervention(tx, *i)?.map(|x| x.association);
             let draft = self.draft(
                 Action::RetentionPurge,
                 association,
                 Some(*i),
                 None,
-                &["*"],
-                format!("{n} participations registered out before {cutoff} made anonymous"),
+                fields,
+                note(*n),
             );
-            self.service.audit(&tx, draft)?;
+            self.service.audit(tx, draft)?;
             notices.push(Notice::new(self.id, Action::RetentionPurge, None, Some(*i)));
         }
-        self.service.commit(tx, &notices)?;
-        Ok((counts, persons_deleted))
+        Ok(notices)
     }
+}
+
+/// Purge counts per intervention, and persons deleted.
+pub(crate) type Purged = (BTreeMap<InterventionId, u64>, u64);
+
+/// Runs a purge over `candidates` (a record and its intervention): in a dry run counts them per
+/// intervention; with `apply`, hands them to `purge` in batches of at most [`RETENTION_BATCH`]
+/// (one write transaction each) and adds up what it purged.
+pub(crate) fn purge_in_batches<T>(
+    candidates: &[(T, InterventionId)],
+    apply: bool,
+    mut purge: impl FnMut(&[(T, InterventionId)]) -> Result<Purged, ServiceError>,
+) -> Result<Purged, ServiceError> {
+    let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
+    let mut persons_deleted = 0;
+    if apply {
+        for batch in candidates.chunks(RETENTION_BATCH) {
+            let (batch_counts, deleted) = purge(batch)?;
+            persons_deleted += deleted;
+            for (i, n) in batch_counts {
+                *counts.entry(i).or_default() += n;
+            }
+        }
+    } else {
+        for (_, i) in candidates {
+            *counts.entry(*i).or_default() += 1;
+        }
+    }
+    Ok((counts, persons_deleted))
+}
+
+/// The names of the interventions `candidates` belong to.
+pub(crate) fn intervention_names<T>(
+    tx: &impl Tx,
+    candidates: &[(T, InterventionId)],
+) -> Result<BTreeMap<InterventionId, String>, ServiceError> {
+    let mut names = BTreeMap::new();
+    for (_, i) in candidates {
+        if !names.contains_key(i) {
+            let name = org::intervention(tx, *i)?.map(|x| x.name);
+            names.insert(*i, name.unwrap_or_default());
+        }
+    }
+    Ok(names)
 }

@@ -5,14 +5,12 @@
 //! the person when nothing else refers to them, one audit entry per intervention and batch.
 
 use super::ServiceError;
-use super::core::Notice;
 use super::register::delete_person_if_unreferenced;
-use super::retention::RETENTION_BATCH;
+use super::retention::{Purged, intervention_names, purge_in_batches};
 use super::session::Session;
 use chrono::{Days, NaiveDate};
-use insats_domain::audit::Action;
 use insats_domain::ids::{ConsentId, InterventionId};
-use insats_store::{org, people};
+use insats_store::people;
 use std::collections::BTreeMap;
 
 /// Unused consents are deleted this many days after they were recorded, unless a run says
@@ -61,30 +59,12 @@ impl Session {
         let (candidates, names) = {
             let tx = self.service.store().read()?;
             let candidates = people::unused_until(&*tx, cutoff)?;
-            let mut names = BTreeMap::new();
-            for (_, i) in &candidates {
-                if !names.contains_key(i) {
-                    let name = org::intervention(&*tx, *i)?.map(|x| x.name);
-                    names.insert(*i, name.unwrap_or_default());
-                }
-            }
+            let names = intervention_names(&*tx, &candidates)?;
             (candidates, names)
         };
-        let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
-        let mut persons_deleted = 0;
-        if apply {
-            for batch in candidates.chunks(RETENTION_BATCH) {
-                let (done, deleted) = self.delete_unused(batch, cutoff)?;
-                persons_deleted += deleted;
-                for (i, n) in done {
-                    *counts.entry(i).or_default() += n;
-                }
-            }
-        } else {
-            for (_, i) in &candidates {
-                *counts.entry(*i).or_default() += 1;
-            }
-        }
+        let (counts, persons_deleted) = purge_in_batches(&candidates, apply, |batch| {
+            self.delete_unused(batch, cutoff)
+        })?;
         Ok(UnusedConsentReport {
             days,
             cutoff,
@@ -106,7 +86,7 @@ impl Session {
         &self,
         batch: &[(ConsentId, InterventionId)],
         cutoff: NaiveDate,
-    ) -> Result<(BTreeMap<InterventionId, u64>, u64), ServiceError> {
+    ) -> Result<Purged, ServiceError> {
         let tx = self.service.store().write()?;
         let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
         let mut persons_deleted = 0;
@@ -123,20 +103,9 @@ impl Session {
             }
             *counts.entry(c.intervention).or_default() += 1;
         }
-        let mut notices = Vec::new();
-        for (i, n) in &counts {
-            let association = org::intervention(&tx, *i)?.map(|x| x.association);
-            let draft = self.draft(
-                Action::RetentionPurge,
-                association,
-                Some(*i),
-                None,
-                &["consent"],
-                format!("{n} unused consents recorded on or before {cutoff} deleted"),
-            );
-            self.service.audit(&tx, draft)?;
-            notices.push(Notice::new(self.id, Action::RetentionPurge, None, Some(*i)));
-        }
+        let notices = self.audit_purge(&tx, &counts, &["consent"], |n| {
+            format!("{n} unused consents recorded on or before {cutoff} deleted")
+        })?;
         self.service.commit(tx, &notices)?;
         Ok((counts, persons_deleted))
     }
