@@ -2,7 +2,6 @@
 //! key look-up sign-in starts with.
 
 use super::setup::MAX_TITLE;
-use crate::core::Service;
 use crate::error::{DENIED_ADMIN, ServiceError};
 use crate::session::Session;
 use insats_domain::audit::Action;
@@ -12,17 +11,6 @@ use insats_domain::sshkey::{self, SshKey};
 use insats_domain::user::{Role, User, UserError, check_role_combination, check_username};
 use insats_store::{next_id, org};
 use std::collections::BTreeSet;
-
-impl Service {
-    /// The user an SSH key belongs to, if any (for sign-in).
-    pub fn user_for_key(&self, fingerprint: &str) -> Result<Option<User>, ServiceError> {
-        let tx = self.store().read()?;
-        match org::ssh_key(&*tx, fingerprint)? {
-            Some(k) => Ok(org::user(&*tx, k.user)?.filter(|u| u.active)),
-            None => Ok(None),
-        }
-    }
-}
 
 impl Session {
     /// Creates a user with roles (system administrator). Forbidden combinations are refused.

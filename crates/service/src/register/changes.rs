@@ -92,36 +92,32 @@ impl Session {
         let cascade = matches!(cmd, Command::ProtectedIdentity | Command::WithdrawConsent);
         let (outcome, change) = participation::apply(&facts, &current, cmd.clone())?;
         let notice = |i| Notice::new(self.id, change.action, None, Some(i));
+        // The change's audit entry, in this transaction, under the participation's pseudonym.
+        let audit = |pseudonym| {
+            let draft = self.draft(
+                change.action,
+                Some(association.association.id),
+                Some(intervention.id),
+                Some(pseudonym),
+                &change.fields,
+                String::new(),
+            );
+            self.service.audit(tx, draft)
+        };
         match outcome {
             Outcome::Updated(next) => {
                 if cascade {
                     return self.withdraw_all(tx, &current, &facts);
                 }
                 people::update_participation(tx, &next)?;
-                let draft = self.draft(
-                    change.action,
-                    Some(association.association.id),
-                    Some(intervention.id),
-                    Some(next.pseudonym),
-                    &change.fields,
-                    String::new(),
-                );
-                self.service.audit(tx, draft)?;
+                audit(next.pseudonym)?;
                 Ok((false, vec![notice(intervention.id)]))
             }
             Outcome::Erased => {
                 erase(tx, &current)?;
                 people::delete_consent_of(tx, current.consent)?;
                 delete_person_if_unreferenced(tx, current.person)?;
-                let draft = self.draft(
-                    change.action,
-                    Some(association.association.id),
-                    Some(intervention.id),
-                    Some(current.pseudonym),
-                    &change.fields,
-                    String::new(),
-                );
-                self.service.audit(tx, draft)?;
+                audit(current.pseudonym)?;
                 Ok((true, vec![notice(intervention.id)]))
             }
             Outcome::Anonymised { .. } => {
