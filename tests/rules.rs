@@ -246,7 +246,7 @@ fn registration_before_the_associations_start_is_refused() {
     let r = f.handler.register_anonymous(f.intervention, 2019, 1, 0);
     assert!(is_refused(&r, |x| matches!(
         x,
-        Refusal::BeforeAssociationStart { .. }
+        Refusal::YearBeforeAssociationStart { .. }
     )));
 }
 
@@ -1584,12 +1584,21 @@ fn anonymous_participants_count_only_gender_and_start_year() {
     let r = h.register_anonymous(f.intervention, 2024, 1, 0);
     assert!(is_refused(&r, |x| matches!(
         x,
-        Refusal::BeforeInterventionStart { .. }
+        Refusal::YearBeforeInterventionStart { .. }
     )));
+    // The message speaks of the start year, not a date, in both languages.
+    let Err(ServiceError::Refused(why)) = &r else {
+        panic!("{r:?}")
+    };
+    assert!(
+        why.to_string().starts_with("the start year is before"),
+        "{why}"
+    );
+    assert!(why.message_sv().starts_with("startåret är före"), "{why}");
     let r = h.register_anonymous(f.intervention, 2019, 1, 0);
     assert!(is_refused(&r, |x| matches!(
         x,
-        Refusal::BeforeAssociationStart { .. }
+        Refusal::YearBeforeAssociationStart { .. }
     )));
     let r = h.register_anonymous(f.intervention, 2027, 1, 0);
     assert!(is_refused(&r, |x| matches!(

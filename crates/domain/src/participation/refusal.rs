@@ -16,6 +16,15 @@ pub enum Refusal {
     YearInFuture { this_year: crate::date::Year },
     #[error("the date is before the association's start ({start})")]
     BeforeAssociationStart { start: NaiveDate },
+    /// Anonymous participants counted for a budget year before the association began.
+    #[error("the start year is before the association's start ({start})")]
+    YearBeforeAssociationStart { start: NaiveDate },
+    /// Anonymous participants counted for a budget year before the intervention began.
+    #[error("the start year is before the intervention's start ({start})")]
+    YearBeforeInterventionStart { start: NaiveDate },
+    /// Anonymous participants counted for a budget year after the intervention ended.
+    #[error("the start year is after the intervention's end ({end})")]
+    YearAfterInterventionEnd { end: NaiveDate },
     #[error("the date is after the association's end")]
     AfterAssociationEnd,
     #[error("the date is before the intervention's start ({start})")]
@@ -91,6 +100,15 @@ impl Refusal {
             }
             Refusal::BeforeAssociationStart { start } => {
                 format!("datumet är före samordningsförbundets start ({start})")
+            }
+            Refusal::YearBeforeAssociationStart { start } => {
+                format!("startåret är före samordningsförbundets start ({start})")
+            }
+            Refusal::YearBeforeInterventionStart { start } => {
+                format!("startåret är före insatsens start ({start})")
+            }
+            Refusal::YearAfterInterventionEnd { end } => {
+                format!("startåret är efter insatsens slut ({end})")
             }
             Refusal::AfterAssociationEnd => "datumet är efter samordningsförbundets slut".into(),
             Refusal::BeforeInterventionStart { start } => {

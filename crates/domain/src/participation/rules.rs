@@ -314,12 +314,12 @@ pub fn check_anonymous(facts: &Facts<'_>, year: Year, women: u32, men: u32) -> R
         });
     }
     if year < budget_year(facts.association_start) {
-        return Err(Refusal::BeforeAssociationStart {
+        return Err(Refusal::YearBeforeAssociationStart {
             start: facts.association_start,
         });
     }
     if year < budget_year(facts.intervention.start) {
-        return Err(Refusal::BeforeInterventionStart {
+        return Err(Refusal::YearBeforeInterventionStart {
             start: facts.intervention.start,
         });
     }
@@ -328,7 +328,7 @@ pub fn check_anonymous(facts: &Facts<'_>, year: Year, women: u32, men: u32) -> R
         .end
         .filter(|end| year > budget_year(*end))
     {
-        return Err(Refusal::AfterInterventionEnd { end });
+        return Err(Refusal::YearAfterInterventionEnd { end });
     }
     Ok(())
 }
