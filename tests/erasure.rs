@@ -629,3 +629,140 @@ fn protected_identity_in_a_populated_database_leaves_no_identity_in_the_file() {
         "after protected identity in a populated database and one more commit",
     );
 }
+
+/// The raw stored bytes of a consent row and its person row (to find in the file later).
+fn consent_and_person_rows(f: &Fixture, consent: insats::domain::ids::ConsentId) -> Vec<Needle> {
+    let tx = f.service.store().read().unwrap();
+    let c = people::consent(&*tx, consent).unwrap().unwrap();
+    let consent_row = tx
+        .open_table(schema::CONSENTS)
+        .unwrap()
+        .get(consent.0)
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    let person_row = tx
+        .open_table(schema::PERSONS)
+        .unwrap()
+        .get(c.person.0)
+        .unwrap()
+        .unwrap()
+        .value()
+        .to_vec();
+    vec![
+        ("consent row".to_owned(), consent_row),
+        ("person row".to_owned(), person_row),
+    ]
+}
+
+/// A handler sees the unused consents of their own intervention only, with whom each is for;
+/// no other role or handler does; using one takes it off the list.
+#[test]
+fn a_handler_sees_the_unused_consents_of_their_intervention_and_no_one_else_does() {
+    let f = Fixture::new();
+    let who = pnr(date(1979, 4, 4), 316);
+    let c = record(&f.handler, f.intervention, &who, NAME);
+    let list = f.handler.unused_consents_in(f.intervention).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].consent.id, c);
+    assert_eq!(list[0].identity.name, NAME);
+    assert_eq!(list[0].identity.pnr, parsed(&who));
+    assert_eq!(f.handler.unused_consent_count(f.intervention).unwrap(), 1);
+    // Not in an intervention the handler is not assigned to; nobody else sees the list.
+    assert!(f.handler.unused_consents_in(f.other_intervention).is_err());
+    for s in [
+        &f.other_handler,
+        &f.manager,
+        &f.report_reader,
+        &f.log_reviewer,
+        &f.admin,
+    ] {
+        assert!(
+            s.unused_consents_in(f.intervention).is_err(),
+            "{:?} saw the list",
+            s.role()
+        );
+        assert!(
+            s.remove_unused_consent(c).is_err(),
+            "{:?} removed",
+            s.role()
+        );
+        assert_eq!(s.unused_consent_count(f.intervention).unwrap_or(0), 0);
+    }
+    // Registering in with it uses it: the list is empty and the check finds the index true.
+    f.handler
+        .register_in(&register_input(c, "2026-06-10", &f.handler))
+        .unwrap();
+    assert!(
+        f.handler
+            .unused_consents_in(f.intervention)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(f.handler.unused_consent_count(f.intervention).unwrap(), 0);
+    // A used consent is not removed as unused.
+    assert!(matches!(
+        f.handler.remove_unused_consent(c),
+        Err(insats::service::ServiceError::Refused(
+            insats::domain::participation::Refusal::ConsentAlreadyUsed
+        ))
+    ));
+    let tx = f.service.store().read().unwrap();
+    assert!(check::check(&tx).unwrap().is_empty());
+}
+
+/// Removing an unused consent erases it and its person (nothing else refers to them), logs it
+/// under the consent's pseudonym with no personal data, and leaves no row bytes in the file.
+#[test]
+fn removing_an_unused_consent_is_audited_and_leaves_no_bytes_in_the_file() {
+    let f = Fixture::new();
+    let who = pnr(date(1979, 4, 4), 316);
+    let c = record(&f.handler, f.intervention, &who, NAME);
+    let pseudonym = {
+        let tx = f.service.store().read().unwrap();
+        people::consent(&*tx, c).unwrap().unwrap().pseudonym
+    };
+    let needles = consent_and_person_rows(&f, c);
+    assert_present(&f.raw_file(), &needles, "before removal");
+
+    f.handler.remove_unused_consent(c).unwrap();
+    another_commit(&f);
+
+    assert!(
+        f.handler
+            .unused_consents_in(f.intervention)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(f.handler.lookup(&who).unwrap().is_empty());
+    {
+        let tx = f.service.store().read().unwrap();
+        assert!(people::consent(&*tx, c).unwrap().is_none());
+        assert!(check::check(&tx).unwrap().is_empty());
+        let e = tx
+            .open_table(schema::AUDIT)
+            .unwrap()
+            .range(0..)
+            .unwrap()
+            .map(|row| {
+                insats_store::codec::decode::<insats::domain::audit::Entry>(row.unwrap().1.value())
+                    .unwrap()
+            })
+            .find(|e| e.draft.action == Action::RemoveConsent)
+            .unwrap();
+        assert_eq!(e.draft.subject, Some(pseudonym));
+        assert_eq!(e.draft.intervention, Some(f.intervention));
+        let text = format!("{:?} {}", e.draft.fields, e.draft.note);
+        assert!(
+            !text.contains("Zäta") && !text.contains(&who[..8]),
+            "{text}"
+        );
+    }
+    assert_absent(&f.raw_file(), &needles, "after removing the unused consent");
+    // Removing it again: not found, nothing written.
+    assert!(matches!(
+        f.handler.remove_unused_consent(c),
+        Err(insats::service::ServiceError::NotFound { .. })
+    ));
+}

@@ -343,3 +343,106 @@ fn a_look_up_shows_the_registration_out_and_the_check_finds_a_summary_that_diffe
         ["participations_by_person: 1 summaries differ from their participations"]
     );
 }
+
+/// A version 3 file has no index of unused consents: opening it builds one from the consents
+/// (the unused ones only), and the handler's list and the check agree.
+#[test]
+fn a_version_3_file_gets_its_unused_consents_indexed() {
+    let f = Fixture::new();
+    let used = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1980, 2, 2), 312),
+        "Använd Person",
+        "2026-06-01",
+    );
+    let waiting = record(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1981, 3, 3), 413),
+        "Väntande Person",
+    );
+    let username = f.handler.user().username.clone();
+    let path = f.db_path.clone();
+    drop(f.handler);
+    drop(f.other_handler);
+    drop(f.manager);
+    drop(f.report_reader);
+    drop(f.log_reviewer);
+    drop(f.admin);
+    drop(f.service);
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.delete_table(insats_store::schema::UNUSED_CONSENTS)
+            .unwrap();
+        tx.open_table(META)
+            .unwrap()
+            .insert(META_SCHEMA, 3u32.to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&path, None).unwrap();
+    assert_eq!(
+        insats_store::migrate::stored_version(&store).unwrap(),
+        Some(SCHEMA_VERSION)
+    );
+    {
+        let tx = store.read().unwrap();
+        assert_eq!(
+            insats_store::check::check(&tx).unwrap(),
+            Vec::<String>::new()
+        );
+        let unused = people::unused_in(&*tx, f.intervention).unwrap();
+        assert_eq!(
+            unused.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![waiting]
+        );
+        assert!(people::unused_until(&*tx, today()).unwrap().len() == 1);
+    }
+    let service =
+        insats::service::Service::new(store, Box::new(insats::service::FixedClock::on(today())));
+    let handler = insats::service::Session::sign_in(
+        &service,
+        &username,
+        Some(insats::domain::user::Role::ParticipantHandler),
+    )
+    .unwrap();
+    let list = handler.unused_consents_in(f.intervention).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].identity.name, "Väntande Person");
+    assert!(
+        handler.lookup(&pnr(date(1980, 2, 2), 312)).unwrap()[0]
+            .participation
+            .id
+            == used
+    );
+}
+
+/// The check notices an unused consent missing from its index.
+#[test]
+fn the_check_finds_an_unused_consent_missing_from_its_index() {
+    let f = Fixture::new();
+    let c = record(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1981, 3, 3), 413),
+        "Väntande Person",
+    );
+    {
+        let tx = f.service.store().write().unwrap();
+        tx.open_table(insats_store::schema::UNUSED_CONSENTS)
+            .unwrap()
+            .remove((f.intervention.0, c.0))
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let tx = f.service.store().read().unwrap();
+    let problems = insats_store::check::check(&tx).unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("unused_consents: 1 entries missing")),
+        "{problems:?}"
+    );
+}

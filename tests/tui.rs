@@ -691,3 +691,162 @@ fn a_field_error_at_80_columns_is_wrapped_not_cut_before_its_reason() {
         "the reason's end is on screen:\n{s}"
     );
 }
+
+/// Consents recorded but not used show as a reminder; `u` lists them by name; Enter registers
+/// the person in on that consent; `d` removes one only after the typed word. Both languages.
+#[test]
+fn a_handler_sees_unused_consents_and_registers_one_in_or_removes_one() {
+    for lang in [Lang::En, Lang::Sv] {
+        let (_dir, service) = fresh_demo();
+        let mut app = app_for(&service, "hanna", lang);
+        press(&mut app, &["enter"]);
+        let intervention = app.participants.intervention.unwrap();
+        let waiting = app.session.unused_consents_in(intervention).unwrap();
+        assert_eq!(waiting.len(), 2, "the demo leaves two consents waiting");
+        let s = screen(&app);
+        let reminder = match lang {
+            Lang::En => "2 consents not yet used: u shows them",
+            Lang::Sv => "2 samtycken som inte använts: u visar dem",
+        };
+        assert!(s.contains(reminder), "{s}");
+        // The list names both.
+        press(&mut app, &["u"]);
+        let s = screen(&app);
+        for w in &waiting {
+            assert!(s.contains(&w.identity.name), "{s}");
+            assert!(s.contains(&w.identity.pnr.to_string()), "{s}");
+        }
+        // Enter: the registration form on the first consent, naming the person.
+        press(&mut app, &["enter"]);
+        let s = screen(&app);
+        assert!(s.contains(&waiting[0].identity.name), "{s}");
+        let title = match lang {
+            Lang::En => "Register in: situation before",
+            Lang::Sv => "Inskrivning: situationen före",
+        };
+        assert!(s.contains(title), "{s}");
+        let questions = app
+            .session
+            .questionnaire(intervention)
+            .unwrap()
+            .questions_on(app.session.service().clock().today())
+            .len();
+        press(&mut app, &["tab", "tab"]);
+        for _ in 0..questions {
+            typed(&mut app, "1");
+            press(&mut app, &["tab"]);
+        }
+        press(&mut app, &["ctrl-s"]);
+        let s = screen(&app);
+        let done = match lang {
+            Lang::En => "Registered in",
+            Lang::Sv => "Inskriven",
+        };
+        assert!(s.lines().any(|l| l.trim() == done), "{s}");
+        let left = app.session.unused_consents_in(intervention).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].consent.id, waiting[1].consent.id);
+        let reminder = match lang {
+            Lang::En => "1 consent not yet used: u shows it",
+            Lang::Sv => "1 samtycke som inte använts: u visar det",
+        };
+        assert!(screen(&app).contains(reminder));
+        // `d` names the person and needs the typed word; Enter alone removes nothing.
+        press(&mut app, &["u", "d"]);
+        let s = screen(&app);
+        assert!(s.contains(&waiting[1].identity.name), "{s}");
+        press(&mut app, &["enter"]);
+        assert_eq!(
+            app.session.unused_consents_in(intervention).unwrap().len(),
+            1
+        );
+        let word = match lang {
+            Lang::En => "ERASE",
+            Lang::Sv => "RADERA",
+        };
+        typed(&mut app, word);
+        press(&mut app, &["enter"]);
+        assert!(
+            app.session
+                .unused_consents_in(intervention)
+                .unwrap()
+                .is_empty()
+        );
+        let s = screen(&app);
+        let gone = match lang {
+            Lang::En => "Erased: the unused consent is gone",
+            Lang::Sv => "Raderat: det oanvända samtycket är borta",
+        };
+        assert!(s.contains(gone), "{s}");
+        assert!(
+            !s.contains("not yet used") && !s.contains("inte använts"),
+            "{s}"
+        );
+        // An empty list says so.
+        press(&mut app, &["u"]);
+        let empty = match lang {
+            Lang::En => "No unused consents in this intervention.",
+            Lang::Sv => "Inga oanvända samtycken i insatsen.",
+        };
+        assert!(screen(&app).contains(empty));
+    }
+}
+
+/// At 80×24 the header keeps who is signed in and where (the banner gets shorter), a refusal
+/// in the status line wraps rather than losing its reason, the footer shows only whole hints,
+/// intervention counts stay whole, and an audit row too long for the pane ends in "…".
+#[test]
+fn at_80_columns_the_header_status_counts_and_audit_rows_are_whole_or_marked_cut() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let mut app = app_for(&service, "maja", lang);
+        let draw = |app: &App| {
+            let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+            t.draw(|f| view::draw(f, app)).unwrap();
+            screenshot::to_text(t.backend().buffer())
+        };
+        let s = draw(&app);
+        let header = s.lines().next().unwrap();
+        assert!(
+            header.trim_end().ends_with("Samordningsförbundet Norrvik"),
+            "{header}"
+        );
+        // The manager asks to register someone: the whole reason is on screen.
+        press(&mut app, &["enter", "n"]);
+        let reason = app.status.clone().unwrap().text;
+        assert!(
+            reason.chars().count() > 78,
+            "a reason longer than a line: {reason}"
+        );
+        let s = draw(&app);
+        let last_words: Vec<&str> = reason.split_whitespace().rev().take(2).collect();
+        for w in last_words {
+            assert!(s.contains(w), "'{w}' of the reason is on screen:\n{s}");
+        }
+        // Footer hints are whole: the last one ends in its word, not a cut one.
+        app.status = None;
+        let s = draw(&app);
+        let footer = s.lines().last().unwrap().trim_end();
+        let hints = ["back", "tillbaka", "look up", "sök", "filter", "filtrera"];
+        assert!(hints.iter().any(|h| footer.ends_with(h)), "{footer}");
+        // Counts next to interventions are the real ones.
+        for v in &app.interventions {
+            let n = format!(" · {} · ", v.counters.total());
+            assert!(s.contains(&n), "count {n} of {}:\n{s}", v.intervention.name);
+        }
+        // Audit rows: each fits, or ends in "…".
+        let audit_rows: Vec<&str> = s.lines().filter(|l| l.contains(" 12:00 ")).collect();
+        assert!(!audit_rows.is_empty(), "{s}");
+        for row in audit_rows {
+            let inside = row
+                .rsplit('│')
+                .nth(1)
+                .or_else(|| row.rsplit('┃').nth(1))
+                .unwrap();
+            assert!(
+                inside.ends_with(' ') || inside.ends_with('…') || inside.ends_with(']'),
+                "cut mid-word: {row}"
+            );
+        }
+    }
+}

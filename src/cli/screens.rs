@@ -40,6 +40,8 @@ pub const SCENES: &[Scene] = &[
     scene("protected-identity-confirm", "hanna", &["enter", "p"]),
     scene("consent-withdrawn-confirm", "hanna", &["enter", "w"]),
     scene("anonymous-form", "hanna", &["enter", "a"]),
+    scene("unused-consents", "hanna", &["enter", "u"]),
+    scene("unused-consent-remove", "hanna", &["enter", "u", "d"]),
     scene("lookup", "hanna", &["ctrl-f"]),
     scene("help", "hanna", &["?"]),
     scene("privacy-mask", "hanna", &["enter", "ctrl-p"]),

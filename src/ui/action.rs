@@ -75,6 +75,13 @@ actions! {
     MarkProtected = "mark_protected", label("Protected identity", "Skyddad identitet");
     WithdrawConsent = "withdraw_consent", label("Consent withdrawn", "Samtycke återkallat");
     CorrectAnswers = "correct_answers", label("Correct answers", "Rätta svar");
+    UnusedConsents = "unused_consents",
+        label("Consents not yet used: register in or remove", "Samtycken som inte använts: skriv in eller ta bort"),
+        hint("consents", "samtycken");
+    UseConsent = "use_consent",
+        label("Register in with the chosen consent", "Skriv in med det valda samtycket");
+    RemoveConsent = "remove_consent",
+        label("Remove the unused consent (erase)", "Ta bort det oanvända samtycket (radera)");
     RegisterAnonymous = "register_anonymous",
         label("Register anonymous participants", "Registrera anonyma deltagare"),
         hint("anonymous", "anonyma");

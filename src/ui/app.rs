@@ -9,12 +9,12 @@ use super::theme::Theme;
 use crate::domain::anonymous::AnonymousCount;
 use crate::domain::audit::Entry;
 use crate::domain::date::Year;
-use crate::domain::ids::{InterventionId, ParticipationId, UserId};
+use crate::domain::ids::{ConsentId, InterventionId, ParticipationId, UserId};
 use crate::domain::report::Counters;
 use crate::domain::user::Access;
 use crate::service::{
     InterventionView, LookupHit, Notice, ParticipantDetail, ParticipantRow, ServiceError, Session,
-    SwitchTarget,
+    SwitchTarget, UnusedConsent,
 };
 use ratatui_textarea::TextArea;
 use std::cell::Cell;
@@ -48,22 +48,37 @@ pub enum ConfirmKind {
     Misregister,
     Protected,
     Withdraw,
+    RemoveConsent,
+}
+
+/// What a confirmed change acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Participation(ParticipationId),
+    Consent(ConsentId),
 }
 
 pub struct Confirm {
     pub kind: ConfirmKind,
-    pub participation: ParticipationId,
-    pub intervention: InterventionId,
-    /// Who and which participation the change is about, as the dialog names them.
+    pub target: Target,
+    /// Who and which participation (or consent) the change is about, as the dialog names them.
     pub who: crate::domain::person::Identity,
     pub intervention_name: String,
-    pub in_date: chrono::NaiveDate,
-    pub out_date: Option<chrono::NaiveDate>,
+    /// The dates beside the intervention: the participation's period, or when the consent
+    /// was signed.
+    pub when: String,
     /// The word to type before an erasing change (misregistration, protected identity) goes
     /// through.
     pub word: Option<&'static str>,
     pub typed: TextArea<'static>,
     pub refusal: Option<String>,
+}
+
+/// The consents of the shown intervention that no registration uses yet.
+pub struct Consents {
+    pub intervention: InterventionId,
+    pub rows: Vec<UnusedConsent>,
+    pub selected: usize,
 }
 
 pub struct Lookup {
@@ -81,6 +96,7 @@ pub enum Overlay {
     Form(Box<Form>),
     Confirm(Box<Confirm>),
     Lookup(Box<Lookup>),
+    Consents(Box<Consents>),
     /// One participant's record, with the questionnaire of its association (supplementary
     /// questions included) to name the answers.
     Detail(
@@ -105,6 +121,8 @@ pub struct Participants {
     pub search_capped: bool,
     pub counters: Counters,
     pub anonymous: Vec<(Year, AnonymousCount)>,
+    /// Consents of the intervention no registration uses yet (handlers only; else 0).
+    pub unused: u64,
 }
 
 /// Where a scrolling list drew its rows in the last frame: lets the painter move the rows on

@@ -2,7 +2,7 @@
 //! filled form to the service, and show its refusal in words or the result.
 
 use super::action::Action;
-use super::app::{App, ConfirmKind, Overlay, Pane};
+use super::app::{App, ConfirmKind, Overlay, Pane, Target};
 use super::forms::{Form, Purpose, build};
 use super::i18n::tr;
 use crate::domain::participation::{Occasion, State};
@@ -236,11 +236,16 @@ impl App {
                 return;
             }
         }
-        let (kind, id) = (c.kind, c.participation);
-        let result = match kind {
-            ConfirmKind::Misregister => self.session.misregister(id),
-            ConfirmKind::Protected => self.session.mark_protected(id),
-            ConfirmKind::Withdraw => self.session.withdraw_consent(id),
+        let kind = c.kind;
+        let result = match (kind, c.target) {
+            (ConfirmKind::Misregister, Target::Participation(id)) => self.session.misregister(id),
+            (ConfirmKind::Protected, Target::Participation(id)) => self.session.mark_protected(id),
+            (ConfirmKind::Withdraw, Target::Participation(id)) => self.session.withdraw_consent(id),
+            (ConfirmKind::RemoveConsent, Target::Consent(id)) => {
+                self.session.remove_unused_consent(id)
+            }
+            // A dialog is always opened with the target its kind acts on.
+            _ => Ok(()),
         };
         match result {
             Ok(()) => {
@@ -260,6 +265,11 @@ impl App {
                         lang,
                         "Consent withdrawn: no new personal data from now on",
                         "Samtycket återkallat: inga nya personuppgifter från nu",
+                    ),
+                    ConfirmKind::RemoveConsent => tr(
+                        lang,
+                        "Erased: the unused consent is gone",
+                        "Raderat: det oanvända samtycket är borta",
                     ),
                 });
                 self.after_change();

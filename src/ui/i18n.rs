@@ -52,6 +52,7 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::DataSubjectExtract => ("register extract", "registerutdrag"),
         A::CorrectIdentity => ("identity corrected", "identitet rättad"),
         A::RevealIdentity => ("identity revealed", "identitet röjd"),
+        A::RemoveConsent => ("unused consent removed", "oanvänt samtycke borttaget"),
     };
     tr(lang, en, sv)
 }

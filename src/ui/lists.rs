@@ -68,6 +68,11 @@ impl App {
         let (counters, anonymous) = self.session.aggregates(id)?;
         p.counters = counters;
         p.anonymous = anonymous;
+        p.unused = if access == Access::Individual {
+            self.session.unused_consent_count(id)?
+        } else {
+            0
+        };
         if access == Access::Individual {
             let mut rows = match &p.search {
                 Some(needle) => self.session.search_participants(id, needle, WINDOW + 1)?,

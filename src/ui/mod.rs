@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod commands;
+mod consents;
 mod dialogs;
 mod flows;
 pub mod forms;
@@ -35,6 +36,7 @@ macro_rules! opaque_debug {
 
 opaque_debug!(
     app::Confirm,
+    app::Consents,
     app::Lookup,
     app::Overlay,
     app::Participants,

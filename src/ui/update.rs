@@ -2,7 +2,7 @@
 //! context; forms and dialogs take typed characters first, so a name can contain any letter.
 
 use super::action::Action;
-use super::app::{App, Confirm, ConfirmKind, Lookup, Overlay, Pane};
+use super::app::{App, Confirm, ConfirmKind, Lookup, Overlay, Pane, Target};
 use super::forms::build;
 use super::i18n::tr;
 use super::keymap::{Context, Key, When};
@@ -102,6 +102,7 @@ impl App {
             Some(Overlay::Form(_)) => self.form_key(key, k),
             Some(Overlay::Confirm(_)) => self.confirm_key(key, k),
             Some(Overlay::Lookup(_)) => self.lookup_key(key, k),
+            Some(Overlay::Consents(_)) => self.consents_key(k),
             Some(Overlay::Roles { .. }) => self.roles_key(k),
             Some(Overlay::Help { .. }) => {
                 let action = self.opts.keymap.resolve(Context::Help, k, |_| false);
@@ -215,6 +216,7 @@ impl App {
                 self.overlay = Some(Overlay::Roles { targets, selected });
             }),
             Action::Refresh => self.reload_all(),
+            Action::UnusedConsents => self.open_consents(),
             Action::RecordConsent
             | Action::RegisterOut
             | Action::Misregister
@@ -226,7 +228,9 @@ impl App {
             | Action::NextField
             | Action::PrevField
             | Action::Toggle
-            | Action::Advance => Ok(()),
+            | Action::Advance
+            | Action::UseConsent
+            | Action::RemoveConsent => Ok(()),
         };
         if let Err(e) = result {
             self.fail(&e);
@@ -300,23 +304,43 @@ impl App {
         row: &crate::domain::participation::Participation,
         who: crate::domain::person::Identity,
     ) {
-        let Some(intervention) = self.participants.intervention else {
-            return;
-        };
         let intervention_name = self
             .selected_intervention()
             .map_or_else(String::new, |v| v.intervention.name.clone());
-        // Both erasing changes need the word typed; withdrawal erases nothing.
-        let word = matches!(kind, ConfirmKind::Misregister | ConfirmKind::Protected)
-            .then(|| tr(self.lang(), "ERASE", "RADERA"));
-        self.overlay = Some(Overlay::Confirm(Box::new(Confirm {
+        let when = match row.out_date {
+            Some(out) => format!("{} – {out}", row.in_date),
+            None => format!("{} –", row.in_date),
+        };
+        self.ask_about(
             kind,
-            participation: row.id,
-            intervention,
+            Target::Participation(row.id),
             who,
             intervention_name,
-            in_date: row.in_date,
-            out_date: row.out_date,
+            when,
+        );
+    }
+
+    /// Opens the confirm dialog for a change to `target`, naming whom it is about.
+    pub(super) fn ask_about(
+        &mut self,
+        kind: ConfirmKind,
+        target: Target,
+        who: crate::domain::person::Identity,
+        intervention_name: String,
+        when: String,
+    ) {
+        // The erasing changes need the word typed; withdrawal erases nothing.
+        let word = matches!(
+            kind,
+            ConfirmKind::Misregister | ConfirmKind::Protected | ConfirmKind::RemoveConsent
+        )
+        .then(|| tr(self.lang(), "ERASE", "RADERA"));
+        self.overlay = Some(Overlay::Confirm(Box::new(Confirm {
+            kind,
+            target,
+            who,
+            intervention_name,
+            when,
             word,
             typed: TextArea::default(),
             refusal: None,

@@ -19,10 +19,16 @@ pub fn draw(f: &mut Frame, app: &App) {
         overlays::lock(f, area, app);
         return;
     }
+    // A status message longer than the width wraps onto more lines (three at most) rather
+    // than losing its reason.
+    let footer_h = app.status.as_ref().map_or(1, |s| {
+        let lines = overlays::wrap_words(&status_text(s), usize::from(area.width.max(1))).len();
+        u16::try_from(lines.clamp(1, 3)).unwrap_or(1)
+    });
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(footer_h),
     ])
     .areas(area);
     draw_header(f, header, app);
@@ -44,6 +50,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Help { scroll }) => overlays::help(f, body, app, *scroll),
         Some(Overlay::Confirm(c)) => overlays::confirm(f, body, app, c),
         Some(Overlay::Lookup(l)) => overlays::lookup(f, body, app, l),
+        Some(Overlay::Consents(c)) => overlays::consents(f, body, app, c),
         Some(Overlay::Detail(d, questions)) => overlays::detail(f, body, app, d, questions),
         Some(Overlay::Roles { targets, selected }) => {
             overlays::roles(f, body, app, targets, *selected);
@@ -51,37 +58,83 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
 }
 
+/// The header: the demo banner, the mask and who is signed in, where. When it does not fit the
+/// width, the banner gets shorter, then the program's name goes, then the association, so
+/// nothing is cut mid-word.
 fn draw_header(f: &mut Frame, area: Rect, app: &App) {
     let theme = &app.opts.theme;
-    let mut spans = vec![Span::styled(" insats ", theme.heading(true))];
-    if let Some(demo) = app.demo_banner() {
-        spans.push(Span::styled(format!(" {demo} "), theme.warning()));
-    }
-    if app.mask {
-        spans.push(Span::styled(
-            format!(" {} ", tr(app.lang(), "MASKED", "DOLT")),
-            theme.warning(),
-        ));
-    }
-    spans.push(Span::raw(" "));
-    spans.push(Span::raw(panes::identity_line(app)));
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let lang = app.lang();
+    let line = |brand: bool, short: bool, association: bool| {
+        let mut spans = Vec::new();
+        if brand {
+            spans.push(Span::styled(" insats ", theme.heading(true)));
+        }
+        if let Some(demo) = app.demo_banner() {
+            let demo = if short {
+                tr(lang, "DEMO DATA", "DEMODATA")
+            } else {
+                demo
+            };
+            spans.push(Span::styled(format!(" {demo} "), theme.warning()));
+        }
+        if app.mask {
+            spans.push(Span::styled(
+                format!(" {} ", tr(lang, "MASKED", "DOLT")),
+                theme.warning(),
+            ));
+        }
+        spans.push(Span::raw(" "));
+        spans.push(Span::raw(panes::identity_line(app, association)));
+        Line::from(spans)
+    };
+    let width = usize::from(area.width);
+    let chosen = [
+        (true, false, true),
+        (true, true, true),
+        (false, true, true),
+        (false, true, false),
+    ]
+    .into_iter()
+    .map(|(brand, short, association)| line(brand, short, association))
+    .find(|l| l.width() <= width)
+    .unwrap_or_else(|| line(false, true, false));
+    f.render_widget(Paragraph::new(chosen), area);
 }
 
 /// Key hints for `context`, generated from the keymap so they never go stale.
 pub fn hint_line(app: &App, context: Context, actions: &[Action]) -> Line<'static> {
+    fitting_hints(app, context, actions, usize::MAX)
+}
+
+/// As [`hint_line`], with only the hints that fit whole in `width` characters (the first ones
+/// are the most used).
+fn fitting_hints(app: &App, context: Context, actions: &[Action], width: usize) -> Line<'static> {
     let theme = &app.opts.theme;
     let mut spans = Vec::new();
+    let mut used = 0;
     for a in actions {
         if let Some(k) = app.opts.keymap.key_for(context, *a) {
-            if !spans.is_empty() {
+            let (key, hint) = (k.to_string(), format!(" {}", a.hint(app.lang())));
+            let gap = if spans.is_empty() { 0 } else { 2 };
+            let w = gap + key.chars().count() + hint.chars().count();
+            if used + w > width {
+                break;
+            }
+            used += w;
+            if gap > 0 {
                 spans.push(Span::raw("  "));
             }
-            spans.push(Span::styled(k.to_string(), theme.key()));
-            spans.push(Span::raw(format!(" {}", a.hint(app.lang()))));
+            spans.push(Span::styled(key, theme.key()));
+            spans.push(Span::raw(hint));
         }
     }
     Line::from(spans)
+}
+
+/// A status message as the footer shows it.
+fn status_text(s: &super::app::Status) -> String {
+    let prefix = if s.error { "! " } else { "" };
+    format!("{prefix}{}", s.text)
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
@@ -116,15 +169,17 @@ fn draw_footer(f: &mut Frame, area: Rect, app: &App) {
     }
     if let Some(s) = &app.status {
         let style = if s.error { theme.error() } else { theme.ok() };
-        let prefix = if s.error { "! " } else { "" };
-        f.render_widget(
-            Paragraph::new(format!("{prefix}{}", s.text)).style(style),
-            area,
-        );
+        let lines: Vec<Line> =
+            overlays::wrap_words(&status_text(s), usize::from(area.width.max(1)))
+                .into_iter()
+                .map(Line::from)
+                .collect();
+        f.render_widget(Paragraph::new(lines).style(style), area);
         return;
     }
     // The enabled commands of the pane in focus: a role is not offered what it cannot do.
     let context = panes::of(app.focus).context();
     let actions = app.footer_actions();
-    f.render_widget(Paragraph::new(hint_line(app, context, &actions)), area);
+    let line = fitting_hints(app, context, &actions, usize::from(area.width));
+    f.render_widget(Paragraph::new(line), area);
 }

@@ -42,10 +42,13 @@ pub enum Action {
     CorrectIdentity,
     /// A log reviewer revealed the identity behind a pseudonym, with a stated reason.
     RevealIdentity,
+    /// A handler removed a consent no registration used (with the person, when nothing else
+    /// referred to them).
+    RemoveConsent,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -75,6 +78,7 @@ impl Action {
         Action::DataSubjectExtract,
         Action::CorrectIdentity,
         Action::RevealIdentity,
+        Action::RemoveConsent,
     ];
 
     /// Stable key for filters and exports.
@@ -109,6 +113,7 @@ impl Action {
             Action::DataSubjectExtract => "data-subject-extract",
             Action::CorrectIdentity => "correct-identity",
             Action::RevealIdentity => "reveal-identity",
+            Action::RemoveConsent => "remove-consent",
         }
     }
 

@@ -40,4 +40,6 @@ pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, Retent
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;
 pub use signin::{Refusal, Verdict};
-pub use unused_consents::{UNUSED_CONSENT_DAYS, UnusedConsentCount, UnusedConsentReport};
+pub use unused_consents::{
+    UNUSED_CONSENT_DAYS, UnusedConsent, UnusedConsentCount, UnusedConsentReport,
+};

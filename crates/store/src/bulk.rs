@@ -8,7 +8,7 @@ use super::crypto::Crypto;
 use super::people::seal_person;
 use super::schema::{
     CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
-    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR,
+    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, UNUSED_CONSENTS,
 };
 use super::summary::{self, Packed};
 use insats_domain::consent::Consent;
@@ -62,6 +62,9 @@ pub struct Written {
     by_intervention: Vec<(u64, u64)>,
     by_person: Vec<((u64, u64), Packed)>,
     consents_by_person: Vec<(u64, u64)>,
+    /// (intervention, consent) of consents written without a registration (an import writes
+    /// none today; kept so the index stays true if one ever does).
+    unused: Vec<(u64, u64)>,
     /// What the written participations add to each intervention's counters.
     counters: BTreeMap<u64, Counters>,
 }
@@ -142,6 +145,9 @@ pub fn records(
         encoded.write_to(tx, PERSONS)?;
         for c in &chunk.consents {
             w.consents_by_person.push((c.person.0, c.id.0));
+            if c.used_by.is_none() {
+                w.unused.push((c.intervention.0, c.id.0));
+            }
             encoded.push(c.id.0, c)?;
         }
         encoded.write_to(tx, CONSENTS)?;
@@ -175,6 +181,7 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
         mut by_intervention,
         mut by_person,
         mut consents_by_person,
+        mut unused,
         counters,
     } = w;
     add_counters(tx, &counters)?;
@@ -205,7 +212,13 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
                 &mut tx.open_table(CONSENTS_BY_PERSON)?,
                 consents_by_person.iter().map(|k| (*k, ())),
                 duplicate_id,
-            )
+            )?;
+            unused.sort_unstable();
+            let mut index = tx.open_table(UNUSED_CONSENTS)?;
+            for key in unused {
+                index.insert(key, ())?;
+            }
+            Ok(())
         })();
         let participations = participations
             .join()

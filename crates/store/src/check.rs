@@ -8,7 +8,8 @@ use super::pseudonym::Pseudonyms;
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, INTERVENTIONS,
     INTERVENTIONS_BY_ASSOCIATION, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
-    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS, USERS, USERS_BY_NAME,
+    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS, UNUSED_CONSENTS, USERS,
+    USERS_BY_NAME,
 };
 use insats_domain::consent::Consent;
 use insats_domain::ids::Pseudonym;
@@ -156,12 +157,16 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         ));
     }
 
-    // Consents by person.
+    // Consents by person, and the unused ones by intervention.
     let mut consent_expected = BTreeSet::new();
+    let mut unused_expected = BTreeSet::new();
     for row in consents.range(0..)? {
         let (_, v) = row?;
         let c: Consent = decode(v.value())?;
         consent_expected.insert((c.person.0, c.id.0));
+        if c.used_by.is_none() {
+            unused_expected.insert((c.intervention.0, c.id.0));
+        }
         if !pseudonym_fits(&pseudonyms, perm, c.pseudonym, Subject::Consent(c.id))? {
             problems.push(format!("consent {} has no pseudonym mapping", c.id));
         }
@@ -177,6 +182,12 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         "consents_by_person",
         &consent_expected,
         &tx.table(CONSENTS_BY_PERSON)?,
+    )?;
+    compare_index(
+        &mut problems,
+        "unused_consents",
+        &unused_expected,
+        &tx.table(UNUSED_CONSENTS)?,
     )?;
 
     // Pseudonyms drawn before schema 3 point at something that exists.

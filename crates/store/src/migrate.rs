@@ -3,9 +3,10 @@
 use super::codec::decode;
 use super::db::{Store, StoreError};
 use super::schema::{
-    self, META, META_SCHEMA, PARTICIPATIONS, PARTICIPATIONS_BY_PERSON, PERSONS_BY_PNR,
-    SCHEMA_VERSION,
+    self, CONSENTS, META, META_SCHEMA, PARTICIPATIONS, PARTICIPATIONS_BY_PERSON, PERSONS_BY_PNR,
+    SCHEMA_VERSION, UNUSED_CONSENTS,
 };
+use insats_domain::consent::Consent;
 use insats_domain::participation::Participation;
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
@@ -66,6 +67,7 @@ fn step(tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
     match from {
         1 => rebuild_pnr_index(tx),
         2 => summarise_person_index(tx),
+        3 => index_unused_consents(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -111,6 +113,24 @@ fn summarise_person_index(tx: &redb::WriteTransaction) -> Result<(), StoreError>
     let mut new = tx.open_table(PARTICIPATIONS_BY_PERSON)?;
     for (key, summary) in &entries {
         new.insert(*key, summary.as_slice())?;
+    }
+    Ok(())
+}
+
+/// 3 → 4: the consents no registration uses get their index, per intervention.
+fn index_unused_consents(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
+    let mut entries = Vec::new();
+    for row in tx.open_table(CONSENTS)?.range::<u64>(..)? {
+        let (_, v) = row?;
+        let c: Consent = decode(v.value())?;
+        if c.used_by.is_none() {
+            entries.push((c.intervention.0, c.id.0));
+        }
+    }
+    entries.sort_unstable();
+    let mut index = tx.open_table(UNUSED_CONSENTS)?;
+    for key in entries {
+        index.insert(key, ())?;
     }
     Ok(())
 }

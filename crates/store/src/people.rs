@@ -6,8 +6,8 @@ mod participations;
 mod persons;
 
 pub use consents::{
-    consent, consents_of, delete_consent, delete_consent_of, put_consent, unused_until,
-    update_consent,
+    consent, consents_of, delete_consent, delete_consent_of, put_consent, unused_count, unused_in,
+    unused_until, update_consent,
 };
 pub use counts::{add_anonymous, anonymous_by_year, counters, set_volume, volumes};
 pub use participations::{

@@ -12,7 +12,8 @@ use redb::TableDefinition;
 /// - 1: the first layout.
 /// - 2: [`PERSONS_BY_PNR`] keyed by `&[u8]` instead of `&[u8; 32]`.
 /// - 3: [`PARTICIPATIONS_BY_PERSON`] keeps each participation's summary as its value.
-pub const SCHEMA_VERSION: u32 = 3;
+/// - 4: [`UNUSED_CONSENTS`] lists the consents no registration uses, per intervention.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -60,6 +61,10 @@ pub const CONSENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("consents
 /// (person, consent)
 pub const CONSENTS_BY_PERSON: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("consents_by_person");
+/// (intervention, consent) for each consent no registration uses yet: what a handler is shown
+/// to use or remove, and what retention looks through.
+pub const UNUSED_CONSENTS: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("unused_consents");
 
 pub const PARTICIPATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("participations");
 /// (intervention, participation)
@@ -103,6 +108,7 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(PERSONS_BY_PNR)?;
     tx.open_table(CONSENTS)?;
     tx.open_table(CONSENTS_BY_PERSON)?;
+    tx.open_table(UNUSED_CONSENTS)?;
     tx.open_table(PARTICIPATIONS)?;
     tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?;
     tx.open_table(PARTICIPATIONS_BY_PERSON)?;

@@ -8,7 +8,7 @@ use crate::domain::questionnaire::EndReason;
 use crate::domain::user::Role;
 use crate::service::synth::{self, Rng};
 use crate::service::{
-    ConsentInput, IdentityInput, RegisterInInput, Service, ServiceError, Session,
+    ConsentInput, IdentityInput, NewRegistration, Service, ServiceError, Session,
 };
 use chrono::{Days, NaiveDate};
 
@@ -36,33 +36,48 @@ pub(super) fn live_activity(
         let Some(identity) = synth::person(&mut rng, birth) else {
             continue;
         };
-        let consent = session.record_consent(
-            intervention,
-            &IdentityInput {
-                pnr: identity.pnr.formatted(),
-                name: identity.name.clone(),
-                municipality: identity.municipality.to_string(),
-            },
-            &ConsentInput {
-                signed_on: in_date.to_string(),
-                signed_by: Signer::Participant,
-                received_by: "Hanna Berg".into(),
-                original_sent_on: String::new(),
-                judged_mature: false,
-            },
-        );
-        // A number can repeat one already registered: that refusal is part of real life too.
-        let Ok(consent) = consent else { continue };
         let answers = synth::answers(&mut rng, &catalogue, in_date);
-        match session.register_in(&RegisterInInput {
-            consent,
-            in_date: in_date.to_string(),
-            gender: None,
-            answers,
-        }) {
+        // Consent and registration in together, as the screen saves them.
+        match session.register_new(
+            intervention,
+            &identity_input(&identity),
+            &consent_input(in_date),
+            &NewRegistration {
+                in_date: in_date.to_string(),
+                gender: None,
+                answers,
+            },
+        ) {
             Ok(p) => registered.push((session, p)),
-            Err(ServiceError::Refused(_)) => {}
+            // A number can repeat one already registered: that refusal is part of real life
+            // too, and leaves nothing behind.
+            Err(ServiceError::Refused(_) | ServiceError::Pnr(_)) => {}
             Err(e) => return Err(e),
+        }
+    }
+    // Two consents Hanna received today and has not registered yet: the list of unused
+    // consents has something to show.
+    let hanna = Session::sign_in(service, "hanna", Some(Role::ParticipantHandler))?;
+    let mut waiting = 0;
+    for _ in 0..20 {
+        if waiting == 2 {
+            break;
+        }
+        let birth = today
+            .checked_sub_days(Days::new(22 * 366 + rng.below(30 * 365)))
+            .unwrap_or(today);
+        let Some(identity) = synth::person(&mut rng, birth) else {
+            continue;
+        };
+        if hanna
+            .record_consent(
+                interventions[0],
+                &identity_input(&identity),
+                &consent_input(today),
+            )
+            .is_ok()
+        {
+            waiting += 1;
         }
     }
     for (k, (session, p)) in registered.iter().enumerate() {
@@ -122,4 +137,23 @@ pub(super) fn live_activity(
         }
     }
     Ok(())
+}
+
+fn identity_input(identity: &crate::domain::person::Identity) -> IdentityInput {
+    IdentityInput {
+        pnr: identity.pnr.formatted(),
+        name: identity.name.clone(),
+        municipality: identity.municipality.to_string(),
+    }
+}
+
+/// Form 9443 as the demo's participants sign it.
+fn consent_input(signed_on: NaiveDate) -> ConsentInput {
+    ConsentInput {
+        signed_on: signed_on.to_string(),
+        signed_by: Signer::Participant,
+        received_by: "Hanna Berg".into(),
+        original_sent_on: String::new(),
+        judged_mature: false,
+    }
 }

@@ -57,6 +57,8 @@ contexts! {
     Help = help,
     /// Confirmations, the look-up and the role switch.
     Confirm = confirm,
+    /// The intervention's consents that no registration uses yet.
+    Consents = consents,
 }
 
 /// A condition on the selected row under which a binding applies.

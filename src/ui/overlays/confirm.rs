@@ -32,6 +32,18 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
                 "Personen har skyddad identitet. Varje deltagande blir en anonym deltagare (bara kön och startår); namn, personnummer och svar raderas. Det går inte att ångra.",
             ),
         ),
+        ConfirmKind::RemoveConsent => (
+            tr(
+                lang,
+                "Remove an unused consent",
+                "Ta bort ett oanvänt samtycke",
+            ),
+            tr(
+                lang,
+                "No registration uses this consent. It is erased, and so is the person if nothing else refers to them. Only a pseudonymous log entry remains. This cannot be undone; a new registration needs a new consent.",
+                "Ingen registrering använder samtycket. Det raderas, och personen med om inget annat hänvisar till hen. Bara en pseudonym loggpost finns kvar. Det går inte att ångra; en ny registrering kräver ett nytt samtycke.",
+            ),
+        ),
         ConfirmKind::Withdraw => (
             tr(lang, "Consent withdrawn", "Samtycke återkallat"),
             tr(
@@ -48,13 +60,9 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
     } else {
         (c.who.name.clone(), c.who.pnr.to_string())
     };
-    let period = match c.out_date {
-        Some(out) => format!("{} – {out}", c.in_date),
-        None => format!("{} –", c.in_date),
-    };
     let mut lines = vec![
         Line::styled(format!("{name} · {pnr}"), theme.heading(true)),
-        Line::raw(format!("{} · {period}", c.intervention_name)),
+        Line::raw(format!("{} · {}", c.intervention_name, c.when)),
         Line::raw(""),
         Line::raw(text.to_owned()),
         Line::raw(""),

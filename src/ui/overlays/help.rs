@@ -43,7 +43,12 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 !pane_or_global || commands.iter().any(|c| c.action == b.action && c.enabled())
             })
             .collect();
-        if bindings.is_empty() {
+        // The unused-consent list is only for those who can open it.
+        let reachable = context != Context::Consents
+            || commands
+                .iter()
+                .any(|c| c.action == crate::ui::action::Action::UnusedConsents && c.enabled());
+        if bindings.is_empty() || !reachable {
             continue;
         }
         let heading = match context {
@@ -54,6 +59,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             Context::Form => tr(lang, "Forms", "Formulär"),
             Context::Help => tr(lang, "Help", "Hjälp"),
             Context::Confirm => tr(lang, "Dialogs", "Dialoger"),
+            Context::Consents => tr(lang, "Unused consents", "Oanvända samtycken"),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

@@ -4,6 +4,7 @@
 //! participant record offers the participant commands (see `commands.rs`).
 
 mod confirm;
+mod consents;
 mod detail;
 mod help;
 mod lock;
@@ -11,6 +12,7 @@ mod lookup;
 mod roles;
 
 pub use confirm::confirm;
+pub use consents::consents;
 pub use detail::detail;
 pub use help::help;
 pub use lock::lock;
@@ -30,6 +32,7 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Help { .. } => Context::Help,
         Overlay::Form(_) => Context::Form,
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
+        Overlay::Consents(_) => Context::Consents,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

@@ -84,6 +84,10 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         .position(|i| *i == app.audit.selected)
         .unwrap_or(0);
     let start = scroll_start(at, vis.len(), height);
+    let width = usize::from(inner.width);
+    // Narrow (an 80-column terminal): the day without its year, the pseudonym before the field
+    // list, and a row too long for the pane ends in "…" rather than mid-word.
+    let narrow = width < 70;
     let key = list_key(&[u64::from(inner.width)], &app.audit.filter);
     app.mark_scroll(
         1,
@@ -101,8 +105,13 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         .filter_map(|&i| app.audit.rows.get(i).map(|e| (i, e)))
         .map(|(i, e)| {
             let selected = i == app.audit.selected;
+            let format = if narrow {
+                "%m-%d %H:%M"
+            } else {
+                "%Y-%m-%d %H:%M"
+            };
             let when = DateTime::from_timestamp_millis(e.at_ms)
-                .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M").to_string());
+                .map_or_else(String::new, |t| t.format(format).to_string());
             let who = e
                 .draft
                 .user
@@ -120,12 +129,28 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
                     .collect();
                 format!(" [{}]", words.join(", "))
             };
-            let text = format!(
-                "{}{when} {who:<8} {}{} {subject}",
-                marker(selected),
-                audit_action(e.draft.action, lang),
-                fields,
-            );
+            let text = if narrow {
+                let subject = if subject.is_empty() {
+                    subject
+                } else {
+                    format!(" {subject}")
+                };
+                super::fit(
+                    &format!(
+                        "{}{when} {who:<6} {}{subject}{fields}",
+                        marker(selected),
+                        audit_action(e.draft.action, lang),
+                    ),
+                    width,
+                )
+            } else {
+                format!(
+                    "{}{when} {who:<8} {}{} {subject}",
+                    marker(selected),
+                    audit_action(e.draft.action, lang),
+                    fields,
+                )
+            };
             let style = if selected {
                 theme.selected(focused)
             } else {

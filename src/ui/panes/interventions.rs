@@ -115,12 +115,16 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             format!("{}{}", marker(selected), v.intervention.name),
             style,
         ));
-        let detail = format!(
-            "  {} · {}–{} · {}",
-            v.status.label(sv(lang)),
-            v.intervention.start.format("%Y-%m"),
-            end.get(..7).unwrap_or(&end),
-            v.counters.total(),
+        // The count before the period, so a narrow pane cuts the dates, not the number.
+        let detail = super::fit(
+            &format!(
+                "  {} · {} · {}–{}",
+                v.status.label(sv(lang)),
+                v.counters.total(),
+                v.intervention.start.format("%Y-%m"),
+                end.get(..7).unwrap_or(&end),
+            ),
+            usize::from(inner.width),
         );
         lines.push(Line::styled(
             detail,

@@ -81,7 +81,7 @@ pub(super) fn marker(selected: bool) -> &'static str {
 }
 
 /// The status line's left part: who, in which role, where.
-pub fn identity_line(app: &App) -> String {
+pub fn identity_line(app: &App, association: bool) -> String {
     let lang: Lang = app.lang();
     let user = app.session.user();
     let mut s = format!(
@@ -89,9 +89,19 @@ pub fn identity_line(app: &App) -> String {
         user.display_name,
         app.session.role().label(sv(lang))
     );
-    if let Some(a) = &app.association {
+    if let Some(a) = app.association.as_ref().filter(|_| association) {
         s.push_str(" · ");
         s.push_str(a);
     }
     s
+}
+
+/// `text` in at most `width` characters: cut, it ends in "…" so a reader knows there is more.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }

@@ -97,11 +97,31 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             ..inner
         },
     );
-    let body = Rect {
+    let mut body = Rect {
         y: inner.y + summary_h,
         height: inner.height.saturating_sub(summary_h),
         ..inner
     };
+    // Consents recorded but not used: a reminder with the key that shows them.
+    if p.access == Some(Access::Individual) && p.unused > 0 && body.height > 2 {
+        let key = app
+            .opts
+            .keymap
+            .key_for(Context::Participants, Action::UnusedConsents)
+            .map_or_else(String::new, |k| k.to_string());
+        let text = match (lang, p.unused) {
+            (Lang::En, 1) => format!("1 consent not yet used: {key} shows it"),
+            (Lang::En, n) => format!("{n} consents not yet used: {key} shows them"),
+            (Lang::Sv, 1) => format!("1 samtycke som inte använts: {key} visar det"),
+            (Lang::Sv, n) => format!("{n} samtycken som inte använts: {key} visar dem"),
+        };
+        f.render_widget(
+            Paragraph::new(text).style(theme.warning()),
+            Rect { height: 1, ..body },
+        );
+        body.y += 1;
+        body.height -= 1;
+    }
     if p.access != Some(Access::Individual) {
         let text = tr(
             lang,
@@ -287,6 +307,7 @@ pub fn participant_commands(app: &App) -> Vec<CommandInfo> {
         CommandInfo::when(Action::Open, chosen()),
         CommandInfo::when(Action::RecordConsent, handler.clone()),
         CommandInfo::when(Action::RegisterAnonymous, handler.clone()),
+        CommandInfo::when(Action::UnusedConsents, handler.clone()),
         CommandInfo::when(Action::RegisterOut, still_in),
         CommandInfo::when(Action::CorrectAnswers, chosen()),
         CommandInfo::when(Action::WithdrawConsent, chosen()),

@@ -2,9 +2,9 @@
 
 use crate::codec::Stored;
 use crate::db::{StoreError, Tx, get, put};
-use crate::schema::{CONSENTS, CONSENTS_BY_PERSON, PSEUDONYMS};
+use crate::schema::{CONSENTS, CONSENTS_BY_PERSON, PSEUDONYMS, UNUSED_CONSENTS};
 use insats_domain::consent::Consent;
-use insats_domain::ids::{ConsentId, PersonId};
+use insats_domain::ids::{ConsentId, InterventionId, PersonId};
 use redb::{ReadableTable, WriteTransaction};
 
 impl Stored for Consent {
@@ -19,13 +19,27 @@ pub fn put_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError>
     put(&mut tx.open_table(CONSENTS)?, c.id.0, c)?;
     tx.open_table(CONSENTS_BY_PERSON)?
         .insert((c.person.0, c.id.0), ())?;
-    Ok(())
+    mark_unused(tx, c)
 }
 
 /// Rewrites a stored consent whose person and id are unchanged (marking it used): the value
-/// only, so the commit does not also rewrite a path of the index for an identical key.
+/// and the unused index, not the person index, so the commit does not also rewrite a path of
+/// that index for an identical key.
 pub fn update_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
-    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)
+    put(&mut tx.open_table(CONSENTS)?, c.id.0, c)?;
+    mark_unused(tx, c)
+}
+
+/// Keeps [`UNUSED_CONSENTS`] in step with whether `c` is used.
+fn mark_unused(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
+    let mut unused = tx.open_table(UNUSED_CONSENTS)?;
+    let key = (c.intervention.0, c.id.0);
+    if c.used_by.is_none() {
+        unused.insert(key, ())?;
+    } else {
+        unused.remove(key)?;
+    }
+    Ok(())
 }
 
 pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
@@ -33,6 +47,8 @@ pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreErr
     tx.open_table(CONSENTS)?.remove(c.id.0)?;
     tx.open_table(CONSENTS_BY_PERSON)?
         .remove((c.person.0, c.id.0))?;
+    tx.open_table(UNUSED_CONSENTS)?
+        .remove((c.intervention.0, c.id.0))?;
     Ok(())
 }
 
@@ -56,16 +72,46 @@ pub fn delete_consent_of(tx: &WriteTransaction, id: ConsentId) -> Result<(), Sto
     Ok(())
 }
 
+/// The consents of one intervention no registration uses yet, oldest first: one range of the
+/// unused index and their rows.
+pub fn unused_in(tx: &impl Tx, intervention: InterventionId) -> Result<Vec<Consent>, StoreError> {
+    let index = tx.table(UNUSED_CONSENTS)?;
+    let table = tx.table(CONSENTS)?;
+    let mut out = Vec::new();
+    for row in index.range((intervention.0, 0)..=(intervention.0, u64::MAX))? {
+        if let Some(c) = get(&table, row?.0.value().1)? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// How many consents of one intervention no registration uses yet.
+pub fn unused_count(tx: &impl Tx, intervention: InterventionId) -> Result<u64, StoreError> {
+    let index = tx.table(UNUSED_CONSENTS)?;
+    let mut n = 0;
+    for row in index.range((intervention.0, 0)..=(intervention.0, u64::MAX))? {
+        row?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// Consents no registration uses, recorded on or before `cutoff`: personal data without a
-/// purpose, for retention to purge. A full scan of the consents (rare runs, as retention's).
+/// purpose, for retention to purge. Reads the unused index and those consents' rows only.
 pub fn unused_until(
     tx: &impl Tx,
     cutoff: chrono::NaiveDate,
-) -> Result<Vec<(ConsentId, insats_domain::ids::InterventionId)>, StoreError> {
+) -> Result<Vec<(ConsentId, InterventionId)>, StoreError> {
+    let index = tx.table(UNUSED_CONSENTS)?;
+    let table = tx.table(CONSENTS)?;
     let mut out = Vec::new();
-    for row in tx.table(CONSENTS)?.range(0..)? {
-        let c: Consent = crate::codec::decode(row?.1.value())?;
-        if c.used_by.is_none() && c.recorded_on <= cutoff {
+    for row in index.range::<(u64, u64)>(..)? {
+        let (_, id) = row?.0.value();
+        if let Some(c) = get::<Consent>(&table, id)?
+            && c.used_by.is_none()
+            && c.recorded_on <= cutoff
+        {
             out.push((c.id, c.intervention));
         }
     }
