@@ -17,13 +17,14 @@ use insats::domain::intervention::{Direction, Measurement};
 use insats::domain::participation::{Occasion, Refusal};
 use insats::domain::person::Gender;
 use insats::domain::personnummer::{PnrError, luhn_check_digit};
+use insats::domain::planning::PlanRefusal;
 use insats::domain::questionnaire::{
     AnswerError, AnswerValue, Answers, Choice, EndReason, Question, QuestionKind, compare,
 };
 use insats::domain::user::{Access, Role, Scope, UserError};
 use insats::service::{
-    AssociationInput, AuditFilter, ConsentInput, InterventionInput, RegisterInInput, ServiceError,
-    Session,
+    AssociationEdit, AssociationInput, AuditFilter, ConsentInput, InterventionEdit,
+    InterventionInput, PlanInput, RegisterInInput, ServiceError, Session,
 };
 use insats_store::people::{self, Subject};
 use insats_store::{audit, check, codec, org, schema};
@@ -1657,37 +1658,72 @@ fn a_count_only_intervention_refuses_individual_registration() {
         Role::InterventionManager,
         &[Scope::Intervention(f.count_only)],
     );
-    vera.set_volume(f.count_only, 2026, 5, 42).unwrap();
-    vera.set_volume(f.count_only, 2026, 5, 40).unwrap();
-    vera.set_volume(f.count_only, 2025, 12, 7).unwrap();
+    vera.set_volume(f.count_only, &volume(2026, 5, 22, 20))
+        .unwrap();
+    // A correction replaces the month's figures, and the audit note keeps both.
+    vera.set_volume(f.count_only, &volume(2026, 5, 21, 19))
+        .unwrap();
+    let e = entries(&f).last().unwrap().clone();
+    assert_eq!(e.draft.action, Action::SetVolume);
+    assert_eq!(e.draft.fields, vec!["women", "men"]);
+    assert_eq!(
+        e.draft.note,
+        "2026-05: 21 women, 19 men (was 22 women, 20 men)"
+    );
+    vera.set_volume(f.count_only, &volume(2025, 12, 4, 3))
+        .unwrap();
     {
         let tx = f.service.store().read().unwrap();
+        let v = |women, men| insats::domain::planning::Volume {
+            women,
+            men,
+            unsplit: 0,
+        };
         assert_eq!(
             people::volumes(&*tx, f.count_only).unwrap(),
-            vec![(2025, 12, 7), (2026, 5, 40)]
+            vec![(2025, 12, v(4, 3)), (2026, 5, v(21, 19))]
         );
     }
+    // The same figures again change nothing and are not logged.
+    let before = entries(&f).len();
+    assert!(matches!(
+        vera.set_volume(f.count_only, &volume(2025, 12, 4, 3)),
+        Err(ServiceError::Plan(PlanRefusal::NothingChanged))
+    ));
+    assert_eq!(entries(&f).len(), before);
     assert!(is_refused(
-        &vera.set_volume(f.count_only, 2027, 1, 1),
+        &vera.set_volume(f.count_only, &volume(2027, 1, 1, 1)),
         |x| matches!(x, Refusal::DateInFuture)
     ));
     assert!(matches!(
-        vera.set_volume(f.count_only, 2026, 13, 1),
-        Err(ServiceError::Conflict(_))
+        vera.set_volume(f.count_only, &volume(2026, 13, 1, 1)),
+        Err(ServiceError::Plan(PlanRefusal::Amount {
+            field: "month",
+            ..
+        }))
     ));
     // Not for an individual intervention, and not outside one's assignments or role.
     assert!(matches!(
-        f.manager.set_volume(f.intervention, 2026, 5, 1),
-        Err(ServiceError::Conflict(_))
+        f.manager.set_volume(f.intervention, &volume(2026, 5, 1, 0)),
+        Err(ServiceError::Plan(PlanRefusal::NotCountOnly))
     ));
     assert!(matches!(
-        f.manager.set_volume(f.count_only, 2026, 5, 1),
+        f.manager.set_volume(f.count_only, &volume(2026, 5, 1, 0)),
         Err(ServiceError::Denied(_))
     ));
     assert!(matches!(
-        cora.set_volume(f.count_only, 2026, 5, 1),
+        cora.set_volume(f.count_only, &volume(2026, 5, 1, 0)),
         Err(ServiceError::Denied(_))
     ));
+}
+
+fn volume(year: i32, month: u32, women: u32, men: u32) -> insats::service::VolumeInput {
+    insats::service::VolumeInput {
+        year: year.to_string(),
+        month: month.to_string(),
+        women: women.to_string(),
+        men: men.to_string(),
+    }
 }
 
 #[test]
@@ -1700,16 +1736,19 @@ fn count_only_figures_before_the_start_are_refused() {
         &[Scope::Intervention(f.count_only)],
     );
     // The association started 2020-01-01, the count-only intervention 2024-01-01.
-    let r = vera.set_volume(f.count_only, 2019, 12, 5);
-    assert!(
-        is_refused(&r, |x| matches!(x, Refusal::BeforeAssociationStart { .. })),
-        "{r:?}"
-    );
-    let r = vera.set_volume(f.count_only, 2023, 12, 5);
-    assert!(
-        is_refused(&r, |x| matches!(x, Refusal::BeforeInterventionStart { .. })),
-        "{r:?}"
-    );
+    for year in [2019, 2023] {
+        let r = vera.set_volume(f.count_only, &volume(year, 12, 5, 0));
+        assert!(
+            matches!(
+                r,
+                Err(ServiceError::Plan(PlanRefusal::YearOutside {
+                    first: 2024,
+                    ..
+                }))
+            ),
+            "{r:?}"
+        );
+    }
     let tx = f.service.store().read().unwrap();
     assert!(people::volumes(&*tx, f.count_only).unwrap().is_empty());
 }
@@ -2473,4 +2512,500 @@ fn a_correction_that_changes_nothing_is_not_saved_or_logged() {
     let other = other_answers(f.service.catalogue());
     f.handler.correct_answers(id, Occasion::In, other).unwrap();
     assert_eq!(head(&f), before + 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §1 and §9: keeping interventions — edits, ends, year plans, settings
+
+fn plan(year: &str, planned: &str, cost: (&str, &str), esf: (&str, &str)) -> PlanInput {
+    PlanInput {
+        year: year.into(),
+        planned_participants: planned.into(),
+        cost_budget: cost.0.into(),
+        cost_outcome: cost.1.into(),
+        esf_budget: esf.0.into(),
+        esf_outcome: esf.1.into(),
+    }
+}
+
+fn rename(name: &str) -> InterventionEdit {
+    InterventionEdit {
+        name: Some(name.into()),
+        ..InterventionEdit::default()
+    }
+}
+
+fn end_on(date: &str) -> InterventionEdit {
+    InterventionEdit {
+        end: Some(date.into()),
+        ..InterventionEdit::default()
+    }
+}
+
+#[test]
+fn a_manager_edits_only_their_own_interventions() {
+    let f = Fixture::new();
+    let fields = f
+        .manager
+        .edit_intervention(
+            f.intervention,
+            &InterventionEdit {
+                name: Some("Steg till arbete 2.0".into()),
+                description: Some("Ny beskrivning".into()),
+                target_groups: Some(vec!["Unga vuxna".into(), " ".into()]),
+                ..InterventionEdit::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(fields, vec!["name", "description", "target_groups"]);
+    let e = entries(&f).last().unwrap().clone();
+    assert_eq!(e.draft.action, Action::UpdateIntervention);
+    assert_eq!(e.draft.fields, vec!["name", "description", "target_groups"]);
+    assert_eq!(e.draft.intervention, Some(f.intervention));
+    let v = f.manager.interventions().unwrap();
+    assert_eq!(v[0].intervention.name, "Steg till arbete 2.0");
+    assert_eq!(v[0].intervention.target_groups, vec!["Unga vuxna"]);
+    // Not an intervention outside the manager's assignments.
+    let before = entries(&f).len();
+    assert!(matches!(
+        f.manager
+            .edit_intervention(f.other_intervention, &rename("X")),
+        Err(ServiceError::Denied(_))
+    ));
+    assert!(matches!(
+        f.manager.set_plan(
+            f.other_intervention,
+            &plan("2026", "10", ("1", ""), ("0", ""))
+        ),
+        Err(ServiceError::Denied(_))
+    ));
+    // The same name again changes nothing and is not logged.
+    assert!(matches!(
+        f.manager
+            .edit_intervention(f.intervention, &rename("Steg till arbete 2.0")),
+        Err(ServiceError::Plan(PlanRefusal::NothingChanged))
+    ));
+    assert_eq!(entries(&f).len(), before);
+    // The association's administrator keeps every intervention of it.
+    association_admin(&f)
+        .edit_intervention(f.other_intervention, &rename("Hälsa först igen"))
+        .unwrap();
+}
+
+#[test]
+fn the_method_is_fixed_after_the_first_registration() {
+    let f = Fixture::new();
+    let admin = association_admin(&f);
+    // Nothing registered yet: the direction and the method may still change.
+    let change = InterventionEdit {
+        direction: Some(Direction::Structural),
+        measurement: Some(Measurement::CountOnly),
+        ..InterventionEdit::default()
+    };
+    admin
+        .edit_intervention(f.other_intervention, &change)
+        .unwrap();
+    let back = InterventionEdit {
+        direction: Some(Direction::Individual),
+        measurement: Some(Measurement::Individual),
+        ..InterventionEdit::default()
+    };
+    admin
+        .edit_intervention(f.other_intervention, &back)
+        .unwrap();
+    // One anonymous participant is a registration too.
+    f.other_handler
+        .register_anonymous(f.other_intervention, 2026, 1, 0)
+        .unwrap();
+    let r = admin.edit_intervention(
+        f.other_intervention,
+        &InterventionEdit {
+            measurement: Some(Measurement::CountOnly),
+            ..InterventionEdit::default()
+        },
+    );
+    assert!(
+        matches!(
+            &r,
+            Err(ServiceError::Plan(PlanRefusal::Fixed {
+                field: "measurement method",
+                registered: 1
+            }))
+        ),
+        "{r:?}"
+    );
+    // In words, in both languages.
+    let e = r.unwrap_err();
+    assert!(
+        e.message(insats::service::Lang::En)
+            .contains("is fixed once")
+    );
+    assert!(
+        e.message(insats::service::Lang::Sv)
+            .contains("går inte att ändra")
+    );
+    // An identified participant too.
+    register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1990, 5, 17), 123),
+        NAME,
+        "2026-06-01",
+    );
+    assert!(matches!(
+        admin.edit_intervention(
+            f.intervention,
+            &InterventionEdit {
+                direction: Some(Direction::Structural),
+                ..InterventionEdit::default()
+            },
+        ),
+        Err(ServiceError::Plan(PlanRefusal::Fixed {
+            field: "direction",
+            registered: 1
+        }))
+    ));
+}
+
+#[test]
+fn an_end_date_while_participations_are_open_is_refused_with_the_count() {
+    let f = Fixture::new();
+    let cat = f.service.catalogue().clone();
+    let a = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1990, 5, 17), 123),
+        NAME,
+        "2026-03-01",
+    );
+    let b = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1991, 6, 18), 234),
+        NAME,
+        "2026-04-01",
+    );
+    let r = f
+        .manager
+        .edit_intervention(f.intervention, &end_on("2026-06-30"));
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Plan(PlanRefusal::OpenParticipations {
+                open: 2
+            }))
+        ),
+        "{r:?}"
+    );
+    for (p, out) in [(a, "2026-05-01"), (b, "2026-06-10")] {
+        f.handler
+            .register_out(
+                p,
+                out,
+                EndReason::CompletedAsPlanned,
+                Some(other_answers(&cat)),
+            )
+            .unwrap();
+    }
+    // Not before the last registration out.
+    let r = f
+        .manager
+        .edit_intervention(f.intervention, &end_on("2026-06-01"));
+    assert!(
+        matches!(
+            r,
+            Err(ServiceError::Plan(PlanRefusal::EndBeforeLastRegistration { last }))
+                if last == date(2026, 6, 10)
+        ),
+        "{r:?}"
+    );
+    // Nor before the start.
+    assert!(matches!(
+        f.manager
+            .edit_intervention(f.intervention, &end_on("2024-12-31")),
+        Err(ServiceError::Plan(PlanRefusal::EndBeforeStart { .. }))
+    ));
+    f.manager
+        .edit_intervention(f.intervention, &end_on("2026-06-14"))
+        .unwrap();
+    let e = entries(&f).last().unwrap().clone();
+    assert_eq!(e.draft.fields, vec!["end"]);
+    assert_eq!(e.draft.note, "ends 2026-06-14");
+    // Ended: nobody can be registered in any more.
+    let c = record(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1992, 7, 19), 345),
+        NAME,
+    );
+    let r = f
+        .handler
+        .register_in(&register_input(c, "2026-06-15", &f.handler));
+    assert!(is_refused(&r, |x| matches!(
+        x,
+        Refusal::AfterInterventionEnd { .. }
+    )));
+    // Reopened with an empty end date.
+    f.manager
+        .edit_intervention(f.intervention, &end_on(""))
+        .unwrap();
+    assert_eq!(entries(&f).last().unwrap().draft.note, "reopened");
+}
+
+#[test]
+fn a_plan_for_a_year_outside_the_periods_is_refused() {
+    let f = Fixture::new();
+    // The intervention started 2025-01-01, the association 2020-01-01.
+    for year in ["2024", "0", "1"] {
+        let r = f
+            .manager
+            .set_plan(f.intervention, &plan(year, "10", ("100", ""), ("0", "")));
+        assert!(
+            matches!(
+                r,
+                Err(ServiceError::Plan(PlanRefusal::YearOutside {
+                    first: 2025,
+                    ..
+                }))
+            ),
+            "{year}: {r:?}"
+        );
+    }
+    assert!(matches!(
+        f.manager
+            .set_plan(f.intervention, &plan("99999", "10", ("100", ""), ("0", ""))),
+        Err(ServiceError::Plan(PlanRefusal::Amount {
+            field: "year",
+            ..
+        }))
+    ));
+    // After an end date, not past its year either.
+    association_admin(&f)
+        .edit_intervention(f.other_intervention, &end_on("2025-12-31"))
+        .unwrap();
+    assert!(matches!(
+        association_admin(&f).set_plan(
+            f.other_intervention,
+            &plan("2026", "10", ("100", ""), ("0", ""))
+        ),
+        Err(ServiceError::Plan(PlanRefusal::YearOutside {
+            last: Some(2025),
+            ..
+        }))
+    ));
+    let tx = f.service.store().read().unwrap();
+    assert!(
+        org::intervention(&*tx, f.intervention)
+            .unwrap()
+            .unwrap()
+            .plans
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_plan_keeps_budget_and_outcome_and_the_pane_figures_show_planned_against_actual() {
+    let f = Fixture::new();
+    let fields = f
+        .manager
+        .set_plan(
+            f.intervention,
+            &plan("2026", "10", ("1 200 000", ""), ("300000", "")),
+        )
+        .unwrap();
+    assert_eq!(fields, vec!["plan"]);
+    // The ESF-funded part cannot exceed the cost.
+    assert!(matches!(
+        f.manager.set_plan(
+            f.intervention,
+            &plan("2026", "10", ("100", ""), ("200", ""))
+        ),
+        Err(ServiceError::Plan(PlanRefusal::EsfAboveCost {
+            line: "budget"
+        }))
+    ));
+    // The outcome is entered later: only that field is logged.
+    let fields = f
+        .manager
+        .set_plan(
+            f.intervention,
+            &plan("2026", "10", ("1 200 000", "1150000"), ("300000", "290000")),
+        )
+        .unwrap();
+    assert_eq!(fields, vec!["cost_outcome", "esf_outcome"]);
+    let e = entries(&f).last().unwrap().clone();
+    assert_eq!(e.draft.action, Action::SetPlan);
+    assert_eq!(e.draft.note, "2026");
+    // Two participants this year, one of them anonymous, one identified.
+    register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1990, 5, 17), 123),
+        NAME,
+        "2026-03-01",
+    );
+    f.handler
+        .register_anonymous(f.intervention, 2026, 0, 1)
+        .unwrap();
+    for s in [&f.manager, &f.handler, &f.report_reader, &f.log_reviewer] {
+        let v = s
+            .interventions()
+            .unwrap()
+            .into_iter()
+            .find(|v| v.intervention.id == f.intervention)
+            .unwrap();
+        assert_eq!(v.year.year, 2026);
+        assert_eq!(v.year.planned, Some(10));
+        assert_eq!(v.year.actual(), 2);
+        assert_eq!(v.year.percent_of_plan(), Some(20));
+        let p = v.intervention.plan(2026).unwrap();
+        assert_eq!(p.cost.budget, 1_200_000);
+        assert_eq!(p.cost.outcome, Some(1_150_000));
+    }
+    // A year without a plan has no percentage.
+    let v = f.manager.interventions_in(2025).unwrap();
+    let v = v
+        .iter()
+        .find(|v| v.intervention.id == f.intervention)
+        .unwrap();
+    assert_eq!((v.year.planned, v.year.percent_of_plan()), (None, None));
+    // Removing a plan is logged too.
+    f.manager.remove_plan(f.intervention, 2026).unwrap();
+    assert_eq!(entries(&f).last().unwrap().draft.note, "2026 removed");
+    let tx = f.service.store().read().unwrap();
+    assert!(check::check(&tx).unwrap().is_empty());
+}
+
+#[test]
+fn a_handler_report_reader_or_log_reviewer_cannot_change_any_of_it() {
+    let f = Fixture::new();
+    let before = entries(&f).len();
+    for s in [&f.handler, &f.report_reader, &f.log_reviewer, &f.admin] {
+        let role = s.role();
+        assert!(
+            matches!(
+                s.edit_intervention(f.intervention, &rename("X")),
+                Err(ServiceError::Denied(_))
+            ),
+            "{role:?} edited"
+        );
+        assert!(
+            matches!(
+                s.set_plan(f.intervention, &plan("2026", "1", ("1", ""), ("0", ""))),
+                Err(ServiceError::Denied(_))
+            ),
+            "{role:?} planned"
+        );
+        assert!(
+            matches!(
+                s.set_volume(f.count_only, &volume(2026, 5, 1, 1)),
+                Err(ServiceError::Denied(_))
+            ),
+            "{role:?} counted"
+        );
+        assert!(
+            matches!(
+                s.edit_association(
+                    f.association,
+                    &AssociationEdit {
+                        name: Some("X".into()),
+                        ..AssociationEdit::default()
+                    }
+                ),
+                Err(ServiceError::Denied(_))
+            ),
+            "{role:?} edited the association"
+        );
+    }
+    // Nor may an intervention manager change the association.
+    assert!(matches!(
+        f.manager.edit_association(
+            f.association,
+            &AssociationEdit {
+                name: Some("X".into()),
+                ..AssociationEdit::default()
+            }
+        ),
+        Err(ServiceError::Denied(_))
+    ));
+    assert_eq!(entries(&f).len(), before);
+}
+
+#[test]
+fn association_settings_are_kept_by_its_administrator_and_checked() {
+    let f = Fixture::new();
+    let admin = association_admin(&f);
+    let fields = admin
+        .edit_association(
+            f.association,
+            &AssociationEdit {
+                controller: Some("Samordningsförbundet Test, 010-100 00 00".into()),
+                dpo: Some("dso@example.se".into()),
+                retention_years: Some("7".into()),
+                small_cell_threshold: Some("5".into()),
+                focus_options: Some(vec!["Arbetsförberedande".into(), "Hälsa".into()]),
+                municipalities: Some("0180 0114 0115".into()),
+                ..AssociationEdit::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        fields,
+        vec![
+            "municipalities",
+            "controller",
+            "dpo",
+            "retention_years",
+            "small_cell_threshold",
+            "focus_options"
+        ]
+    );
+    let e = entries(&f).last().unwrap().clone();
+    assert_eq!(e.draft.action, Action::UpdateAssociation);
+    assert_eq!(e.draft.fields, fields);
+    {
+        let tx = f.service.store().read().unwrap();
+        let a = org::association(&*tx, f.association).unwrap().unwrap();
+        assert_eq!((a.retention_years, a.small_cell_threshold), (7, 5));
+        assert_eq!(a.municipalities.len(), 3);
+    }
+    let refused = |edit: AssociationEdit| admin.edit_association(f.association, &edit);
+    assert!(matches!(
+        refused(AssociationEdit {
+            small_cell_threshold: Some("11".into()),
+            ..AssociationEdit::default()
+        }),
+        Err(ServiceError::Plan(PlanRefusal::Amount { .. }))
+    ));
+    assert!(matches!(
+        refused(AssociationEdit {
+            retention_years: Some("0".into()),
+            ..AssociationEdit::default()
+        }),
+        Err(ServiceError::Plan(PlanRefusal::RetentionYears { .. }))
+    ));
+    // An end date while interventions go on names how many.
+    assert!(matches!(
+        refused(AssociationEdit {
+            end: Some("2026-12-31".into()),
+            ..AssociationEdit::default()
+        }),
+        Err(ServiceError::Plan(PlanRefusal::InterventionsContinue {
+            count: 3,
+            last: None
+        }))
+    ));
+    // The detailed focus of an intervention comes from the association's list.
+    let focus = |f_: &str| InterventionEdit {
+        focus: Some(f_.into()),
+        ..InterventionEdit::default()
+    };
+    assert!(matches!(
+        f.manager
+            .edit_intervention(f.intervention, &focus("Något annat")),
+        Err(ServiceError::Plan(PlanRefusal::FocusNotListed))
+    ));
+    f.manager
+        .edit_intervention(f.intervention, &focus("Hälsa"))
+        .unwrap();
 }

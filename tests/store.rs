@@ -446,3 +446,194 @@ fn the_check_finds_an_unused_consent_missing_from_its_index() {
         "{problems:?}"
     );
 }
+
+/// The shapes of associations and interventions before schema 5, as such a file holds them.
+mod v4 {
+    use insats::domain::date::Year;
+    use insats::domain::ids::{AssociationId, InterventionId};
+    use insats::domain::intervention::{Direction, Measurement};
+    use insats::domain::organisation::OrgNumber;
+    use insats::domain::person::MunicipalityCode;
+    use insats::domain::questionnaire::Question;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Association {
+        pub id: AssociationId,
+        pub name: String,
+        pub org_number: OrgNumber,
+        pub description: String,
+        pub municipalities: Vec<MunicipalityCode>,
+        #[serde(with = "insats::domain::date::days")]
+        pub start: chrono::NaiveDate,
+        #[serde(with = "insats::domain::date::days_opt")]
+        pub end: Option<chrono::NaiveDate>,
+        pub supplementary: Vec<Question>,
+    }
+
+    #[derive(Serialize)]
+    pub struct YearPlan {
+        pub year: Year,
+        pub planned_participants: u32,
+        pub cost: u64,
+        pub esf_cost: u64,
+    }
+
+    #[derive(Serialize)]
+    pub struct Intervention {
+        pub id: InterventionId,
+        pub association: AssociationId,
+        pub name: String,
+        pub description: String,
+        #[serde(with = "insats::domain::date::days")]
+        pub start: chrono::NaiveDate,
+        #[serde(with = "insats::domain::date::days_opt")]
+        pub end: Option<chrono::NaiveDate>,
+        pub direction: Direction,
+        pub target_groups: Vec<String>,
+        pub measurement: Measurement,
+        pub plans: Vec<YearPlan>,
+    }
+
+    pub fn encode(value: &impl Serialize) -> Vec<u8> {
+        let mut out = vec![1u8];
+        out.extend(postcard::to_allocvec(value).unwrap());
+        out
+    }
+}
+
+/// A version 4 file: associations and interventions in their first shape (a plan with one
+/// cost per line), unsplit monthly counts and no per-year counts. Opening it gives the
+/// settings their defaults, keeps the plan's budgets with no outcome, keeps each month's count
+/// as "not split" and counts the participations per year; the check finds it consistent.
+#[test]
+fn a_version_4_file_gets_plans_settings_split_volumes_and_yearly_counts() {
+    let f = Fixture::new();
+    register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1980, 2, 2), 312),
+        "Använd Person",
+        "2026-03-01",
+    );
+    let path = f.db_path.clone();
+    let (association, intervention, count_only) = (f.association, f.intervention, f.count_only);
+    let (stored_a, stored_i): (Vec<_>, Vec<_>) = {
+        let tx = f.service.store().read().unwrap();
+        (
+            org::associations(&*tx).unwrap(),
+            [f.intervention, f.other_intervention, f.count_only]
+                .iter()
+                .map(|i| org::intervention(&*tx, *i).unwrap().unwrap())
+                .collect(),
+        )
+    };
+    // Everything but the folder goes: the file is closed.
+    let Fixture {
+        dir: _dir,
+        service,
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+        ..
+    } = f;
+    drop((
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+    ));
+    drop(service);
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(insats_store::schema::ASSOCIATIONS).unwrap();
+            for a in &stored_a {
+                let old = v4::Association {
+                    id: a.id,
+                    name: a.name.clone(),
+                    org_number: a.org_number,
+                    description: a.description.clone(),
+                    municipalities: a.municipalities.clone(),
+                    start: a.start,
+                    end: a.end,
+                    supplementary: a.supplementary.clone(),
+                };
+                t.insert(a.id.0, v4::encode(&old).as_slice()).unwrap();
+            }
+            let mut t = tx.open_table(insats_store::schema::INTERVENTIONS).unwrap();
+            for i in &stored_i {
+                let plans = if i.id == intervention {
+                    vec![v4::YearPlan {
+                        year: 2026,
+                        planned_participants: 40,
+                        cost: 900_000,
+                        esf_cost: 100_000,
+                    }]
+                } else {
+                    vec![]
+                };
+                let old = v4::Intervention {
+                    id: i.id,
+                    association: i.association,
+                    name: i.name.clone(),
+                    description: i.description.clone(),
+                    start: i.start,
+                    end: i.end,
+                    direction: i.direction,
+                    target_groups: i.target_groups.clone(),
+                    measurement: i.measurement,
+                    plans,
+                };
+                t.insert(i.id.0, v4::encode(&old).as_slice()).unwrap();
+            }
+        }
+        tx.delete_table(insats_store::schema::VOLUMES).unwrap();
+        tx.delete_table(insats_store::schema::YEARLY).unwrap();
+        let old_volumes: redb::TableDefinition<(u64, i32, u8), u32> =
+            redb::TableDefinition::new("volumes");
+        tx.open_table(old_volumes)
+            .unwrap()
+            .insert((count_only.0, 2026, 3), 17)
+            .unwrap();
+        tx.open_table(META)
+            .unwrap()
+            .insert(META_SCHEMA, 4u32.to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&path, None).unwrap();
+    assert_eq!(
+        insats_store::migrate::stored_version(&store).unwrap(),
+        Some(SCHEMA_VERSION)
+    );
+    let tx = store.read().unwrap();
+    assert_eq!(
+        insats_store::check::check(&tx).unwrap(),
+        Vec::<String>::new()
+    );
+    let a = org::association(&*tx, association).unwrap().unwrap();
+    assert_eq!((a.retention_years, a.small_cell_threshold), (5, 3));
+    assert!(a.focus_options.is_empty() && a.controller.is_empty());
+    let i = org::intervention(&*tx, intervention).unwrap().unwrap();
+    let p = i.plan(2026).unwrap();
+    assert_eq!(
+        (p.planned_participants, p.cost.budget, p.esf.budget),
+        (40, 900_000, 100_000)
+    );
+    assert_eq!((p.cost.outcome, p.esf.outcome), (None, None));
+    assert_eq!(i.focus, "");
+    let v = people::volumes(&*tx, count_only).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].2.women, v[0].2.men, v[0].2.unsplit), (0, 0, 17));
+    let years = people::yearly(&*tx, intervention).unwrap();
+    assert_eq!(years.len(), 1);
+    assert_eq!(years[0].0, 2026);
+    assert_eq!(years[0].1.started_women + years[0].1.started_men, 1);
+}

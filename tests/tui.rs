@@ -162,28 +162,41 @@ fn a_users_keymap_overrides_part_of_a_shipped_one() {
 #[test]
 fn every_action_reachable_in_the_default_keymap_appears_in_help() {
     // Help shows what the user can do where they are: a handler with a participant who is
-    // registered in, opening help from each pane in turn, meets every binding.
+    // registered in, an intervention manager on a count-only intervention and an association
+    // administrator, each opening help from every pane in turn, meet every binding between them.
     let (_dir, service) = fresh_demo();
     for lang in [Lang::En, Lang::Sv] {
         let opts = screens::options(lang, false).unwrap();
         let keymap = opts.keymap.clone();
-        let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
-        let mut app = App::new(session, opts, Instant::now()).unwrap();
-        press(&mut app, &["enter"]);
-        for _ in 0..100 {
-            if app.selected_state() == Some(insats::domain::participation::State::RegisteredIn) {
-                break;
-            }
-            press(&mut app, &["down"]);
-        }
         let mut text = String::new();
-        for _pane in 0..3 {
-            app.on_key(Key::parse("?").unwrap().to_event(), Instant::now());
-            // Tall enough for the whole help text.
-            let mut t = Terminal::new(TestBackend::new(120, 200)).unwrap();
-            t.draw(|f| view::draw(f, &app)).unwrap();
-            text.push_str(&screenshot::to_text(t.backend().buffer()));
-            press(&mut app, &["esc", "tab"]);
+        for user in ["hanna", "maja", "agnes"] {
+            let session = insats::service::Session::sign_in(&service, user, None).unwrap();
+            let mut app = App::new(session, opts.clone(), Instant::now()).unwrap();
+            if user == "maja" {
+                // Her count-only intervention, where monthly figures are entered.
+                press(&mut app, &["/"]);
+                typed(&mut app, "öppen");
+                press(&mut app, &["enter"]);
+            }
+            if user == "hanna" {
+                press(&mut app, &["enter"]);
+                for _ in 0..100 {
+                    if app.selected_state()
+                        == Some(insats::domain::participation::State::RegisteredIn)
+                    {
+                        break;
+                    }
+                    press(&mut app, &["down"]);
+                }
+            }
+            for _pane in 0..3 {
+                app.on_key(Key::parse("?").unwrap().to_event(), Instant::now());
+                // Tall enough for the whole help text.
+                let mut t = Terminal::new(TestBackend::new(120, 200)).unwrap();
+                t.draw(|f| view::draw(f, &app)).unwrap();
+                text.push_str(&screenshot::to_text(t.backend().buffer()));
+                press(&mut app, &["esc", "tab"]);
+            }
         }
         for &context in Context::ALL {
             for b in keymap.bindings(context) {

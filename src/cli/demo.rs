@@ -34,9 +34,11 @@ pub const DEMO_HANDLER: &str = "hanna";
 
 mod activity;
 mod cast;
+mod follow_up;
 
 use activity::live_activity;
 use cast::{INTERVENTIONS, Place, SUPPLEMENTARY, USERS};
+use follow_up::follow_up;
 
 /// What the demo database holds.
 pub type Summary = crate::service::Holdings;
@@ -147,6 +149,7 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
         .collect();
     sys.import(synth::rows(2026, 2_700, &targets, &catalogue, today))?;
     live_activity(&service, &interventions, associations, today)?;
+    follow_up(&service, &interventions, associations, today)?;
     // From now on Norrvik also asks one supplementary question (kompletterande fråga).
     let agnes = Session::sign_in(&service, "agnes", Some(Role::AssociationAdmin))?;
     agnes.set_supplementary(

@@ -53,6 +53,12 @@ pub const SCENES: &[Scene] = &[
     ),
     scene("locked", "hanna", &["ctrl-l"]),
     scene("manager-aggregates", "maja", &["enter"]),
+    scene("manager-interventions", "maja", &[]),
+    scene("intervention-edit-form", "maja", &["e"]),
+    scene("year-plan-form", "maja", &["p"]),
+    scene("volume-form", "maja", &["/", "text:öppen", "enter", "v"]),
+    scene("volume-refused", "maja", &["v"]),
+    scene("association-settings-form", "agnes", &["A"]),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),
     scene("switch-role-demo", "hanna", &["ctrl-r"]),
 ];

@@ -85,6 +85,20 @@ actions! {
     RegisterAnonymous = "register_anonymous",
         label("Register anonymous participants", "Registrera anonyma deltagare"),
         hint("anonymous", "anonyma");
+    EditIntervention = "edit_intervention",
+        label("Edit the intervention: name, focus, end date…", "Ändra insatsen: namn, inriktning, slutdatum…"),
+        hint("edit", "ändra");
+    SetPlan = "set_plan",
+        label("Year plan: planned participants, budget, outcome", "Årsplan: planerade deltagare, budget, utfall"),
+        hint("plan", "plan");
+    SetVolume = "set_volume",
+        label("Count-only figures of a month (women, men)", "Volym: antal deltagare en månad (kvinnor, män)"),
+        hint("volume", "volym");
+    EditAssociation = "edit_association",
+        label("Association settings", "Förbundets inställningar"),
+        hint("association", "förbund");
+    PrevYear = "prev_year", label("Previous budget year", "Föregående budgetår");
+    NextYear = "next_year", label("Next budget year", "Nästa budgetår");
     ToggleMask = "toggle_mask",
         label("Hide or show names (privacy mask)", "Dölj eller visa namn (integritetsskydd)"),
         hint("mask", "dölj");

@@ -153,6 +153,8 @@ pub struct App {
     pub interventions: Vec<InterventionView>,
     pub int_selected: usize,
     pub int_filter: String,
+    /// The budget year whose planned and actual participants the interventions pane shows.
+    pub year: Year,
     pub participants: Participants,
     pub audit: Window<Entry>,
     pub user_names: HashMap<UserId, String>,
@@ -175,6 +177,7 @@ impl App {
     /// Opens the screen for a signed-in session and loads the first windows.
     pub fn new(session: Session, opts: Options, now: Instant) -> Result<App, ServiceError> {
         let notices = session.service().subscribe();
+        let year = crate::domain::date::budget_year(session.service().clock().today());
         let mut app = App {
             session,
             opts,
@@ -183,6 +186,7 @@ impl App {
             interventions: Vec::new(),
             int_selected: 0,
             int_filter: String::new(),
+            year,
             participants: Participants::default(),
             audit: Window::default(),
             user_names: HashMap::new(),

@@ -204,6 +204,30 @@ impl App {
                 self.say(tr(lang, "Answers corrected", "Svaren rättade"));
                 Ok(None)
             }
+            Purpose::EditIntervention { intervention } => {
+                let edit = build::intervention_edit(form);
+                let fields = self.session.edit_intervention(intervention, &edit)?;
+                self.say(saved(lang, &fields));
+                Ok(None)
+            }
+            Purpose::Plan { intervention } => {
+                let input = build::plan_input(form);
+                let fields = self.session.set_plan(intervention, &input)?;
+                self.say(saved(lang, &fields));
+                Ok(None)
+            }
+            Purpose::Volume { intervention } => {
+                let input = build::volume_input(form);
+                self.session.set_volume(intervention, &input)?;
+                self.say(saved(lang, &["women", "men"]));
+                Ok(None)
+            }
+            Purpose::Association { association } => {
+                let edit = build::association_edit(form);
+                let fields = self.session.edit_association(association, &edit)?;
+                self.say(saved(lang, &fields));
+                Ok(None)
+            }
             Purpose::Anonymous { intervention } => {
                 let Some((year, women, men)) = build::anonymous_input(form) else {
                     return Ok(None);
@@ -367,4 +391,13 @@ impl App {
             self.fail(&e);
         }
     }
+}
+
+/// "Saved: name, end date" in the user's language, naming the fields that changed.
+fn saved(lang: super::i18n::Lang, fields: &[&str]) -> String {
+    let names: Vec<&str> = fields
+        .iter()
+        .map(|f| super::i18n::audit_field(f, lang))
+        .collect();
+    format!("{} {}", tr(lang, "Saved:", "Sparat:"), names.join(", "))
 }

@@ -53,6 +53,7 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::CorrectIdentity => ("identity corrected", "identitet rättad"),
         A::RevealIdentity => ("identity revealed", "identitet röjd"),
         A::RemoveConsent => ("unused consent removed", "oanvänt samtycke borttaget"),
+        A::SetPlan => ("year plan set", "årsplan angiven"),
     };
     tr(lang, en, sv)
 }
@@ -90,6 +91,25 @@ pub fn audit_field(field: &str, lang: Lang) -> &str {
         "org_number" => ("organisation number", "organisationsnummer"),
         "start" => ("start", "start"),
         "measurement" => ("measurement method", "mätmetod"),
+        "description" => ("description", "beskrivning"),
+        "target_groups" => ("target groups", "målgrupper"),
+        "focus" => ("detailed focus", "preciserad inriktning"),
+        "direction" => ("direction", "inriktning"),
+        "end" => ("end date", "slutdatum"),
+        "planned_participants" => ("planned participants", "planerade deltagare"),
+        "cost_budget" => ("cost budget", "budget kostnad"),
+        "cost_outcome" => ("cost outcome", "utfall kostnad"),
+        "esf_budget" => ("ESF budget", "budget ESF"),
+        "esf_outcome" => ("ESF outcome", "utfall ESF"),
+        "municipalities" => ("municipalities", "kommuner"),
+        "controller" => ("controller", "personuppgiftsansvarig"),
+        "dpo" => ("data-protection officer", "dataskyddsombud"),
+        "retention_years" => ("retention years", "lagringstid"),
+        "small_cell_threshold" => ("small-cell threshold", "gräns för små tal"),
+        "focus_options" => ("detailed focuses", "preciserade inriktningar"),
+        "plan" => ("year plan", "årsplan"),
+        "women" => ("women", "kvinnor"),
+        "men" => ("men", "män"),
         _ => return field,
     };
     match lang {

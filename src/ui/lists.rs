@@ -22,7 +22,7 @@ impl App {
     /// The interventions the session reaches, keeping the selection on the same one.
     pub fn load_interventions(&mut self) -> Result<(), ServiceError> {
         let keep = self.selected_intervention().map(|v| v.intervention.id);
-        self.interventions = self.session.interventions()?;
+        self.interventions = self.session.interventions_in(self.year)?;
         self.int_selected = keep
             .and_then(|id| {
                 self.interventions

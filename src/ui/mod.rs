@@ -10,6 +10,7 @@ mod dialogs;
 mod flows;
 pub mod forms;
 pub mod i18n;
+mod keeping;
 pub mod keymap;
 mod lists;
 mod overlays;

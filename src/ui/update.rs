@@ -217,6 +217,14 @@ impl App {
             }),
             Action::Refresh => self.reload_all(),
             Action::UnusedConsents => self.open_consents(),
+            Action::EditIntervention
+            | Action::SetPlan
+            | Action::SetVolume
+            | Action::EditAssociation => self.start_keeping(action),
+            Action::PrevYear | Action::NextYear => {
+                self.year += if action == Action::NextYear { 1 } else { -1 };
+                self.load_interventions()
+            }
             Action::RecordConsent
             | Action::RegisterOut
             | Action::Misregister

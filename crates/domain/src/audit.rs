@@ -45,10 +45,12 @@ pub enum Action {
     /// A handler removed a consent no registration used (with the person, when nothing else
     /// referred to them).
     RemoveConsent,
+    /// An intervention's plan for a budget year was set or removed.
+    SetPlan,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -79,6 +81,7 @@ impl Action {
         Action::CorrectIdentity,
         Action::RevealIdentity,
         Action::RemoveConsent,
+        Action::SetPlan,
     ];
 
     /// Stable key for filters and exports.
@@ -114,6 +117,7 @@ impl Action {
             Action::CorrectIdentity => "correct-identity",
             Action::RevealIdentity => "reveal-identity",
             Action::RemoveConsent => "remove-consent",
+            Action::SetPlan => "set-plan",
         }
     }
 

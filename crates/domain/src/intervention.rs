@@ -23,15 +23,23 @@ pub enum Measurement {
     CountOnly,
 }
 
-/// Plan and budget for one calendar year.
+/// One budget line of a year: what was budgeted and, once known, the outcome (utfall), in whole
+/// kronor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    pub budget: u64,
+    pub outcome: Option<u64>,
+}
+
+/// Plan and budget for one budget (calendar) year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearPlan {
     pub year: Year,
     pub planned_participants: u32,
-    /// Cost in whole kronor.
-    pub cost: u64,
-    /// The part of the cost funded by the ESF, in whole kronor.
-    pub esf_cost: u64,
+    /// The intervention's cost.
+    pub cost: BudgetLine,
+    /// The part of the cost funded by the ESF.
+    pub esf: BudgetLine,
 }
 
 /// An intervention.
@@ -48,7 +56,10 @@ pub struct Intervention {
     pub direction: Direction,
     pub target_groups: Vec<String>,
     pub measurement: Measurement,
+    /// Year plans, one per budget year, in year order.
     pub plans: Vec<YearPlan>,
+    /// Detailed focus (preciserad inriktning), one of the association's list; empty when none.
+    pub focus: String,
 }
 
 /// Where an intervention stands on a given day.
@@ -81,6 +92,18 @@ impl Intervention {
         } else {
             Status::Active
         }
+    }
+
+    /// The plan of budget year `year`, if one is kept.
+    pub fn plan(&self, year: Year) -> Option<&YearPlan> {
+        self.plans.iter().find(|p| p.year == year)
+    }
+
+    /// Sets the plan of its year (replacing the one kept), keeping the plans in year order.
+    pub fn set_plan(&mut self, plan: YearPlan) {
+        self.plans.retain(|p| p.year != plan.year);
+        let at = self.plans.partition_point(|p| p.year < plan.year);
+        self.plans.insert(at, plan);
     }
 
     /// Whether `date` falls within the intervention's period.

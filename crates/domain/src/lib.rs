@@ -10,6 +10,7 @@ pub mod organisation;
 pub mod participation;
 pub mod person;
 pub mod personnummer;
+pub mod planning;
 pub mod questionnaire;
 pub mod report;
 pub mod sshkey;

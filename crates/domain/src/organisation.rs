@@ -170,6 +170,17 @@ pub struct Association {
     pub end: Option<NaiveDate>,
     /// Supplementary questions (kompletterande frågor) added to the default catalogue.
     pub supplementary: Vec<Question>,
+    /// The detailed focuses (preciserade inriktningar) its interventions choose from.
+    pub focus_options: Vec<String>,
+    /// Contact of the controller (personuppgiftsansvarig), for the information to participants.
+    pub controller: String,
+    /// Contact of the data-protection officer (dataskyddsombud).
+    pub dpo: String,
+    /// Years personal data is kept after registration out.
+    pub retention_years: u32,
+    /// Reports show counts from 1 to this − 1 as "<threshold" to roles without personal-data
+    /// access (0: off).
+    pub small_cell_threshold: u32,
 }
 
 impl Association {

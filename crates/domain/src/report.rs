@@ -54,3 +54,52 @@ impl Counters {
         self.identified() + u64::from(self.anonymous.total())
     }
 }
+
+/// Identified participations of an intervention that started (in-date) or ended (out-date) in
+/// one budget year, women and men: kept by the store with every change, so follow-up never
+/// reads the participations themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct YearCounts {
+    pub started_women: u32,
+    pub started_men: u32,
+    pub ended_women: u32,
+    pub ended_men: u32,
+}
+
+impl YearCounts {
+    /// Adds (`+1`) or takes off (`-1`) one participation's start or end.
+    pub fn count(&mut self, ended: bool, gender: crate::person::Gender, delta: i32) {
+        use crate::person::Gender;
+        let cell = match (ended, gender) {
+            (false, Gender::Woman) => &mut self.started_women,
+            (false, Gender::Man) => &mut self.started_men,
+            (true, Gender::Woman) => &mut self.ended_women,
+            (true, Gender::Man) => &mut self.ended_men,
+        };
+        *cell = cell.saturating_add_signed(delta);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == YearCounts::default()
+    }
+}
+
+/// Identified participations active in `year` (in-date on or before its end, not registered
+/// out before its start), women and men, from the per-year counts in year order.
+pub fn active_in(years: &[(crate::date::Year, YearCounts)], year: crate::date::Year) -> (u64, u64) {
+    let (mut women, mut men) = (0i64, 0i64);
+    for (y, c) in years {
+        if *y <= year {
+            women += i64::from(c.started_women);
+            men += i64::from(c.started_men);
+        }
+        if *y < year {
+            women -= i64::from(c.ended_women);
+            men -= i64::from(c.ended_men);
+        }
+    }
+    (
+        u64::try_from(women).unwrap_or(0),
+        u64::try_from(men).unwrap_or(0),
+    )
+}

@@ -54,6 +54,7 @@ impl Notice {
                 | A::CreateAssociation
                 | A::CreateIntervention
                 | A::UpdateIntervention
+                | A::SetPlan
                 | A::CreateUser
                 | A::UpdateUser
                 | A::UpdateAssociation

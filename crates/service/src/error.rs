@@ -59,6 +59,9 @@ pub enum ServiceError {
     /// A data-subject request, a retention run or a reveal was refused.
     #[error("{0}")]
     Rights(#[from] RightsError),
+    /// A change to an intervention, its plan or volumes, or an association's settings.
+    #[error("{0}")]
+    Plan(#[from] insats_domain::planning::PlanRefusal),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -88,6 +91,7 @@ impl ServiceError {
             ServiceError::Conflict(what) => what.to_string(),
             ServiceError::Import { row, message } => format!("rad {row}: {message}"),
             ServiceError::Rights(e) => e.message_sv(),
+            ServiceError::Plan(e) => e.message_sv(),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -125,6 +129,11 @@ fn field_sv(field: &str) -> &str {
         "original sent on" => "original skickat",
         "signed on" => "undertecknad",
         "target group" => "målgrupp",
+        "description" => "beskrivning",
+        "focus" | "focus option" => "preciserad inriktning",
+        "controller" => "personuppgiftsansvarig",
+        "data-protection officer" => "dataskyddsombud",
+        "end" => "slutdatum",
         other => other,
     }
 }
@@ -139,6 +148,9 @@ fn denied_sv(what: &str) -> &'static str {
         DENIED_ADMIN => "kräver rollen systemadministratör",
         DENIED_ASSOCIATION_ADMIN => "kräver samverkansadministratör med uppdrag i förbundet",
         DENIED_MANAGER => "kräver insatsansvarig med uppdrag i insatsen",
+        DENIED_KEEPER => {
+            "kräver insatsens insatsansvarige eller en samverkansadministratör i dess förbund"
+        }
         DENIED_ROLE => "användaren har inte den rollen",
         DENIED_VERIFY => "att verifiera loggkedjan kräver systemadministratör eller logggranskare",
         DENIED_INACTIVE => "användaren är avstängd",
@@ -160,6 +172,10 @@ pub(crate) const DENIED_MANAGER: &str =
     "requires an intervention manager assigned to the intervention";
 pub(crate) const DENIED_VERIFY: &str =
     "verifying the audit chain takes a system administrator or a log reviewer";
+/// Only intervention managers (of the intervention) and association administrators (of its
+/// association) keep an intervention.
+pub(crate) const DENIED_KEEPER: &str =
+    "requires the intervention's manager or an association administrator of its association";
 pub(crate) const DENIED_ROLE: &str = "the user does not have that role";
 pub(crate) const DENIED_INACTIVE: &str = "the user is deactivated";
 pub(crate) const DENIED_LOG_REVIEWER: &str = "requires a log reviewer assigned to the association";

@@ -24,7 +24,10 @@ mod signin;
 pub mod synth;
 mod unused_consents;
 
-pub use admin::{AssociationInput, InitInput, InterventionInput};
+pub use admin::{
+    AssociationEdit, AssociationInput, InitInput, InterventionEdit, InterventionInput, PlanInput,
+    VolumeInput, parse_year,
+};
 pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
@@ -32,7 +35,9 @@ pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook};
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};
-pub use query::{AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow};
+pub use query::{
+    AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow, YearFigures,
+};
 pub use questions::parse_questions;
 pub use reason::MAX_REASON_CHARS;
 pub use register::{ConsentInput, IdentityInput, NewRegistration, RegisterInInput};

@@ -8,15 +8,16 @@ use super::crypto::Crypto;
 use super::people::seal_person;
 use super::schema::{
     CONSENTS, CONSENTS_BY_PERSON, COUNTERS, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
-    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, UNUSED_CONSENTS,
+    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, UNUSED_CONSENTS, YEARLY,
 };
 use super::summary::{self, Packed};
+use chrono::Datelike;
 use insats_domain::consent::Consent;
 use insats_domain::ids::{PersonId, Pseudonym};
 use insats_domain::participation::Participation;
 use insats_domain::person::Identity;
-use insats_domain::report::Counters;
-use redb::{CursorError, Key, Table, TableDefinition, Value, WriteTransaction};
+use insats_domain::report::{Counters, YearCounts};
+use redb::{CursorError, Key, ReadableTable, Table, TableDefinition, Value, WriteTransaction};
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -67,6 +68,8 @@ pub struct Written {
     unused: Vec<(u64, u64)>,
     /// What the written participations add to each intervention's counters.
     counters: BTreeMap<u64, Counters>,
+    /// And to its per-year counts.
+    yearly: BTreeMap<(u64, i32), YearCounts>,
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -158,6 +161,16 @@ pub fn records(
                 .or_default()
                 .count_in(p.state(), p.gender);
             w.by_person.push(((p.person.0, p.id.0), summary::pack(p)?));
+            w.yearly
+                .entry((p.intervention.0, p.in_date.year()))
+                .or_default()
+                .count(false, p.gender, 1);
+            if let Some(out) = p.out_date {
+                w.yearly
+                    .entry((p.intervention.0, out.year()))
+                    .or_default()
+                    .count(true, p.gender, 1);
+            }
             encoded.push(p.id.0, p)?;
         }
         encoded.write_to(tx, PARTICIPATIONS)?;
@@ -183,8 +196,10 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
         mut consents_by_person,
         mut unused,
         counters,
+        yearly,
     } = w;
     add_counters(tx, &counters)?;
+    add_yearly(tx, &yearly)?;
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {
             by_person.sort_unstable_by_key(|(k, _)| *k);
@@ -284,6 +299,25 @@ where
         if next.is_some() && run == 0 {
             return Err(duplicate());
         }
+    }
+    Ok(())
+}
+
+/// Adds per-year counts to those stored.
+fn add_yearly(
+    tx: &WriteTransaction,
+    yearly: &BTreeMap<(u64, i32), YearCounts>,
+) -> Result<(), StoreError> {
+    let mut table = tx.open_table(YEARLY)?;
+    for (key, add) in yearly {
+        let (sw, sm, ew, em) = table.get(*key)?.map_or((0, 0, 0, 0), |v| v.value());
+        let sum = YearCounts {
+            started_women: sw.saturating_add(add.started_women),
+            started_men: sm.saturating_add(add.started_men),
+            ended_women: ew.saturating_add(add.ended_women),
+            ended_men: em.saturating_add(add.ended_men),
+        };
+        table.insert(*key, crate::people::pack_year(sum))?;
     }
     Ok(())
 }

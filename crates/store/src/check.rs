@@ -36,6 +36,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
     let pseudonyms = tx.table(PSEUDONYMS)?;
     let person_index = tx.table(PARTICIPATIONS_BY_PERSON)?;
     let mut stale_summaries = 0usize;
+    let mut years: BTreeMap<(u64, i32), insats_domain::report::YearCounts> = BTreeMap::new();
     for row in tx.table(PARTICIPATIONS)?.range(0..)? {
         let (k, v) = row?;
         let p: Participation = decode(v.value())?;
@@ -47,6 +48,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
             ));
         }
         by_intervention.insert((p.intervention.0, p.id.0));
+        super::migrate::add_to_years(&mut years, &p);
         by_person.insert((p.person.0, p.id.0));
         if let Some(v) = person_index.get((p.person.0, p.id.0))?
             && super::summary::unpack(p.id, v.value()).ok() != Some((&p).into())
@@ -154,6 +156,34 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
             "persons_by_pnr has {} entries not matching persons ({} expected)",
             pnr_found.symmetric_difference(&pnr_expected).count(),
             pnr_expected.len()
+        ));
+    }
+
+    // The per-year counts.
+    let mut stored_years = BTreeMap::new();
+    for row in tx.table(super::schema::YEARLY)?.range::<(u64, i32)>(..)? {
+        let (k, v) = row?;
+        let (sw, sm, ew, em) = v.value();
+        stored_years.insert(
+            k.value(),
+            insats_domain::report::YearCounts {
+                started_women: sw,
+                started_men: sm,
+                ended_women: ew,
+                ended_men: em,
+            },
+        );
+    }
+    if stored_years != years {
+        let differ = years
+            .keys()
+            .chain(stored_years.keys())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|k| years.get(k) != stored_years.get(k))
+            .count();
+        problems.push(format!(
+            "yearly: {differ} (intervention, year) counts differ from the participations"
         ));
     }
 

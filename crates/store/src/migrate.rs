@@ -68,6 +68,7 @@ fn step(tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
         1 => rebuild_pnr_index(tx),
         2 => summarise_person_index(tx),
         3 => index_unused_consents(tx),
+        4 => plans_settings_and_split_volumes(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -133,4 +134,207 @@ fn index_unused_consents(tx: &redb::WriteTransaction) -> Result<(), StoreError> 
         index.insert(key, ())?;
     }
     Ok(())
+}
+
+/// The shapes of version 1 of associations and interventions, kept to read files from before
+/// schema 5.
+mod v1 {
+    use insats_domain::date::Year;
+    use insats_domain::ids::{AssociationId, InterventionId};
+    use insats_domain::intervention::{Direction, Measurement};
+    use insats_domain::organisation::OrgNumber;
+    use insats_domain::person::MunicipalityCode;
+    use insats_domain::questionnaire::Question;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Association {
+        pub id: AssociationId,
+        pub name: String,
+        pub org_number: OrgNumber,
+        pub description: String,
+        pub municipalities: Vec<MunicipalityCode>,
+        #[serde(with = "insats_domain::date::days")]
+        pub start: chrono::NaiveDate,
+        #[serde(with = "insats_domain::date::days_opt")]
+        pub end: Option<chrono::NaiveDate>,
+        pub supplementary: Vec<Question>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct YearPlan {
+        pub year: Year,
+        pub planned_participants: u32,
+        pub cost: u64,
+        pub esf_cost: u64,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Intervention {
+        pub id: InterventionId,
+        pub association: AssociationId,
+        pub name: String,
+        pub description: String,
+        #[serde(with = "insats_domain::date::days")]
+        pub start: chrono::NaiveDate,
+        #[serde(with = "insats_domain::date::days_opt")]
+        pub end: Option<chrono::NaiveDate>,
+        pub direction: Direction,
+        pub target_groups: Vec<String>,
+        pub measurement: Measurement,
+        pub plans: Vec<YearPlan>,
+    }
+}
+
+/// Reads a value stored in a version-1 shape (the version byte, then postcard).
+fn decode_v1<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<T, StoreError> {
+    match bytes.split_first() {
+        Some((1, body)) => postcard::from_bytes(body)
+            .map_err(|_| super::codec::CodecError::Damaged { what }.into()),
+        _ => Err(super::codec::CodecError::Damaged { what }.into()),
+    }
+}
+
+/// The volumes table as versions 1–4 stored it: one unsplit count per month.
+const VOLUMES_V4: TableDefinition<(u64, i32, u8), u32> = TableDefinition::new("volumes");
+
+/// 4 → 5: associations get their settings (defaults: no focus list, contacts empty, 5 years'
+/// retention, small-cell threshold 3); interventions a detailed focus (none) and budget lines
+/// with an outcome (not entered yet); volumes a split by gender (what was counted before it
+/// stays whole, as unsplit).
+fn plans_settings_and_split_volumes(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use insats_domain::intervention::{BudgetLine, Intervention, YearPlan};
+    use insats_domain::organisation::Association;
+    use insats_domain::planning::{DEFAULT_RETENTION_YEARS, DEFAULT_SMALL_CELL};
+    let mut associations = Vec::new();
+    for row in tx.open_table(schema::ASSOCIATIONS)?.range::<u64>(..)? {
+        let (k, v) = row?;
+        // A row already in the current shape (a step interrupted and run again) stays.
+        if v.value().first() != Some(&1) {
+            continue;
+        }
+        let old: v1::Association = decode_v1(v.value(), "association")?;
+        associations.push((
+            k.value(),
+            Association {
+                id: old.id,
+                name: old.name,
+                org_number: old.org_number,
+                description: old.description,
+                municipalities: old.municipalities,
+                start: old.start,
+                end: old.end,
+                supplementary: old.supplementary,
+                focus_options: Vec::new(),
+                controller: String::new(),
+                dpo: String::new(),
+                retention_years: DEFAULT_RETENTION_YEARS,
+                small_cell_threshold: DEFAULT_SMALL_CELL,
+            },
+        ));
+    }
+    {
+        let mut table = tx.open_table(schema::ASSOCIATIONS)?;
+        for (k, a) in &associations {
+            super::db::put(&mut table, *k, a)?;
+        }
+    }
+    let mut interventions = Vec::new();
+    for row in tx.open_table(schema::INTERVENTIONS)?.range::<u64>(..)? {
+        let (k, v) = row?;
+        if v.value().first() != Some(&1) {
+            continue;
+        }
+        let old: v1::Intervention = decode_v1(v.value(), "intervention")?;
+        interventions.push((
+            k.value(),
+            Intervention {
+                id: old.id,
+                association: old.association,
+                name: old.name,
+                description: old.description,
+                start: old.start,
+                end: old.end,
+                direction: old.direction,
+                target_groups: old.target_groups,
+                measurement: old.measurement,
+                plans: old
+                    .plans
+                    .into_iter()
+                    .map(|p| YearPlan {
+                        year: p.year,
+                        planned_participants: p.planned_participants,
+                        cost: BudgetLine {
+                            budget: p.cost,
+                            outcome: None,
+                        },
+                        esf: BudgetLine {
+                            budget: p.esf_cost,
+                            outcome: None,
+                        },
+                    })
+                    .collect(),
+                focus: String::new(),
+            },
+        ));
+    }
+    {
+        let mut table = tx.open_table(schema::INTERVENTIONS)?;
+        for (k, i) in &interventions {
+            super::db::put(&mut table, *k, i)?;
+        }
+    }
+    // The volumes, unless they are in the new shape already.
+    let old = match tx.open_table(VOLUMES_V4) {
+        Ok(t) => Some(t),
+        Err(redb::TableError::TableTypeMismatch { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(old) = old {
+        let mut volumes = Vec::new();
+        for row in old.range::<(u64, i32, u8)>(..)? {
+            let (k, v) = row?;
+            volumes.push((k.value(), v.value()));
+        }
+        drop(old);
+        tx.delete_table(VOLUMES_V4)?;
+        let mut table = tx.open_table(schema::VOLUMES)?;
+        for (k, count) in volumes {
+            table.insert(k, (0, 0, count))?;
+        }
+    }
+    // The per-year counts, from the participations.
+    let mut yearly: std::collections::BTreeMap<(u64, i32), insats_domain::report::YearCounts> =
+        std::collections::BTreeMap::new();
+    for row in tx.open_table(PARTICIPATIONS)?.range::<u64>(..)? {
+        let (_, v) = row?;
+        let p: Participation = decode(v.value())?;
+        add_to_years(&mut yearly, &p);
+    }
+    let mut table = tx.open_table(schema::YEARLY)?;
+    for (k, c) in yearly {
+        table.insert(k, super::people::pack_year(c))?;
+    }
+    Ok(())
+}
+
+/// Counts `p`'s start and (if registered out) end in `yearly`.
+pub(crate) fn add_to_years(
+    yearly: &mut std::collections::BTreeMap<(u64, i32), insats_domain::report::YearCounts>,
+    p: &Participation,
+) {
+    use chrono::Datelike;
+    yearly
+        .entry((p.intervention.0, p.in_date.year()))
+        .or_default()
+        .count(false, p.gender, 1);
+    if let Some(out) = p.out_date {
+        yearly
+            .entry((p.intervention.0, out.year()))
+            .or_default()
+            .count(true, p.gender, 1);
+    }
 }

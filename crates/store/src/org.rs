@@ -15,9 +15,13 @@ use redb::{ReadableTable, WriteTransaction};
 
 impl Stored for Association {
     const WHAT: &'static str = "association";
+    /// 2: the settings (focus list, contacts, retention, small-cell threshold).
+    const VERSION: u8 = 2;
 }
 impl Stored for Intervention {
     const WHAT: &'static str = "intervention";
+    /// 2: the detailed focus, and budget and outcome per budget line.
+    const VERSION: u8 = 2;
 }
 impl Stored for User {
     const WHAT: &'static str = "user";

@@ -13,7 +13,10 @@ use redb::TableDefinition;
 /// - 2: [`PERSONS_BY_PNR`] keyed by `&[u8]` instead of `&[u8; 32]`.
 /// - 3: [`PARTICIPATIONS_BY_PERSON`] keeps each participation's summary as its value.
 /// - 4: [`UNUSED_CONSENTS`] lists the consents no registration uses, per intervention.
-pub const SCHEMA_VERSION: u32 = 4;
+/// - 5: interventions keep a detailed focus and year plans with budget and outcome per line;
+///   associations their settings (focus list, contacts, retention, small-cell threshold);
+///   [`VOLUMES`] split women and men; [`YEARLY`] counts starts and ends per budget year.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -83,8 +86,14 @@ pub const PSEUDONYMS: TableDefinition<u64, &[u8]> = TableDefinition::new("pseudo
 pub const ANONYMOUS: TableDefinition<(u64, i32), &[u8]> = TableDefinition::new("anonymous");
 /// intervention → stored counters.
 pub const COUNTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("counters");
-/// (intervention, year, month) → participants of a count-only intervention (volyminsats).
-pub const VOLUMES: TableDefinition<(u64, i32, u8), u32> = TableDefinition::new("volumes");
+/// (intervention, budget year) → identified participations started and ended that year:
+/// (started women, started men, ended women, ended men). Kept with every participation change.
+pub const YEARLY: TableDefinition<(u64, i32), (u32, u32, u32, u32)> =
+    TableDefinition::new("yearly");
+/// (intervention, year, month) → participants of a count-only intervention (volyminsats):
+/// (women, men, counted before the split by gender).
+pub const VOLUMES: TableDefinition<(u64, i32, u8), (u32, u32, u32)> =
+    TableDefinition::new("volumes");
 
 /// seq → audit entry.
 pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
@@ -116,6 +125,7 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(ANONYMOUS)?;
     tx.open_table(COUNTERS)?;
     tx.open_table(VOLUMES)?;
+    tx.open_table(YEARLY)?;
     tx.open_table(AUDIT)?;
     tx.open_table(AUDIT_BY_INTERVENTION)?;
     Ok(())

@@ -42,6 +42,18 @@ pub enum Purpose {
     Anonymous {
         intervention: InterventionId,
     },
+    EditIntervention {
+        intervention: InterventionId,
+    },
+    Plan {
+        intervention: InterventionId,
+    },
+    Volume {
+        intervention: InterventionId,
+    },
+    Association {
+        association: crate::domain::ids::AssociationId,
+    },
 }
 
 /// An open form.

@@ -43,6 +43,15 @@ impl PaneView for Interventions {
             Ok(())
         };
         out.push(CommandInfo::when(Action::Open, any));
+        for a in [
+            Action::EditIntervention,
+            Action::SetPlan,
+            Action::SetVolume,
+            Action::EditAssociation,
+        ] {
+            out.push(CommandInfo::when(a, app.keeping_check(a)));
+        }
+        out.extend(moving(&[Action::PrevYear, Action::NextYear]));
         out
     }
 
@@ -50,6 +59,9 @@ impl PaneView for Interventions {
         &[
             Action::Help,
             Action::Open,
+            Action::EditIntervention,
+            Action::SetPlan,
+            Action::SetVolume,
             Action::Filter,
             Action::NextPane,
             Action::Lookup,
@@ -67,7 +79,8 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
     let lang = app.lang();
     let theme = &app.opts.theme;
     let focused = app.focus == Pane::Interventions && app.overlay.is_none();
-    let mut title = tr(lang, "Interventions", "Insatser").to_owned();
+    // The budget year whose planned and actual participants are shown ([ and ] change it).
+    let mut title = format!("{} · {}", tr(lang, "Interventions", "Insatser"), app.year);
     if !app.int_filter.is_empty() {
         title = format!("{title} /{}", app.int_filter);
     }
@@ -88,8 +101,9 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
         f.render_widget(Paragraph::new(text).style(theme.dim()), inner);
         return;
     }
-    // Two lines per intervention: name, then status, period and count.
-    let per = 2usize;
+    // Three lines per intervention: name; status, count and period; the year's participants
+    // against its plan.
+    let per = 3usize;
     let height = usize::from(inner.height) / per;
     if focused {
         app.page_rows.set(height.max(1));
@@ -130,6 +144,39 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             detail,
             if selected { style } else { theme.dim() },
         ));
+        lines.push(Line::styled(
+            super::fit(
+                &year_line(lang, v, inner.width >= 34),
+                usize::from(inner.width),
+            ),
+            if selected { style } else { theme.dim() },
+        ));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// "  2026: 155 of 200 planned (78 %)", or narrow "  2026: 155/200 (78%)"; "no plan" without
+/// one.
+fn year_line(
+    lang: crate::ui::i18n::Lang,
+    v: &crate::service::InterventionView,
+    wide: bool,
+) -> String {
+    let y = &v.year;
+    let actual = y.actual();
+    match (y.planned, y.percent_of_plan(), wide) {
+        (Some(p), Some(pct), true) => match lang {
+            crate::ui::i18n::Lang::En => format!("  {}: {actual} of {p} planned ({pct} %)", y.year),
+            crate::ui::i18n::Lang::Sv => {
+                format!("  {}: {actual} av {p} planerade ({pct} %)", y.year)
+            }
+        },
+        (Some(p), Some(pct), false) => format!("  {}: {actual}/{p} ({pct}%)", y.year),
+        (Some(p), None, _) => format!("  {}: {actual}/{p}", y.year),
+        (None, _, _) => format!(
+            "  {}: {actual}, {}",
+            y.year,
+            tr(lang, "no plan", "ingen plan")
+        ),
+    }
 }

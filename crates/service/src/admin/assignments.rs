@@ -1,14 +1,11 @@
-//! Assignments and volumes: who acts in which role where and when, and the monthly participant
-//! counts of count-only interventions.
+//! Assignments: who acts in which role where and when.
 
 use super::setup::optional_date;
 use crate::error::{DENIED_ADMIN, DENIED_MANAGER, ServiceError};
 use crate::session::Session;
 use insats_domain::audit::Action;
-use insats_domain::date::{Year, parse_iso};
-use insats_domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
-use insats_domain::intervention::Measurement;
-use insats_domain::participation::Refusal;
+use insats_domain::date::parse_iso;
+use insats_domain::ids::{AssignmentId, AssociationId, UserId};
 use insats_domain::user::{Assignment, Role, Scope, UserError, check_assignment};
 use insats_store::{next_id, org};
 
@@ -115,56 +112,6 @@ impl Session {
             None,
             &["to"],
             id.to_string(),
-        )
-    }
-
-    /// Enters the number of participants of a count-only intervention for one month
-    /// (intervention manager of that intervention).
-    pub fn set_volume(
-        &self,
-        intervention: InterventionId,
-        year: Year,
-        month: u8,
-        count: u32,
-    ) -> Result<(), ServiceError> {
-        self.require(Role::InterventionManager, DENIED_MANAGER)?;
-        let tx = self.service.store().write()?;
-        let (i, _) = self.reachable(&tx, intervention)?;
-        if i.measurement != Measurement::CountOnly {
-            return Err(ServiceError::Conflict(
-                "the intervention registers participants individually",
-            ));
-        }
-        if !(1..=12).contains(&month) {
-            return Err(ServiceError::Conflict("the month must be 1–12"));
-        }
-        if year > insats_domain::date::budget_year(self.service.clock().today()) {
-            return Err(insats_domain::participation::Refusal::DateInFuture.into());
-        }
-        let association = Self::association_of(&tx, &i)?;
-        if year < insats_domain::date::budget_year(association.start) {
-            return Err(Refusal::BeforeAssociationStart {
-                start: association.start,
-            }
-            .into());
-        }
-        if year < insats_domain::date::budget_year(i.start) {
-            return Err(Refusal::BeforeInterventionStart { start: i.start }.into());
-        }
-        if let Some(end) = i
-            .end
-            .filter(|e| year > insats_domain::date::budget_year(*e))
-        {
-            return Err(insats_domain::participation::Refusal::AfterInterventionEnd { end }.into());
-        }
-        insats_store::people::set_volume(&tx, intervention, year, month, count)?;
-        self.commit_admin(
-            tx,
-            Action::SetVolume,
-            Some(i.association),
-            Some(intervention),
-            &["volume"],
-            format!("{year}-{month:02}: {count}"),
         )
     }
 }

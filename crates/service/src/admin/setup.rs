@@ -61,10 +61,10 @@ pub(super) fn optional_date(
     }
 }
 
-const MAX_TEXT: usize = 2000;
+pub(super) const MAX_TEXT: usize = 2000;
 pub(super) const MAX_TITLE: usize = 200;
 
-fn optional_text(text: &str, field: &'static str) -> Result<String, ServiceError> {
+pub(super) fn optional_text(text: &str, field: &'static str) -> Result<String, ServiceError> {
     if text.trim().is_empty() {
         Ok(String::new())
     } else {
@@ -96,6 +96,11 @@ impl AssociationInput {
             start,
             end,
             supplementary: Vec::new(),
+            focus_options: Vec::new(),
+            controller: String::new(),
+            dpo: String::new(),
+            retention_years: insats_domain::planning::DEFAULT_RETENTION_YEARS,
+            small_cell_threshold: insats_domain::planning::DEFAULT_SMALL_CELL,
         })
     }
 }
@@ -255,6 +260,7 @@ impl Session {
             target_groups,
             measurement: input.measurement,
             plans: Vec::new(),
+            focus: String::new(),
         };
         org::put_intervention(&tx, &intervention)?;
         self.commit_admin(

@@ -24,6 +24,67 @@ pub struct InterventionView {
     pub access: Access,
     pub status: Status,
     pub counters: Counters,
+    /// Planned and actual participants of one budget year.
+    pub year: YearFigures,
+}
+
+/// One budget year of an intervention: its planned participants and those it actually had —
+/// identified participations active in the year, anonymous participants who started in it and,
+/// for a count-only intervention, the months' figures — women and men.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearFigures {
+    pub year: Year,
+    pub planned: Option<u32>,
+    pub women: u64,
+    pub men: u64,
+    /// Counted before figures were split by gender.
+    pub unsplit: u64,
+}
+
+impl YearFigures {
+    pub fn actual(&self) -> u64 {
+        self.women + self.men + self.unsplit
+    }
+
+    /// Actual participants as a whole percentage of the plan (none without a plan, or with a
+    /// plan of zero).
+    pub fn percent_of_plan(&self) -> Option<u64> {
+        self.planned
+            .filter(|p| *p > 0)
+            .map(|p| (self.actual() * 100 + u64::from(p) / 2) / u64::from(p))
+    }
+}
+
+/// Reads the year's figures of an intervention from the store-kept counts.
+pub(crate) fn year_figures(
+    tx: &impl Tx,
+    intervention: &Intervention,
+    year: Year,
+) -> Result<YearFigures, ServiceError> {
+    let yearly = people::yearly(tx, intervention.id)?;
+    let (mut women, mut men) = insats_domain::report::active_in(&yearly, year);
+    if let Some((_, a)) = people::anonymous_by_year(tx, intervention.id)?
+        .into_iter()
+        .find(|(y, _)| *y == year)
+    {
+        women += u64::from(a.women);
+        men += u64::from(a.men);
+    }
+    let mut unsplit = 0;
+    for (y, _, v) in people::volumes(tx, intervention.id)? {
+        if y == year {
+            women += u64::from(v.women);
+            men += u64::from(v.men);
+            unsplit += u64::from(v.unsplit);
+        }
+    }
+    Ok(YearFigures {
+        year,
+        planned: intervention.plan(year).map(|p| p.planned_participants),
+        women,
+        men,
+        unsplit,
+    })
 }
 
 impl InterventionView {
@@ -63,8 +124,16 @@ pub struct ParticipantDetail {
 }
 
 impl Session {
-    /// The interventions this session reaches, with status and stored counts.
+    /// The interventions this session reaches, with status, stored counts and this budget
+    /// year's planned and actual participants.
     pub fn interventions(&self) -> Result<Vec<InterventionView>, ServiceError> {
+        let year = insats_domain::date::budget_year(self.service.clock().today());
+        self.interventions_in(year)
+    }
+
+    /// As [`Self::interventions`], with the planned and actual participants of budget year
+    /// `year`.
+    pub fn interventions_in(&self, year: Year) -> Result<Vec<InterventionView>, ServiceError> {
         let tx = self.service.store().read()?;
         let today = self.service.clock().today();
         let mut out = Vec::new();
@@ -75,6 +144,7 @@ impl Session {
                     continue;
                 }
                 out.push(InterventionView {
+                    year: year_figures(&*tx, &intervention, year)?,
                     counters: people::counters(&*tx, intervention.id)?,
                     status: intervention.status_on(today),
                     association_name: association.name.clone(),

@@ -9,5 +9,5 @@ mod interventions;
 mod lookup;
 
 pub use audit_log::AuditFilter;
-pub use interventions::{InterventionView, ParticipantDetail, ParticipantRow};
+pub use interventions::{InterventionView, ParticipantDetail, ParticipantRow, YearFigures};
 pub use lookup::LookupHit;

@@ -3,7 +3,7 @@
 //! out-date.
 
 use super::PersonRow;
-use super::counts::adjust_counters;
+use super::counts::{Dated, adjust_counters, adjust_yearly};
 use crate::codec::{Stored, decode};
 use crate::db::{StoreError, Tx, get, put};
 use crate::schema::{
@@ -39,13 +39,23 @@ pub fn put_participation(tx: &WriteTransaction, p: &Participation) -> Result<(),
 /// identical key.
 pub fn update_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
     put(&mut tx.open_table(PARTICIPATIONS)?, p.id.0, p)?;
-    let before = {
+    let summary = {
         let mut index = tx.open_table(PARTICIPATIONS_BY_PERSON)?;
         let old = index.insert((p.person.0, p.id.0), crate::summary::pack(p)?.as_slice())?;
         old.map(|v| crate::summary::unpack(p.id, v.value()))
             .transpose()?
-            .map(|s| (s.state(), s.gender))
     };
+    adjust_yearly(
+        tx,
+        p.intervention,
+        summary.as_ref().map(|s| Dated {
+            in_date: s.in_date,
+            out_date: s.out_date,
+            gender: s.gender,
+        }),
+        Some(dated(p)),
+    )?;
+    let before = summary.map(|s| (s.state(), s.gender));
     let after = (p.state(), p.gender);
     if before != Some(after) {
         adjust_counters(tx, p.intervention, |c| {
@@ -62,6 +72,7 @@ pub fn update_participation(tx: &WriteTransaction, p: &Participation) -> Result<
 /// intervention's counters.
 pub fn delete_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
     adjust_counters(tx, p.intervention, |c| c.count_out(p.state(), p.gender))?;
+    adjust_yearly(tx, p.intervention, Some(dated(p)), None)?;
     tx.open_table(PARTICIPATIONS)?.remove(p.id.0)?;
     tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?
         .remove((p.intervention.0, p.id.0))?;
@@ -108,6 +119,24 @@ pub fn participations_page(
         }
     }
     Ok(out)
+}
+
+/// The latest day any participation of an intervention was registered in or out (`None`
+/// when it has none). Reads every participation of the intervention, one at a time: for the
+/// rare moment an intervention is ended.
+pub fn last_registration_day(
+    tx: &impl Tx,
+    intervention: InterventionId,
+) -> Result<Option<NaiveDate>, StoreError> {
+    let index = tx.table(PARTICIPATIONS_BY_INTERVENTION)?;
+    let table = tx.table(PARTICIPATIONS)?;
+    let mut last = None;
+    for row in index.range((intervention.0, 0)..=(intervention.0, u64::MAX))? {
+        if let Some(p) = get::<Participation>(&table, row?.0.value().1)? {
+            last = last.max(Some(p.in_date)).max(p.out_date);
+        }
+    }
+    Ok(last)
 }
 
 /// The participations of an intervention, newest first, whose person `matches` (given the
@@ -181,3 +210,11 @@ pub fn ended_before(
 
 #[cfg(test)]
 mod tests;
+
+fn dated(p: &Participation) -> Dated {
+    Dated {
+        in_date: p.in_date,
+        out_date: p.out_date,
+        gender: p.gender,
+    }
+}
