@@ -863,3 +863,107 @@ fn at_80_columns_the_header_status_counts_and_audit_rows_are_whole_or_marked_cut
         }
     }
 }
+
+/// An intervention manager sets the plan of the budget year shown from the interventions pane:
+/// the form starts with what is stored, saving names the changed fields, and the pane line
+/// shows the year's participants against the new plan. `[` and `]` change the year shown.
+#[test]
+fn a_manager_sets_a_year_plan_and_the_pane_shows_it_against_the_actual_participants() {
+    for lang in [Lang::En, Lang::Sv] {
+        let (_dir, service) = fresh_demo();
+        let mut app = app_for(&service, "maja", lang);
+        let v = app.interventions[0].clone();
+        let actual = v.year.actual();
+        assert!(actual > 0, "the demo has participants this year");
+        press(&mut app, &["p"]);
+        let s = screen(&app);
+        let planned = v.year.planned.unwrap().to_string();
+        assert!(
+            s.contains(&planned),
+            "the form starts with the stored plan: {s}"
+        );
+        // Planned participants: twice the actual, so the pane says 50 %.
+        press(&mut app, &["tab"]);
+        for _ in 0..planned.chars().count() {
+            press(&mut app, &["backspace"]);
+        }
+        typed(&mut app, &(actual * 2).to_string());
+        press(&mut app, &["ctrl-s"]);
+        let s = screen(&app);
+        let saved = match lang {
+            Lang::En => "Saved: planned participants",
+            Lang::Sv => "Sparat: planerade deltagare",
+        };
+        assert!(s.contains(saved), "{s}");
+        let line = match lang {
+            Lang::En => format!("2026: {actual} of {} planned (50 %)", actual * 2),
+            Lang::Sv => format!("2026: {actual} av {} planerade (50 %)", actual * 2),
+        };
+        assert!(s.contains(&line), "{s}");
+        // The year before: its own figures, its own plan.
+        press(&mut app, &["["]);
+        let s = screen(&app);
+        let title = match lang {
+            Lang::En => "Interventions · 2025",
+            Lang::Sv => "Insatser · 2025",
+        };
+        assert!(s.contains(title), "{s}");
+        assert!(s.contains("  2025: "), "{s}");
+        press(&mut app, &["]"]);
+        assert!(screen(&app).contains(&line));
+    }
+}
+
+/// A refusal in a keeping form stays in the form, in words, with the count that explains it;
+/// a field is checked as it is typed; nothing is saved.
+#[test]
+fn keeping_forms_refuse_in_words_and_keep_what_was_typed() {
+    let (_dir, service) = fresh_demo();
+    let mut app = app_for(&service, "maja", Lang::Sv);
+    let open = app.interventions[0].counters.open;
+    assert!(open > 0);
+    // Ending an intervention whose participants are still registered in.
+    press(&mut app, &["e"]);
+    for _ in 0..6 {
+        press(&mut app, &["tab"]);
+    }
+    typed(&mut app, "2026-11-01");
+    press(&mut app, &["ctrl-s"]);
+    let s = screen(&app);
+    assert!(
+        s.contains(&format!(
+            "medan {open} deltaganden fortfarande är inskrivna"
+        )),
+        "{s}"
+    );
+    assert!(s.contains("2026-11-01"), "what was typed stays: {s}");
+    assert!(
+        app.session.interventions().unwrap()[0]
+            .intervention
+            .end
+            .is_none()
+    );
+    press(&mut app, &["esc"]);
+    // An amount checked as it is typed.
+    press(&mut app, &["p", "tab", "tab"]);
+    typed(&mut app, "x");
+    let s = screen(&app);
+    assert!(s.contains("ett heltal"), "{s}");
+    press(&mut app, &["esc"]);
+    // The association's settings are the association administrator's.
+    press(&mut app, &["A"]);
+    let s = screen(&app);
+    assert!(
+        s.contains("Bara en samverkansadministratör ändrar förbundets inställningar"),
+        "{s}"
+    );
+    let mut agnes = app_for(&service, "agnes", Lang::Sv);
+    press(&mut agnes, &["A"]);
+    for _ in 0..7 {
+        press(&mut agnes, &["tab"]);
+    }
+    press(&mut agnes, &["backspace"]);
+    typed(&mut agnes, "11");
+    let s = screen(&agnes);
+    assert!(s.contains("högst 10"), "{s}");
+}
