@@ -637,3 +637,122 @@ fn a_version_4_file_gets_plans_settings_split_volumes_and_yearly_counts() {
     assert_eq!(years[0].0, 2026);
     assert_eq!(years[0].1.started_women + years[0].1.started_men, 1);
 }
+
+/// A participation as schema 5 and earlier stored it: no age.
+#[derive(serde::Serialize)]
+struct ParticipationV1 {
+    id: insats::domain::ids::ParticipationId,
+    intervention: insats::domain::ids::InterventionId,
+    person: insats::domain::ids::PersonId,
+    consent: insats::domain::ids::ConsentId,
+    pseudonym: insats::domain::ids::Pseudonym,
+    gender: insats::domain::person::Gender,
+    #[serde(with = "insats::domain::date::days")]
+    in_date: chrono::NaiveDate,
+    answers_in: insats::domain::questionnaire::Answers,
+    #[serde(with = "insats::domain::date::days_opt")]
+    out_date: Option<chrono::NaiveDate>,
+    end_reason: Option<insats::domain::questionnaire::EndReason>,
+    answers_out: Option<insats::domain::questionnaire::Answers>,
+    consent_withdrawn: bool,
+}
+
+/// A version 5 file: participations without the age. Opening it reads each person's
+/// personnummer once and stores the age on the in-date; everything else is as it was.
+#[test]
+fn a_version_5_file_gets_the_age_of_each_participation_on_its_in_date() {
+    let f = Fixture::new();
+    // Born 1980-02-02, in on 2026-03-01: 46. Born 1990-06-20, in on 2026-06-01: 35.
+    let a = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1980, 2, 2), 312),
+        "Första Person",
+        "2026-03-01",
+    );
+    let b = register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1990, 6, 20), 413),
+        "Andra Person",
+        "2026-06-01",
+    );
+    let path = f.db_path.clone();
+    let stored: Vec<_> = {
+        let tx = f.service.store().read().unwrap();
+        [a, b]
+            .iter()
+            .map(|id| people::participation(&*tx, *id).unwrap().unwrap())
+            .collect()
+    };
+    // A registration stores the age itself.
+    assert_eq!((stored[0].age, stored[1].age), (46, 35));
+    let Fixture {
+        dir: _dir,
+        service,
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+        ..
+    } = f;
+    drop((
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+    ));
+    drop(service);
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(insats_store::schema::PARTICIPATIONS).unwrap();
+            for p in &stored {
+                let old = ParticipationV1 {
+                    id: p.id,
+                    intervention: p.intervention,
+                    person: p.person,
+                    consent: p.consent,
+                    pseudonym: p.pseudonym,
+                    gender: p.gender,
+                    in_date: p.in_date,
+                    answers_in: p.answers_in.clone(),
+                    out_date: p.out_date,
+                    end_reason: p.end_reason,
+                    answers_out: p.answers_out.clone(),
+                    consent_withdrawn: p.consent_withdrawn,
+                };
+                t.insert(p.id.0, v4::encode(&old).as_slice()).unwrap();
+            }
+        }
+        tx.open_table(META)
+            .unwrap()
+            .insert(META_SCHEMA, 5u32.to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&path, None).unwrap();
+    let tx = store.read().unwrap();
+    assert_eq!(
+        insats_store::check::check(&tx).unwrap(),
+        Vec::<String>::new()
+    );
+    let ages: Vec<u8> = [a, b]
+        .iter()
+        .map(|id| people::participation(&*tx, *id).unwrap().unwrap().age)
+        .collect();
+    assert_eq!(ages, vec![46, 35]);
+    let again = people::participation(&*tx, a).unwrap().unwrap();
+    assert_eq!(
+        insats::domain::participation::Participation { age: 0, ..again },
+        insats::domain::participation::Participation {
+            age: 0,
+            ..stored[0].clone()
+        }
+    );
+}

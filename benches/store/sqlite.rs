@@ -293,6 +293,7 @@ fn load(
             end_reason,
             answers_out,
             consent_withdrawn: false,
+            age: 30,
         };
         let consent = Consent {
             id: ConsentId(id),

@@ -41,7 +41,7 @@ pub fn bring_up_to_date(store: &Store) -> Result<(), StoreError> {
     let mut version = found;
     while version < SCHEMA_VERSION {
         let tx = store.write()?;
-        step(&tx, version)?;
+        step(store, &tx, version)?;
         version += 1;
         tx.open_table(META)?
             .insert(META_SCHEMA, version.to_le_bytes().as_slice())?;
@@ -63,12 +63,13 @@ pub fn bring_up_to_date(store: &Store) -> Result<(), StoreError> {
 const PERSONS_BY_PNR_V1: TableDefinition<&[u8; 32], u64> = TableDefinition::new("persons_by_pnr");
 
 /// One migration step, from `from` to `from + 1`, in one transaction.
-fn step(tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
+fn step(store: &Store, tx: &redb::WriteTransaction, from: u32) -> Result<(), StoreError> {
     match from {
         1 => rebuild_pnr_index(tx),
         2 => summarise_person_index(tx),
         3 => index_unused_consents(tx),
         4 => plans_settings_and_split_volumes(tx),
+        5 => participation_ages(store, tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -337,4 +338,79 @@ pub(crate) fn add_to_years(
             .or_default()
             .count(true, p.gender, 1);
     }
+}
+
+/// A participation as versions 1 of its shape stored it: without the age.
+#[derive(serde::Deserialize)]
+struct ParticipationV1 {
+    id: insats_domain::ids::ParticipationId,
+    intervention: insats_domain::ids::InterventionId,
+    person: insats_domain::ids::PersonId,
+    consent: insats_domain::ids::ConsentId,
+    pseudonym: insats_domain::ids::Pseudonym,
+    gender: insats_domain::person::Gender,
+    #[serde(with = "insats_domain::date::days")]
+    in_date: chrono::NaiveDate,
+    answers_in: insats_domain::questionnaire::Answers,
+    #[serde(with = "insats_domain::date::days_opt")]
+    out_date: Option<chrono::NaiveDate>,
+    end_reason: Option<insats_domain::questionnaire::EndReason>,
+    answers_out: Option<insats_domain::questionnaire::Answers>,
+    consent_withdrawn: bool,
+}
+
+/// 5 → 6: each participation gets the age of its person on its in-date, read from the sealed
+/// personnummer (each person opened once). Rows already in the current shape stay.
+fn participation_ages(store: &Store, tx: &redb::WriteTransaction) -> Result<(), StoreError> {
+    use insats_domain::participation::Participation;
+    let mut births: std::collections::HashMap<u64, chrono::NaiveDate> =
+        std::collections::HashMap::new();
+    let mut rewritten = Vec::new();
+    {
+        let table = tx.open_table(PARTICIPATIONS)?;
+        let persons = tx.open_table(schema::PERSONS)?;
+        for row in table.range::<u64>(..)? {
+            let (k, v) = row?;
+            if v.value().first() != Some(&1) {
+                continue;
+            }
+            let old: ParticipationV1 = decode_v1(v.value(), "participation")?;
+            let birth = if let Some(b) = births.get(&old.person.0) {
+                *b
+            } else {
+                let Some(row) = persons.get(old.person.0)? else {
+                    return Err(StoreError::Missing { what: "person" });
+                };
+                let row: super::people::PersonRow = decode(row.value())?;
+                let who = super::people::unseal_person(store.crypto(), old.person, &row)?;
+                let b = who.pnr.birth_date();
+                births.insert(old.person.0, b);
+                b
+            };
+            let age = old.in_date.years_since(birth).unwrap_or(0);
+            rewritten.push((
+                k.value(),
+                Participation {
+                    id: old.id,
+                    intervention: old.intervention,
+                    person: old.person,
+                    consent: old.consent,
+                    pseudonym: old.pseudonym,
+                    gender: old.gender,
+                    in_date: old.in_date,
+                    answers_in: old.answers_in,
+                    out_date: old.out_date,
+                    end_reason: old.end_reason,
+                    answers_out: old.answers_out,
+                    consent_withdrawn: old.consent_withdrawn,
+                    age: u8::try_from(age).unwrap_or(u8::MAX),
+                },
+            ));
+        }
+    }
+    let mut table = tx.open_table(PARTICIPATIONS)?;
+    for (k, p) in &rewritten {
+        super::db::put(&mut table, *k, p)?;
+    }
+    Ok(())
 }

@@ -16,7 +16,8 @@ use redb::TableDefinition;
 /// - 5: interventions keep a detailed focus and year plans with budget and outcome per line;
 ///   associations their settings (focus list, contacts, retention, small-cell threshold);
 ///   [`VOLUMES`] split women and men; [`YEARLY`] counts starts and ends per budget year.
-pub const SCHEMA_VERSION: u32 = 5;
+/// - 6: participations keep the age on their in-date (for follow-up by age group).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");

@@ -118,6 +118,7 @@ mod tests {
                 end_reason: out_date.map(|_| EndReason::ALL[reason]),
                 answers_out: None,
                 consent_withdrawn: withdrawn,
+                age: 30,
             };
             let packed = pack(&p).unwrap();
             prop_assert_eq!(unpack(p.id, packed.as_slice()).unwrap(), ParticipationSummary::from(&p));

@@ -60,6 +60,9 @@ pub struct Participation {
     pub end_reason: Option<EndReason>,
     pub answers_out: Option<Answers>,
     pub consent_withdrawn: bool,
+    /// Age in whole years on the in-date (from the personnummer), for follow-up by age group.
+    /// Last, so readers of the ids at the front of a stored row are not affected.
+    pub age: u8,
 }
 
 impl Participation {

@@ -131,6 +131,7 @@ pub fn register_in(
         end_reason: None,
         answers_out: None,
         consent_withdrawn: false,
+        age: u8::try_from(cmd.age).unwrap_or(u8::MAX),
     };
     Ok((
         p,

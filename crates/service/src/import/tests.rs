@@ -360,6 +360,7 @@ fn register_out_ignores_answers_in() {
         end_reason: None,
         answers_out: None,
         consent_withdrawn: false,
+        age: 30,
     };
     let mut stripped = full.clone();
     stripped.answers_in = Answers::new(0);

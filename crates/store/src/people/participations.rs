@@ -16,6 +16,8 @@ use redb::{ReadableTable, WriteTransaction};
 
 impl Stored for Participation {
     const WHAT: &'static str = "participation";
+    /// 2: the age on the in-date.
+    const VERSION: u8 = 2;
 }
 
 pub fn participation(

@@ -35,6 +35,7 @@ proptest! {
             end_reason: None,
             answers_out: None,
             consent_withdrawn: false,
+            age: 30,
         };
         prop_assert_eq!(person_of_participation(&encode(&p).unwrap()).unwrap(), p.person);
     }
@@ -69,6 +70,7 @@ fn the_store_keeps_the_counters_beside_the_participations() {
         end_reason: None,
         answers_out: None,
         consent_withdrawn: false,
+        age: 30,
     };
     let counted = |open, ended, women, men| {
         let tx = store.read().unwrap();
