@@ -54,6 +54,7 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::RevealIdentity => ("identity revealed", "identitet röjd"),
         A::RemoveConsent => ("unused consent removed", "oanvänt samtycke borttaget"),
         A::SetPlan => ("year plan set", "årsplan angiven"),
+        A::RunReport => ("report run", "rapport körd"),
     };
     tr(lang, en, sv)
 }

@@ -47,10 +47,12 @@ pub enum Action {
     RemoveConsent,
     /// An intervention's plan for a budget year was set or removed.
     SetPlan,
+    /// A follow-up report was run (kind, scope and filters in the note).
+    RunReport,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -82,6 +84,7 @@ impl Action {
         Action::RevealIdentity,
         Action::RemoveConsent,
         Action::SetPlan,
+        Action::RunReport,
     ];
 
     /// Stable key for filters and exports.
@@ -118,6 +121,7 @@ impl Action {
             Action::RevealIdentity => "reveal-identity",
             Action::RemoveConsent => "remove-consent",
             Action::SetPlan => "set-plan",
+            Action::RunReport => "run-report",
         }
     }
 

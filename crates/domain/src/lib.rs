@@ -4,6 +4,7 @@ pub mod anonymous;
 pub mod audit;
 pub mod consent;
 pub mod date;
+pub mod follow_up;
 pub mod ids;
 pub mod intervention;
 pub mod organisation;

@@ -107,6 +107,8 @@ pub enum PlanRefusal {
     NotCountOnly,
     #[error("nothing changed, so nothing is saved")]
     NothingChanged,
+    #[error("the period ends before it starts")]
+    PeriodBackwards,
 }
 
 fn amount_en(p: AmountProblem) -> String {
@@ -199,6 +201,7 @@ impl PlanRefusal {
                 "insatsen registrerar deltagare individuellt; den har inga volymer".into()
             }
             PlanRefusal::NothingChanged => "inget ändrades, så inget sparas".into(),
+            PlanRefusal::PeriodBackwards => "perioden slutar innan den börjar".into(),
         }
     }
 }

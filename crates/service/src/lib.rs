@@ -17,6 +17,7 @@ mod query;
 mod questions;
 mod reason;
 mod register;
+pub mod reports;
 mod retention;
 mod rights;
 mod session;

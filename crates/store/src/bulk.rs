@@ -70,6 +70,9 @@ pub struct Written {
     counters: BTreeMap<u64, Counters>,
     /// And to its per-year counts.
     yearly: BTreeMap<(u64, i32), YearCounts>,
+    /// And to the follow-up aggregates.
+    outcomes: BTreeMap<insats_domain::follow_up::CellKey, insats_domain::follow_up::Outcomes>,
+    starts: BTreeMap<insats_domain::follow_up::CellKey, insats_domain::follow_up::Starts>,
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -165,6 +168,11 @@ pub fn records(
                 .entry((p.intervention.0, p.in_date.year()))
                 .or_default()
                 .count(false, p.gender, 1);
+            if let Some((k, o)) = insats_domain::follow_up::Outcomes::of(p) {
+                w.outcomes.entry(k).or_default().merge(&o, 1);
+            }
+            let (k, s) = insats_domain::follow_up::Starts::of(p);
+            w.starts.entry(k).or_default().merge(&s, 1);
             if let Some(out) = p.out_date {
                 w.yearly
                     .entry((p.intervention.0, out.year()))
@@ -197,9 +205,12 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
         mut unused,
         counters,
         yearly,
+        outcomes,
+        starts,
     } = w;
     add_counters(tx, &counters)?;
     add_yearly(tx, &yearly)?;
+    crate::people::add_cells(tx, &outcomes, &starts)?;
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {
             by_person.sort_unstable_by_key(|(k, _)| *k);

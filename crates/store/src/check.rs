@@ -37,6 +37,8 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
     let person_index = tx.table(PARTICIPATIONS_BY_PERSON)?;
     let mut stale_summaries = 0usize;
     let mut years: BTreeMap<(u64, i32), insats_domain::report::YearCounts> = BTreeMap::new();
+    let mut outcomes: BTreeMap<_, insats_domain::follow_up::Outcomes> = BTreeMap::new();
+    let mut starts: BTreeMap<_, insats_domain::follow_up::Starts> = BTreeMap::new();
     for row in tx.table(PARTICIPATIONS)?.range(0..)? {
         let (k, v) = row?;
         let p: Participation = decode(v.value())?;
@@ -49,6 +51,11 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         }
         by_intervention.insert((p.intervention.0, p.id.0));
         super::migrate::add_to_years(&mut years, &p);
+        if let Some((k, o)) = insats_domain::follow_up::Outcomes::of(&p) {
+            outcomes.entry(k).or_default().merge(&o, 1);
+        }
+        let (k, s) = insats_domain::follow_up::Starts::of(&p);
+        starts.entry(k).or_default().merge(&s, 1);
         by_person.insert((p.person.0, p.id.0));
         if let Some(v) = person_index.get((p.person.0, p.id.0))?
             && super::summary::unpack(p.id, v.value()).ok() != Some((&p).into())
@@ -187,6 +194,21 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         ));
     }
 
+    // The follow-up aggregates, against a recount.
+    let (stored_outcomes, stored_starts) = super::people::all_cells(tx)?;
+    outcomes.retain(|_, o| !o.is_empty());
+    starts.retain(|_, s| !s.is_empty());
+    for (name, differ) in [
+        ("outcomes", cells_differ(&outcomes, &stored_outcomes)),
+        ("starts", cells_differ(&starts, &stored_starts)),
+    ] {
+        if differ > 0 {
+            problems.push(format!(
+                "{name}: {differ} cells differ from a recount of the participations"
+            ));
+        }
+    }
+
     // Consents by person, and the unused ones by intervention.
     let mut consent_expected = BTreeSet::new();
     let mut unused_expected = BTreeSet::new();
@@ -307,4 +329,14 @@ fn compare_index<V: redb::Value + 'static>(
         ));
     }
     Ok(())
+}
+
+/// How many keys of two maps hold different values (or are in one only).
+fn cells_differ<K: Ord, V: PartialEq>(a: &BTreeMap<K, V>, b: &BTreeMap<K, V>) -> usize {
+    a.keys()
+        .chain(b.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| a.get(k) != b.get(k))
+        .count()
 }

@@ -2,6 +2,7 @@
 
 mod consents;
 mod counts;
+mod follow_up;
 mod participations;
 mod persons;
 
@@ -11,6 +12,8 @@ pub use consents::{
 };
 pub(crate) use counts::pack_year;
 pub use counts::{add_anonymous, anonymous_by_year, counters, set_volume, volumes, yearly};
+pub(crate) use follow_up::add_cells;
+pub use follow_up::{all_cells, outcomes, starts};
 pub use participations::{
     delete_participation, ended_before, last_registration_day, participation,
     participations_matching, participations_of_person, participations_page, put_participation,

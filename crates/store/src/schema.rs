@@ -17,7 +17,8 @@ use redb::TableDefinition;
 ///   associations their settings (focus list, contacts, retention, small-cell threshold);
 ///   [`VOLUMES`] split women and men; [`YEARLY`] counts starts and ends per budget year.
 /// - 6: participations keep the age on their in-date (for follow-up by age group).
-pub const SCHEMA_VERSION: u32 = 6;
+/// - 7: [`OUTCOMES`] and [`STARTS`] keep the follow-up aggregates.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -91,6 +92,12 @@ pub const COUNTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("counters
 /// (started women, started men, ended women, ended men). Kept with every participation change.
 pub const YEARLY: TableDefinition<(u64, i32), (u32, u32, u32, u32)> =
     TableDefinition::new("yearly");
+/// (intervention, month index, gender, age group) → the outcomes of the participations
+/// registered out that month (`insats_domain::follow_up::Outcomes`). Kept with every change.
+pub const OUTCOMES: TableDefinition<(u64, i32, u8, u8), &[u8]> = TableDefinition::new("outcomes");
+/// (intervention, month index, gender, age group) → the participations registered in that
+/// month and their answers then (`insats_domain::follow_up::Starts`). Kept with every change.
+pub const STARTS: TableDefinition<(u64, i32, u8, u8), &[u8]> = TableDefinition::new("starts");
 /// (intervention, year, month) → participants of a count-only intervention (volyminsats):
 /// (women, men, counted before the split by gender).
 pub const VOLUMES: TableDefinition<(u64, i32, u8), (u32, u32, u32)> =
@@ -127,6 +134,8 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(COUNTERS)?;
     tx.open_table(VOLUMES)?;
     tx.open_table(YEARLY)?;
+    tx.open_table(OUTCOMES)?;
+    tx.open_table(STARTS)?;
     tx.open_table(AUDIT)?;
     tx.open_table(AUDIT_BY_INTERVENTION)?;
     Ok(())

@@ -27,6 +27,26 @@ pub fn put<T: Stored>(
     Ok(())
 }
 
+/// Removes an entry whose value holds personal data, overwriting the value with zeros of the
+/// same length first. redb removes an entry from a page already changed in the same
+/// transaction in place, shifting the rest left; what was at the end of the page stays there,
+/// in a page that is still in use, where no scrub of free pages reaches. Zeroed first, the
+/// value leaves only zeros behind.
+pub fn remove_wiped<K: redb::Key + 'static>(
+    table: &mut Table<'_, K, &'static [u8]>,
+    key: K::SelfType<'_>,
+) -> Result<(), StoreError>
+where
+    for<'a> K::SelfType<'a>: Clone,
+{
+    let len = table.get(key.clone())?.map(|v| v.value().len());
+    if let Some(len) = len {
+        table.insert(key.clone(), vec![0u8; len].as_slice())?;
+        table.remove(key)?;
+    }
+    Ok(())
+}
+
 /// Takes the next id of a sequence kept in META.
 pub fn next_id(tx: &WriteTransaction, sequence: &str) -> Result<u64, StoreError> {
     let key = format!("seq:{sequence}");

@@ -132,11 +132,16 @@ impl Store {
 
     /// Makes the bytes of erased records unreadable in the file.
     ///
-    /// redb never overwrites a page when it frees it; a freed page is zeroed only when it is
-    /// allocated again. So after an erasure commit this waits until no reader holds an older
-    /// snapshot (new readers wait meanwhile), lets two commits move the freed pages onto the free
-    /// list, then allocates every free page of the file to a zero-filled scratch table and drops
-    /// it again. Every page that held erased bytes now holds zeros.
+    /// redb never overwrites a page when it frees it; and when it allocates the page again, it
+    /// starts from zeros only if the page is not in its read cache — a page read a moment ago
+    /// (the one an erasure changed) keeps its old bytes wherever the new content does not reach.
+    /// So after an erasure commit this waits until no reader holds an older snapshot (new readers
+    /// wait meanwhile), lets two commits move the freed pages onto the free list, then allocates
+    /// every free page of the file to a scratch table of zeros whose every leaf fills its page to
+    /// the last few bytes, and drops it again. The scratch table's branch pages do not fill
+    /// theirs, and redb gives a freed page back to its allocator only some commits later, so
+    /// this runs five rounds, each inserting in a different order: a page that was a branch, or
+    /// not yet free, in one round is a leaf of zeros in a later one.
     pub fn scrub(&self) -> Result<(), StoreError> {
         if self.bulk.load(std::sync::atomic::Ordering::Relaxed) {
             // Unflushed commits free no pages yet: scrub once when the build is flushed.
@@ -147,7 +152,9 @@ impl Store {
         let _exclusive = self.gate.write().map_err(|_| StoreError::Poisoned)?;
         self.touch()?;
         self.touch()?;
-        for _ in 0..3 {
+        self.touch()?;
+        self.touch()?;
+        for round in 0..5u64 {
             let tx = self.write()?;
             let stats = tx.stats()?;
             let page = stats.page_size().max(512) as u64;
@@ -158,11 +165,30 @@ impl Store {
                 break;
             }
             {
-                // One value per leaf page: three quarters of a page cannot share it.
-                let filler = vec![0u8; (page as usize) * 3 / 4];
+                // One value per leaf, filling it all but a few bytes: a leaf of one pair is a
+                // 4-byte header, the value's 4-byte end offset, the 8-byte key and the value,
+                // and must stay within one page.
+                let filler = vec![0u8; usize::try_from(page).unwrap_or(4096) - 24];
                 let mut table = tx.open_table(SCRUB_FILL)?;
+                // The allocator's count of its pages is not the file's: some free pages are not
+                // in it. A margin reaches them too (the file may grow by as much, once).
+                let free = free + free / 8 + 64;
                 for k in 0..free {
-                    table.insert(k, filler.as_slice())?;
+                    let key = match round {
+                        0 => k,
+                        1 => free - 1 - k,
+                        // Evens, then odds (and the other way round).
+                        r => {
+                            let half = free.div_ceil(2);
+                            let (first, second) = if r % 2 == 0 { (0, 1) } else { (1, 0) };
+                            if k < half {
+                                k * 2 + first
+                            } else {
+                                (k - half) * 2 + second
+                            }
+                        }
+                    };
+                    table.insert(key, filler.as_slice())?;
                 }
             }
             tx.commit()?;

@@ -44,7 +44,7 @@ fn mark_unused(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
 
 pub fn delete_consent(tx: &WriteTransaction, c: &Consent) -> Result<(), StoreError> {
     tx.open_table(PSEUDONYMS)?.remove(c.pseudonym.0)?;
-    tx.open_table(CONSENTS)?.remove(c.id.0)?;
+    crate::db::remove_wiped(&mut tx.open_table(CONSENTS)?, c.id.0)?;
     tx.open_table(CONSENTS_BY_PERSON)?
         .remove((c.person.0, c.id.0))?;
     tx.open_table(UNUSED_CONSENTS)?

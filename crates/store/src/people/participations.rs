@@ -4,8 +4,9 @@
 
 use super::PersonRow;
 use super::counts::{Dated, adjust_counters, adjust_yearly};
+use super::follow_up::adjust_follow_up;
 use crate::codec::{Stored, decode};
-use crate::db::{StoreError, Tx, get, put};
+use crate::db::{StoreError, Tx, get};
 use crate::schema::{
     PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION, PARTICIPATIONS_BY_PERSON, PERSONS, PSEUDONYMS,
 };
@@ -40,7 +41,13 @@ pub fn put_participation(tx: &WriteTransaction, p: &Participation) -> Result<(),
 /// entry, unchanged, is left alone, so the commit does not rewrite a path of that index for an
 /// identical key.
 pub fn update_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
-    put(&mut tx.open_table(PARTICIPATIONS)?, p.id.0, p)?;
+    let before: Option<Participation> = {
+        let mut table = tx.open_table(PARTICIPATIONS)?;
+        let bytes = crate::codec::encode(p)?;
+        let old = table.insert(p.id.0, bytes.as_slice())?;
+        old.map(|v| decode(v.value())).transpose()?
+    };
+    adjust_follow_up(tx, before.as_ref(), Some(p))?;
     let summary = {
         let mut index = tx.open_table(PARTICIPATIONS_BY_PERSON)?;
         let old = index.insert((p.person.0, p.id.0), crate::summary::pack(p)?.as_slice())?;
@@ -75,11 +82,14 @@ pub fn update_participation(tx: &WriteTransaction, p: &Participation) -> Result<
 pub fn delete_participation(tx: &WriteTransaction, p: &Participation) -> Result<(), StoreError> {
     adjust_counters(tx, p.intervention, |c| c.count_out(p.state(), p.gender))?;
     adjust_yearly(tx, p.intervention, Some(dated(p)), None)?;
-    tx.open_table(PARTICIPATIONS)?.remove(p.id.0)?;
+    adjust_follow_up(tx, Some(p), None)?;
+    crate::db::remove_wiped(&mut tx.open_table(PARTICIPATIONS)?, p.id.0)?;
     tx.open_table(PARTICIPATIONS_BY_INTERVENTION)?
         .remove((p.intervention.0, p.id.0))?;
-    tx.open_table(PARTICIPATIONS_BY_PERSON)?
-        .remove((p.person.0, p.id.0))?;
+    crate::db::remove_wiped(
+        &mut tx.open_table(PARTICIPATIONS_BY_PERSON)?,
+        (p.person.0, p.id.0),
+    )?;
     tx.open_table(PSEUDONYMS)?.remove(p.pseudonym.0)?;
     Ok(())
 }

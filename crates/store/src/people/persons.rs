@@ -136,7 +136,7 @@ pub fn delete_person(tx: &WriteTransaction, id: PersonId) -> Result<(), StoreErr
         tx.open_table(PERSONS_BY_PNR)?
             .remove(row.pnr_hash.as_slice())?;
         tx.open_table(PSEUDONYMS)?.remove(row.pseudonym.0)?;
-        tx.open_table(PERSONS)?.remove(id.0)?;
+        crate::db::remove_wiped(&mut tx.open_table(PERSONS)?, id.0)?;
     }
     Ok(())
 }
