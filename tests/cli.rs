@@ -304,6 +304,11 @@ fn every_command_has_help() {
         &["audit", "verify", "--help"],
         &["audit", "list", "--help"],
         &["check", "--help"],
+        &["intervention", "edit", "--help"],
+        &["intervention", "end", "--help"],
+        &["intervention", "plan", "--help"],
+        &["intervention", "volume", "--help"],
+        &["association", "edit", "--help"],
     ] {
         let out = ok(&insats(&db, args));
         assert!(out.contains("Usage:"), "{args:?}: {out}");
@@ -401,4 +406,354 @@ fn the_demo_checks_its_keymap_even_without_a_terminal() {
     assert!(err.contains("cannot read the file"), "{err}");
     assert!(!err.contains("line 0"), "{err}");
     assert!(!db.exists(), "nothing is built when the keymap is broken");
+}
+
+/// The audit entries of one action as the log reviewer lars lists them on the command line:
+/// (user, intervention, fields, note), newest first.
+fn entries_of(db: &Path, action: &str) -> Vec<(String, String, String, String)> {
+    let listed = ok(&insats(
+        db,
+        &[
+            "--as", "lars", "audit", "list", "--action", action, "--limit", "10000",
+        ],
+    ));
+    listed
+        .lines()
+        .map(|line| {
+            let w: Vec<&str> = line.split_whitespace().collect();
+            assert!(w.len() >= 9 && w[5] == action, "{line}");
+            (
+                w[3].to_owned(),
+                w[6].to_owned(),
+                w[8].to_owned(),
+                w[9..].join(" "),
+            )
+        })
+        .collect()
+}
+
+/// The entries of `action` that `user` made on `intervention`.
+fn by(
+    entries: &[(String, String, String, String)],
+    user: &str,
+    intervention: &str,
+) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .filter(|(u, i, _, _)| u == user && i == intervention)
+        .map(|(_, _, f, n)| (f.clone(), n.clone()))
+        .collect()
+}
+
+#[test]
+fn a_manager_keeps_her_interventions_plans_and_count_only_figures_and_each_change_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    insats::cli::demo::create(&db).unwrap();
+    let maja = |args: &[&str]| insats(&db, &[&["--as", "maja"][..], args].concat());
+    // maja manages I1, I2, I3 and the count-only I6; I7 is sven's.
+    let list = ok(&maja(&["intervention", "list"]));
+    let ids: Vec<&str> = list
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.starts_with('I'))
+        .collect();
+    assert_eq!(ids, ["I1", "I2", "I3", "I6"], "{list}");
+
+    // The 2026 plan of I3 (the demo has one: its ESF budget is 0 already).
+    let set = [
+        "intervention",
+        "plan",
+        "I3",
+        "--year",
+        "2026",
+        "--planned",
+        "123",
+        "--cost-budget",
+        "1234567",
+        "--esf-budget",
+        "0",
+    ];
+    let out = ok(&maja(&set));
+    assert_eq!(out.trim_end(), "I3 2026: planned_participants, cost_budget");
+    let plans = ok(&maja(&["intervention", "plan", "I3"]));
+    let line = plans.lines().find(|l| l.starts_with("2026")).unwrap();
+    let figures: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        figures,
+        ["2026", "123", "1234567", "-", "0", "-"],
+        "{plans}"
+    );
+    // The same figures again change nothing: refused, and nothing more is logged.
+    let err = fails(&maja(&set));
+    assert!(err.contains("nothing changed"), "{err}");
+    let err = fails(&maja(&[&["--lang", "sv"][..], &set].concat()));
+    assert!(err.contains("inget ändrades"), "{err}");
+    let plans_logged = by(&entries_of(&db, "set-plan"), "maja", "I3");
+    assert_eq!(
+        plans_logged,
+        [(
+            "planned_participants,cost_budget".to_owned(),
+            "2026".to_owned()
+        )]
+    );
+    // A figure left out keeps the stored one; an outcome is added on its own.
+    let out = ok(&maja(&[
+        "intervention",
+        "plan",
+        "I3",
+        "--year",
+        "2026",
+        "--cost-outcome",
+        "1 000 000",
+    ]));
+    assert_eq!(out.trim_end(), "I3 2026: cost_outcome");
+
+    // Her intervention's name and target groups; only what is given changes.
+    let out = ok(&maja(&[
+        "intervention",
+        "edit",
+        "I3",
+        "--name",
+        "Unga vuxna i arbete",
+        "--target-groups",
+        "unga vuxna, nyanlända",
+    ]));
+    assert_eq!(out.trim_end(), "I3: name, target_groups");
+    assert!(
+        ok(&maja(&["intervention", "list"])).contains("I3   Unga vuxna i arbete"),
+        "renamed"
+    );
+    let err = fails(&maja(&["intervention", "edit", "I3"]));
+    assert!(err.contains("say what to change"), "{err}");
+    // sven's intervention is not hers, in either language; nothing is logged.
+    let err = fails(&maja(&["intervention", "edit", "I7", "--name", "x"]));
+    assert!(err.contains("not allowed"), "{err}");
+    let err = fails(&maja(&[
+        "--lang",
+        "sv",
+        "intervention",
+        "edit",
+        "I7",
+        "--name",
+        "x",
+    ]));
+    assert!(err.contains("inte tillåtet"), "{err}");
+    let err = fails(&maja(&["intervention", "plan", "I7"]));
+    assert!(err.contains("not allowed"), "{err}");
+    let edits = entries_of(&db, "update-intervention");
+    assert_eq!(
+        by(&edits, "maja", "I3"),
+        [("name,target_groups".to_owned(), String::new())]
+    );
+    assert!(by(&edits, "maja", "I7").is_empty());
+    // The direction is fixed once anyone is registered: the rule, in words.
+    let err = fails(&maja(&[
+        "intervention",
+        "edit",
+        "I3",
+        "--direction",
+        "structural",
+    ]));
+    assert!(err.contains("fixed once the first participant"), "{err}");
+
+    // Count-only figures on I6, women and men; on an individual intervention: refused in words.
+    // (The demo entered every month's figures as maja: the new entry is one more, the newest.)
+    let entered = by(&entries_of(&db, "set-volume"), "maja", "I6").len();
+    let out = ok(&maja(&[
+        "intervention",
+        "volume",
+        "I6",
+        "--year",
+        "2026",
+        "--month",
+        "3",
+        "--women",
+        "41",
+        "--men",
+        "37",
+    ]));
+    assert_eq!(out.trim_end(), "I6 2026-03: women, men");
+    let volumes = ok(&maja(&["intervention", "volume", "I6"]));
+    let line = volumes.lines().find(|l| l.starts_with("2026-03")).unwrap();
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>(),
+        ["2026-03", "41", "37", "78"],
+        "{volumes}"
+    );
+    let individual = [
+        "intervention",
+        "volume",
+        "I1",
+        "--year",
+        "2026",
+        "--month",
+        "3",
+        "--women",
+        "1",
+        "--men",
+        "1",
+    ];
+    let err = fails(&maja(&individual));
+    assert!(err.contains("registers participants individually"), "{err}");
+    let err = fails(&maja(&[&["--lang", "sv"][..], &individual].concat()));
+    assert!(err.contains("registrerar deltagare individuellt"), "{err}");
+    let err = fails(&maja(&["intervention", "volume", "I6", "--women", "4"]));
+    assert!(err.contains("together"), "{err}");
+    let volumes_logged = by(&entries_of(&db, "set-volume"), "maja", "I6");
+    assert_eq!(volumes_logged.len(), entered + 1);
+    assert_eq!(volumes_logged[0].0, "women,men");
+    assert!(
+        volumes_logged[0]
+            .1
+            .starts_with("2026-03: 41 women, 37 men (was "),
+        "{volumes_logged:?}"
+    );
+
+    // Ending and reopening I6; an end while participants are registered in is refused.
+    let out = ok(&maja(&["intervention", "end", "I6", "--on", "2026-12-31"]));
+    assert_eq!(out.trim_end(), "I6: end");
+    let out = ok(&maja(&["intervention", "end", "I6", "--reopen"]));
+    assert_eq!(out.trim_end(), "I6: end");
+    let err = fails(&maja(&["intervention", "end", "I6", "--reopen"]));
+    assert!(err.contains("nothing changed"), "{err}");
+    let err = fails(&maja(&["intervention", "end", "I1", "--on", "2026-12-31"]));
+    assert!(err.contains("still registered in"), "{err}");
+    fails(&maja(&["intervention", "end", "I6"]));
+    let ends = by(&entries_of(&db, "update-intervention"), "maja", "I6");
+    assert_eq!(
+        ends,
+        [
+            ("end".to_owned(), "reopened".to_owned()),
+            ("end".to_owned(), "ends 2026-12-31".to_owned())
+        ]
+    );
+    ok(&insats(&db, &["--as", "admin", "audit", "verify"]));
+}
+
+#[test]
+fn an_association_administrator_keeps_its_settings_and_a_handler_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    insats::cli::demo::create(&db).unwrap();
+    let agnes = |args: &[&str]| insats(&db, &[&["--as", "agnes"][..], args].concat());
+    let shown = ok(&agnes(&["association", "edit", "F1"]));
+    assert!(
+        shown.starts_with("F1 ") && shown.contains("small-cell threshold: 3"),
+        "{shown}"
+    );
+    let out = ok(&agnes(&[
+        "association",
+        "edit",
+        "F1",
+        "--municipalities",
+        "0180, 0114",
+        "--dpo",
+        "Dataskyddsombudet, 010-123 45 99",
+        "--small-cell",
+        "4",
+        "--focus-options",
+        "Arbetsförberedande insats; Hälsofrämjande insats; Kartläggning och vägledning; Studieförberedande insats; Digital vägledning",
+    ]));
+    assert_eq!(
+        out.trim_end(),
+        "F1: municipalities, dpo, small_cell_threshold, focus_options"
+    );
+    let shown = ok(&agnes(&["--lang", "sv", "association", "edit", "F1"]));
+    assert!(
+        shown.contains("kommuner: 0180, 0114")
+            && shown.contains("gräns för små tal: 4")
+            && shown.contains("; Digital vägledning"),
+        "{shown}"
+    );
+    let err = fails(&agnes(&[
+        "--lang",
+        "sv",
+        "association",
+        "edit",
+        "F1",
+        "--retention-years",
+        "0",
+    ]));
+    assert!(err.contains("lagringstiden måste vara"), "{err}");
+    let err = fails(&agnes(&["association", "edit", "F2", "--name", "x"]));
+    assert!(err.contains("not allowed"), "{err}");
+    let err = fails(&agnes(&["association", "edit", "I1"]));
+    assert!(err.contains("F1, F2"), "{err}");
+    // As the association's administrator she keeps its interventions' plans too.
+    let out = ok(&agnes(&[
+        "intervention",
+        "plan",
+        "I1",
+        "--year",
+        "2026",
+        "--planned",
+        "321",
+    ]));
+    assert_eq!(out.trim_end(), "I1 2026: planned_participants");
+
+    // A participant handler changes none of it, and is told why.
+    let hanna = |args: &[&str]| insats(&db, &[&["--as", "hanna"][..], args].concat());
+    for args in [
+        &["intervention", "edit", "I1", "--name", "x"][..],
+        &["intervention", "end", "I1", "--on", "2026-12-31"],
+        &[
+            "intervention",
+            "plan",
+            "I1",
+            "--year",
+            "2026",
+            "--planned",
+            "1",
+        ],
+        &["intervention", "plan", "I1", "--year", "2026", "--remove"],
+        &[
+            "intervention",
+            "volume",
+            "I6",
+            "--year",
+            "2026",
+            "--month",
+            "3",
+            "--women",
+            "1",
+            "--men",
+            "1",
+        ],
+        &["association", "edit", "F1", "--name", "x"],
+    ] {
+        let err = fails(&hanna(args));
+        assert!(err.contains("not allowed"), "{args:?}: {err}");
+    }
+    let err = fails(&hanna(&[
+        "--lang",
+        "sv",
+        "association",
+        "edit",
+        "F1",
+        "--name",
+        "x",
+    ]));
+    assert!(err.contains("inte tillåtet"), "{err}");
+
+    let updates = entries_of(&db, "update-association");
+    let mine: Vec<_> = updates
+        .iter()
+        .filter(|(u, _, f, _)| u == "agnes" && f != "supplementary")
+        .map(|(_, _, f, _)| f.as_str())
+        .collect();
+    // The demo's own entry (controller, dpo, focus options) and hers.
+    assert_eq!(
+        mine,
+        [
+            "municipalities,dpo,small_cell_threshold,focus_options",
+            "controller,dpo,focus_options"
+        ]
+    );
+    assert!(updates.iter().all(|(u, ..)| u != "hanna"));
+    assert_eq!(
+        by(&entries_of(&db, "set-plan"), "agnes", "I1")[0],
+        ("planned_participants".to_owned(), "2026".to_owned())
+    );
+    assert!(by(&entries_of(&db, "set-plan"), "hanna", "I1").is_empty());
 }

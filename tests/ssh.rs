@@ -535,3 +535,86 @@ fn an_administrator_adds_a_user_and_their_key_over_ssh_while_the_server_runs() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_manager_sets_a_year_plan_over_ssh_exec_and_the_log_names_her_and_the_fields() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let maja_key = key_for(dir.path(), &db, "maja");
+    let mut server = Server::start(dir.path(), &db, &[]);
+    let run = |command: &str| {
+        let out = server.ssh(&maja_key, "maja").arg(command).output().unwrap();
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
+    };
+    let (code, out, err) = run(
+        "intervention plan I3 --year 2026 --planned 123 --cost-budget '1 234 567' --esf-budget 0",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.trim_end(), "I3 2026: planned_participants, cost_budget");
+    let (code, out, err) = run("intervention plan I3");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("2026") && l.contains(" 123 ") && l.contains(" 1234567 ")),
+        "{out}"
+    );
+    // The same figures again: one line, status 1, in the language asked for.
+    let (code, _, err) =
+        run("intervention plan I3 --year 2026 --planned 123 --cost-budget 1234567 --lang sv");
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(err.trim_end(), "insats: inget ändrades, så inget sparas");
+    // Another manager's intervention is refused in words; help shows no option exec refuses.
+    let (code, _, err) = run("intervention edit I7 --name x");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("not allowed") && err.lines().count() == 1,
+        "{err}"
+    );
+    let (code, out, _) = run("intervention plan --help");
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("--cost-budget") && !out.contains("--db") && !out.contains("--as "),
+        "{out}"
+    );
+    server.stop();
+
+    // One set-plan entry on I3 by maja (the second attempt changed nothing), naming the fields.
+    let service = insats::cli::screens::demo_service(&db).unwrap();
+    let admin = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let maja = Session::sign_in(&service, "maja", None).unwrap().user().id;
+    let plans = admin
+        .audit_page(
+            &AuditFilter {
+                action: Some(Action::SetPlan),
+                user: Some(maja),
+                ..AuditFilter::default()
+            },
+            None,
+            100,
+        )
+        .unwrap();
+    assert_eq!(plans.len(), 1, "{plans:?}");
+    let d = &plans[0].draft;
+    assert_eq!(d.intervention.map(|i| i.to_string()).as_deref(), Some("I3"));
+    assert_eq!(d.role, Some(Role::InterventionManager));
+    assert_eq!(d.fields, ["planned_participants", "cost_budget"]);
+    assert_eq!(d.note, "2026");
+    // It came through her SSH session: a login of hers carries the same session.
+    let logins = admin
+        .audit_page(
+            &AuditFilter {
+                action: Some(Action::Login),
+                user: Some(maja),
+                ..AuditFilter::default()
+            },
+            None,
+            100,
+        )
+        .unwrap();
+    assert!(
+        logins.iter().any(|l| l.draft.session == d.session),
+        "{logins:?}"
+    );
+}

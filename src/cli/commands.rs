@@ -26,7 +26,10 @@ pub(super) struct Row {
     pub exec: bool,
 }
 
-use Role::{AssociationAdmin, LogReviewer, ParticipantHandler, SystemAdmin};
+use Role::{AssociationAdmin, InterventionManager, LogReviewer, ParticipantHandler, SystemAdmin};
+
+/// Who keeps an intervention: its manager, or an association administrator of its association.
+const KEEPERS: &[Role] = &[InterventionManager, AssociationAdmin];
 
 /// Every signed-in command. (`init`, `demo`, `serve` and `screenshots` open or create a
 /// database themselves and run without a session: they are not rows.)
@@ -34,11 +37,16 @@ pub(super) const TABLE: &[Row] = &[
     row("lookup", &[ParticipantHandler], true),
     row("intervention add", &[AssociationAdmin], true),
     row("intervention list", &[], true),
+    row("intervention edit", KEEPERS, true),
+    row("intervention end", KEEPERS, true),
+    row("intervention plan", KEEPERS, true),
+    row("intervention volume", &[InterventionManager], true),
     row("user", &[SystemAdmin], true),
     row("assign", &[SystemAdmin], true),
     row("unassign", &[SystemAdmin], true),
     row("association add", &[SystemAdmin], true),
     row("association questions", &[AssociationAdmin], true),
+    row("association edit", &[AssociationAdmin], true),
     row("audit verify", &[SystemAdmin, LogReviewer], true),
     row("audit list", &[LogReviewer, SystemAdmin], true),
     row("check", &[SystemAdmin], true),
@@ -58,11 +66,16 @@ pub(super) fn row_of(c: &Command) -> Option<&'static Row> {
         Command::Lookup(_) => "lookup",
         Command::Intervention(InterventionCommand::Add { .. }) => "intervention add",
         Command::Intervention(InterventionCommand::List) => "intervention list",
+        Command::Intervention(InterventionCommand::Edit(_)) => "intervention edit",
+        Command::Intervention(InterventionCommand::End(_)) => "intervention end",
+        Command::Intervention(InterventionCommand::Plan(_)) => "intervention plan",
+        Command::Intervention(InterventionCommand::Volume(_)) => "intervention volume",
         Command::User(_) => "user",
         Command::Assign(_) => "assign",
         Command::Unassign(_) => "unassign",
         Command::Association(AssociationCommand::Add { .. }) => "association add",
         Command::Association(AssociationCommand::Questions { .. }) => "association questions",
+        Command::Association(AssociationCommand::Edit(_)) => "association edit",
         Command::Audit(AuditCommand::Verify) => "audit verify",
         Command::Audit(AuditCommand::List { .. }) => "audit list",
         Command::Check => "check",
@@ -153,7 +166,7 @@ pub(super) fn dispatch(
         Command::User(c) => users::user_in(s, c, l, ctx.files, out),
         Command::Assign(a) => users::assign_in(s, &a, out),
         Command::Unassign(a) => users::unassign_in(s, &a),
-        Command::Association(c) => org::association_in(s, c, ctx.files, out),
+        Command::Association(c) => org::association_in(s, c, l, ctx.files, out),
         Command::Audit(c) => audit::audit_in(s, c, out),
         Command::Check => audit::check_in(s, out),
         Command::Extract(a) => rights::extract_in(s, &a, l, out),
@@ -187,6 +200,10 @@ mod tests {
                 "2021-01-01",
             ],
             &["intervention", "list"],
+            &["intervention", "edit", "I3", "--name", "x"],
+            &["intervention", "end", "I3", "--reopen"],
+            &["intervention", "plan", "I3"],
+            &["intervention", "volume", "I6"],
             &["user", "list"],
             &["assign", "u", "--role", "participant-handler", "--to", "I1"],
             &["unassign", "A1"],
@@ -201,6 +218,7 @@ mod tests {
                 "2020-01-01",
             ],
             &["association", "questions", "F1", "--file", "q.toml"],
+            &["association", "edit", "F1"],
             &["audit", "verify"],
             &["audit", "list"],
             &["check"],

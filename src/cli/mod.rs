@@ -4,12 +4,14 @@ mod admin;
 mod audit;
 mod commands;
 pub mod demo;
+mod keeping;
 mod org;
 pub mod paths;
 mod remote;
 mod rights;
 pub mod screens;
 mod serve;
+mod settings;
 mod tui;
 mod users;
 
@@ -27,8 +29,9 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options every command takes.
+/// Options every command takes: under their own heading in help, after the command's own.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The database file [default: $INSATS_DB, else ~/.local/share/insats/insats.redb; for demo:
     /// ~/.local/share/insats/demo.redb]
@@ -71,7 +74,8 @@ pub enum Command {
     Assign(users::AssignArgs),
     /// End an assignment
     Unassign(users::UnassignArgs),
-    /// Associations (system administrator)
+    /// Associations: add one (system administrator); its settings and supplementary questions
+    /// (association administrator)
     #[command(subcommand)]
     Association(org::AssociationCommand),
     /// Interventions

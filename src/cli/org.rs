@@ -1,7 +1,10 @@
-//! `association` and `intervention`: the organisation's associations and interventions.
+//! `association` and `intervention`: the organisation's associations and interventions. Keeping
+//! them is in `keeping.rs` (edit, end, year plans, count-only figures) and `settings.rs` (an
+//! association's own settings).
 
 use super::CliError;
 use super::admin::{Files, io};
+use super::{keeping, settings};
 use crate::domain::ids::AssociationId;
 use crate::domain::intervention::{Direction, Measurement};
 use crate::service::{AssociationInput, InterventionInput, Lang, Session};
@@ -30,6 +33,9 @@ pub enum AssociationCommand {
         #[arg(long, value_name = "FILE")]
         file: std::path::PathBuf,
     },
+    /// Change an association's settings: only the options given change; with none, show them
+    /// (association administrator)
+    Edit(settings::AssociationEditArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,13 +60,25 @@ pub enum InterventionCommand {
     },
     /// The interventions you reach, with counts
     List,
+    /// Change an intervention: only the options given change (its manager, or an association
+    /// administrator)
+    Edit(keeping::EditArgs),
+    /// End an intervention on a date, or reopen it (its manager, or an association administrator)
+    End(keeping::EndArgs),
+    /// An intervention's year plans: list them, set a year's (planned participants, budget and
+    /// outcome per line) or remove one (its manager, or an association administrator)
+    Plan(keeping::PlanArgs),
+    /// A count-only intervention's monthly figures, women and men: list them, or enter or
+    /// correct a month's (its intervention manager)
+    Volume(keeping::VolumeArgs),
 }
 
 /// `association …` for a signed-in system administrator (add) or association administrator
-/// (questions); its line goes to `out`.
+/// (questions, edit); its lines go to `out`.
 pub(super) fn association_in(
     s: &Session,
     c: AssociationCommand,
+    l: Lang,
     files: Files,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
@@ -100,11 +118,13 @@ pub(super) fn association_in(
             s.set_supplementary(id, &questions)?;
             writeln!(out, "{id}: {} supplementary questions", questions.len()).map_err(io)?;
         }
+        AssociationCommand::Edit(a) => settings::association_edit(s, a, l, out)?,
     }
     Ok(())
 }
 
-/// `intervention …`: add (association administrator) or list (any role, what it reaches).
+/// `intervention …`: add (association administrator), list (any role, what it reaches), and
+/// keeping one (edit, end, plan, volume: see `keeping.rs`).
 pub(super) fn intervention_in(
     s: &Session,
     c: InterventionCommand,
@@ -144,6 +164,10 @@ pub(super) fn intervention_in(
             Ok(())
         }
         InterventionCommand::List => print_interventions(s, l, out),
+        InterventionCommand::Edit(a) => keeping::edit(s, a, l, out),
+        InterventionCommand::End(a) => keeping::end(s, a, l, out),
+        InterventionCommand::Plan(a) => keeping::plan(s, a, l, out),
+        InterventionCommand::Volume(a) => keeping::volume(s, a, l, out),
     }
 }
 

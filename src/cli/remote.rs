@@ -12,8 +12,20 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 use std::io::Write;
 
-/// Runs one exec command for the signed-in session `s`; its lines go to `out`.
-pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
+/// Runs one exec command for the signed-in session `s`; its lines go to `out`. A failure comes
+/// back as its one line, in the language the command asked for (`--lang`), else in `lang`.
+pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Result<(), String> {
+    let mut lang = lang;
+    run_in(s, command, &mut lang, out).map_err(|e| e.message(lang))
+}
+
+/// `run`, setting `lang` to the command's `--lang` once it is read.
+fn run_in(
+    s: &Session,
+    command: &str,
+    lang: &mut Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let words = split_words(command)?;
     let names = commands::exec_commands();
     if matches!(
@@ -40,7 +52,7 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
             return write!(out, "{}", e.render())
                 .map_err(|e| CliError::Io(format!("cannot write the output: {e}")));
         }
-        Err(e) => return Err(CliError::Usage(usage_problem(e.kind(), lang).into())),
+        Err(e) => return Err(CliError::Usage(usage_problem(e.kind(), *lang).into())),
     };
     let g = &cli.global;
     if g.db.is_some()
@@ -55,7 +67,9 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
         ));
     }
     paths::check_lang(g.lang.as_deref())?;
-    let lang = g.lang.as_deref().map_or(lang, |l| paths::lang(Some(l)));
+    if let Some(l) = g.lang.as_deref() {
+        *lang = paths::lang(Some(l));
+    }
     let chosen = g
         .as_role
         .as_deref()
@@ -73,7 +87,7 @@ pub fn run(s: &Session, command: &str, lang: Lang, out: &mut dyn Write) -> Resul
     };
     let s = commands::in_role(s, row, chosen)?;
     let ctx = Ctx {
-        lang,
+        lang: *lang,
         files: super::admin::Files::Refused,
     };
     commands::dispatch(&s, command, ctx, out)
@@ -169,6 +183,33 @@ mod tests {
                 assert!(!help.contains(refused), "{sub}: {refused} in\n{help}");
             }
             assert!(help.contains("--lang"), "{sub}: {help}");
+        }
+    }
+
+    #[test]
+    fn help_over_exec_of_the_keeping_commands_shows_their_own_options_and_none_exec_refuses() {
+        for (sub, nested, own) in [
+            ("intervention", "edit", "--target-groups"),
+            ("intervention", "end", "--reopen"),
+            ("intervention", "plan", "--cost-budget"),
+            ("intervention", "volume", "--women"),
+            ("association", "edit", "--focus-options"),
+        ] {
+            let mut cmd = exec_cli();
+            cmd.build();
+            let help = cmd
+                .find_subcommand_mut(sub)
+                .and_then(|c| c.find_subcommand_mut(nested))
+                .unwrap()
+                .render_help()
+                .to_string();
+            assert!(help.contains(own) && help.contains("--lang"), "{help}");
+            for refused in ["--db", "--key", "--as ", "--keymap", "--plain"] {
+                assert!(
+                    !help.contains(refused),
+                    "{sub} {nested}: {refused} in\n{help}"
+                );
+            }
         }
     }
 

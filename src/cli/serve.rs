@@ -80,9 +80,9 @@ pub fn run_command(s: &Session, command: &str, lang: Lang) -> ExecOutput {
             stderr: String::new(),
             status: 0,
         },
-        Err(e) => ExecOutput {
+        Err(message) => ExecOutput {
             stdout,
-            stderr: format!("insats: {}\n", e.message(lang)),
+            stderr: format!("insats: {message}\n"),
             status: 1,
         },
     }
