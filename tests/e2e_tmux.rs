@@ -5,6 +5,7 @@
 mod common;
 
 use common::tmux::Tmux;
+use insats::domain::user::Role;
 use insats::service::Session;
 use std::path::PathBuf;
 use std::process::Command;
@@ -229,4 +230,186 @@ fn the_demo_follows_the_real_clock_for_what_users_do() {
     let s = t.wait_for("New participant: consent");
     assert!(s.contains(&today), "{today} in:\n{s}");
     t.keys(&["Escape", "q"]);
+}
+
+/// What an intervention shows for 2026 as read through the service, before the UI takes the
+/// file: its name, the year's actual participants and its plan.
+struct YearRow {
+    name: String,
+    id: insats::domain::ids::InterventionId,
+    actual: u64,
+    planned: Option<u32>,
+}
+
+/// Runs `insats --db DB ARGS…` and returns its stdout; fails with its stderr unless it exits 0.
+fn insats_ok(db: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "insats {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Clears the focused one-line text field (the cursor starts at its end) and types `text`.
+fn replace_field(t: &Tmux, text: &str) {
+    for _ in 0..12 {
+        t.keys(&["BSpace"]);
+    }
+    t.text(text);
+}
+
+/// "  2026: 246 of 984 planned (25 %)", as the interventions pane writes a year against its
+/// plan; the percentage rounds half up.
+fn plan_line(actual: u64, planned: u32) -> String {
+    let p = u64::from(planned);
+    let pct = (actual * 100 + p / 2) / p;
+    format!("  2026: {actual} of {planned} planned ({pct} %)")
+}
+
+#[test]
+fn a_manager_sets_a_year_plan_and_a_months_figures_and_the_pane_and_the_log_follow() {
+    if !have_tmux() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    // Maja's interventions for 2026 and October's figures of her count-only one, read before
+    // the UI takes the file.
+    let (rows, october) = {
+        let service = insats::cli::screens::demo_service(&db).unwrap();
+        let maja = Session::sign_in(&service, "maja", Some(Role::InterventionManager)).unwrap();
+        let rows: Vec<YearRow> = maja
+            .interventions_in(2026)
+            .unwrap()
+            .into_iter()
+            .map(|v| YearRow {
+                name: v.intervention.name.clone(),
+                id: v.intervention.id,
+                actual: v.year.actual(),
+                planned: v.year.planned,
+            })
+            .collect();
+        let open = rows
+            .iter()
+            .find(|r| r.name == "Öppen mötesplats")
+            .expect("maja keeps Öppen mötesplats");
+        let october = maja
+            .volumes(open.id)
+            .unwrap()
+            .into_iter()
+            .find(|(y, m, _)| (*y, *m) == (2026, 10))
+            .map(|(_, _, v)| v)
+            .unwrap_or_default();
+        (rows, october)
+    };
+    let first = &rows[0];
+    assert!(first.actual > 0, "{} had nobody in 2026", first.name);
+    let open = rows.iter().find(|r| r.name == "Öppen mötesplats").unwrap();
+    let open_planned = open.planned.expect("Öppen mötesplats has a 2026 plan");
+    // Four times the actual participants: exactly 25 %, whatever the demo drew.
+    let planned = u32::try_from(first.actual * 4).unwrap();
+    assert_ne!(first.planned, Some(planned));
+    assert_eq!(october.unsplit, 0, "the demo splits every month's figures");
+    let (women, men) = (october.women + 4, october.men + 3);
+
+    let cmd = format!(
+        "INSATS_DEMO_TODAY=2026-11-02 {} --db {} --lang en --as maja demo",
+        bin(),
+        db.display()
+    );
+    let t = Tmux::start("keeping", &cmd, dir.path());
+    let s = t.wait_for("Interventions · 2026");
+    assert!(s.contains(&format!(">{}", first.name)), "{s}");
+
+    // The year plan of the first intervention: the year is the one shown; planned participants
+    // replaced.
+    t.keys(&["p"]);
+    let s = t.wait_for(&format!("Year plan · {}", first.name));
+    assert!(s.contains("Budget year"), "{s}");
+    t.keys(&["Tab"]);
+    replace_field(&t, &planned.to_string());
+    t.keys(&["C-s"]);
+    let s = t.wait_for_line("Saved: planned participants");
+    let line = plan_line(first.actual, planned);
+    assert!(line.ends_with("(25 %)"), "{line}");
+    assert!(s.contains(&line), "{line} not in:\n{s}");
+
+    // October's figures of the count-only intervention: found by the filter.
+    t.keys(&["/"]);
+    t.text("öppen");
+    t.keys(&["Enter"]);
+    let s = t.wait_for(">Öppen mötesplats");
+    assert!(
+        !s.contains(&first.name),
+        "the filter left {}:\n{s}",
+        first.name
+    );
+    assert!(s.contains(&plan_line(open.actual, open_planned)), "{s}");
+    t.keys(&["v"]);
+    t.wait_for("Count-only figures · Öppen mötesplats");
+    // Year (as shown), month, women, men.
+    t.keys(&["Tab"]);
+    replace_field(&t, "10");
+    t.keys(&["Tab"]);
+    replace_field(&t, &women.to_string());
+    t.keys(&["Tab"]);
+    replace_field(&t, &men.to_string());
+    t.keys(&["C-s"]);
+    let s = t.wait_for_line("Saved: women, men");
+    let line = plan_line(open.actual + 7, open_planned);
+    assert!(s.contains(&line), "{line} not in:\n{s}");
+    t.keys(&["q"]);
+    t.wait_for_exit();
+    drop(t);
+
+    // The database agrees: verified chain, consistent indexes.
+    insats_ok(&db, &["--as", "admin", "check"]);
+    // The log reviewer reads both changes, by maja, with their fields and figures.
+    let plan = insats_ok(
+        &db,
+        &[
+            "--as", "lars", "audit", "list", "--action", "set-plan", "--limit", "1",
+        ],
+    );
+    let words: Vec<&str> = plan.split_whitespace().collect();
+    for want in [
+        "maja",
+        "set-plan",
+        &first.id.to_string(),
+        "planned_participants",
+        "2026",
+    ] {
+        assert!(words.contains(&want), "{want} not in: {plan}");
+    }
+    let volume = insats_ok(
+        &db,
+        &[
+            "--as",
+            "lars",
+            "audit",
+            "list",
+            "--action",
+            "set-volume",
+            "--limit",
+            "1",
+        ],
+    );
+    let words: Vec<&str> = volume.split_whitespace().collect();
+    for want in ["maja", "set-volume", &open.id.to_string(), "women,men"] {
+        assert!(words.contains(&want), "{want} not in: {volume}");
+    }
+    let note = format!(
+        "2026-10: {women} women, {men} men (was {} women, {} men)",
+        october.women, october.men
+    );
+    assert!(
+        volume.trim_end().ends_with(&note),
+        "{note} not in: {volume}"
+    );
 }

@@ -172,6 +172,29 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Waits until the program in the window has exited and tmux closed its session (10 s at
+    /// most), so the database file is let go before the next command opens it.
+    pub fn wait_for_exit(&self) {
+        let start = Instant::now();
+        loop {
+            let alive = Command::new("tmux")
+                .args(["-L", &self.socket, "has-session", "-t", "0"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+            if !alive {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the program did not exit:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")

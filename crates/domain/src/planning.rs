@@ -142,6 +142,7 @@ pub fn field_sv(field: &str) -> &str {
         "women" => "kvinnor",
         "men" => "män",
         "year" => "år",
+        "month" => "månad",
         "budget" => "budget",
         "outcome" => "utfall",
         "direction" => "inriktningen",
