@@ -1697,10 +1697,7 @@ fn a_count_only_intervention_refuses_individual_registration() {
     ));
     assert!(matches!(
         vera.set_volume(f.count_only, &volume(2026, 13, 1, 1)),
-        Err(ServiceError::Plan(PlanRefusal::Amount {
-            field: "month",
-            ..
-        }))
+        Err(ServiceError::Plan(PlanRefusal::Month))
     ));
     // Not for an individual intervention, and not outside one's assignments or role.
     assert!(matches!(

@@ -161,7 +161,7 @@ impl PlanRefusal {
                 format!("{}: {}", field_sv(field), amount_sv(*problem))
             }
             PlanRefusal::EsfAboveCost { line } => format!(
-                "ESF-finansierat {0} kan inte vara större än insatsens {0}",
+                "den ESF-finansierade delen kan inte vara större än kostnaden ({})",
                 field_sv(line)
             ),
             PlanRefusal::YearOutside { year, first, last } => format!(

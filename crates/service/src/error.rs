@@ -87,7 +87,7 @@ impl ServiceError {
             ServiceError::Catalogue(e) => format!("frågeformulär: {}", e.message_sv()),
             ServiceError::User(e) => e.message_sv(),
             ServiceError::SshKey(e) => format!("SSH-nyckel: {e}"),
-            ServiceError::NotFound { what, id } => format!("{what} {id} finns inte"),
+            ServiceError::NotFound { what, id } => format!("{} {id} finns inte", what_sv(what)),
             ServiceError::Conflict(what) => what.to_string(),
             ServiceError::Import { row, message } => format!("rad {row}: {message}"),
             ServiceError::Rights(e) => e.message_sv(),
@@ -112,6 +112,24 @@ impl ServiceError {
     /// A text the user typed into `field` was refused.
     pub fn text(field: &'static str) -> impl FnOnce(TextError) -> ServiceError {
         move |error| ServiceError::Text { field, error }
+    }
+}
+
+/// What was not found, in Swedish.
+fn what_sv(what: &str) -> &str {
+    match what {
+        "SSH key" => "SSH-nyckeln",
+        "assignment" => "uppdraget",
+        "association" => "förbundet",
+        "consent" => "samtycket",
+        "intervention" => "insatsen",
+        "participation" => "deltagandet",
+        "person" => "personen",
+        "plan for the year" => "årsplanen för",
+        "pseudonym" => "pseudonymen",
+        "scope" => "omfattningen",
+        "user" => "användaren",
+        other => other,
     }
 }
 

@@ -103,8 +103,16 @@ impl Session {
             after.dpo = optional_text(c, "data-protection officer")?;
         }
         if let Some(y) = &edit.retention_years {
-            let n = parse_amount(y, "retention years", u64::from(RETENTION_YEARS.1))?;
-            after.retention_years = u32::try_from(n).unwrap_or(u32::MAX);
+            // Too many years and too few are the same mistake: one message for both.
+            let (min, max) = RETENTION_YEARS;
+            after.retention_years = match parse_amount(y, "retention years", u64::from(max)) {
+                Ok(n) => u32::try_from(n).unwrap_or(u32::MAX),
+                Err(PlanRefusal::Amount {
+                    problem: insats_domain::planning::AmountProblem::TooLarge { .. },
+                    ..
+                }) => return Err(PlanRefusal::RetentionYears { min, max }.into()),
+                Err(e) => return Err(e.into()),
+            };
         }
         if let Some(t) = &edit.small_cell_threshold {
             let n = parse_amount(t, "small-cell threshold", u64::from(MAX_SMALL_CELL))?;

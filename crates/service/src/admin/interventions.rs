@@ -353,10 +353,16 @@ impl Session {
     pub fn set_volume(&self, id: InterventionId, input: &VolumeInput) -> Result<(), ServiceError> {
         self.require(Role::InterventionManager, DENIED_MANAGER)?;
         let year = parse_year(&input.year)?;
-        let month = u8::try_from(parse_amount(&input.month, "month", 12)?).unwrap_or(0);
-        if !(1..=12).contains(&month) {
-            return Err(PlanRefusal::Month.into());
-        }
+        // Month 0 and month 13 are the same mistake: one message for both.
+        let month = match parse_amount(&input.month, "month", 12) {
+            Ok(m @ 1..=12) => u8::try_from(m).unwrap_or(0),
+            Ok(_)
+            | Err(PlanRefusal::Amount {
+                problem: insats_domain::planning::AmountProblem::TooLarge { .. },
+                ..
+            }) => return Err(PlanRefusal::Month.into()),
+            Err(e) => return Err(e.into()),
+        };
         let v = Volume {
             women: people_count(&input.women, "women")?,
             men: people_count(&input.men, "men")?,
