@@ -2,6 +2,7 @@
 //! non-zero exit code for every mistake.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use calamine::{DataType, Reader};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -309,6 +310,7 @@ fn every_command_has_help() {
         &["intervention", "plan", "--help"],
         &["intervention", "volume", "--help"],
         &["association", "edit", "--help"],
+        &["report", "--help"],
     ] {
         let out = ok(&insats(&db, args));
         assert!(out.contains("Usage:"), "{args:?}: {out}");
@@ -756,4 +758,139 @@ fn an_association_administrator_keeps_its_settings_and_a_handler_changes_nothing
         ("planned_participants".to_owned(), "2026".to_owned())
     );
     assert!(by(&entries_of(&db, "set-plan"), "hanna", "I1").is_empty());
+}
+
+/// A report reader's follow-up from the command line, in every format: the table, CSV that
+/// Swedish Excel opens (BOM, semicolons, decimal comma) parsed back with its headers, an Excel
+/// workbook read back with a reader crate, and JSON — the same figures in each; each run audited.
+#[test]
+fn a_report_reader_gets_each_report_as_a_table_csv_excel_and_json_with_the_same_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    ok(&insats(&db, &["demo", "--summary"]));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--as", "rut", "report"];
+        all.extend_from_slice(args);
+        insats(&db, &all)
+    };
+    // JSON: the figures to compare the others with.
+    let json = run(&["results", "--year", "2026", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let first_table = &json["tables"][0];
+    let label = first_table["rows"][0]["label"].as_str().unwrap().to_owned();
+    assert_eq!(label, "Registered out");
+    let total = &first_table["rows"][0]["cells"][2];
+    let total = total["Count"].as_u64().unwrap();
+    assert!(
+        total > 0,
+        "the demo has participations registered out in 2026"
+    );
+    // The table.
+    let text = ok(&run(&["results", "--year", "2026"]));
+    assert!(text.starts_with("Results\n2026"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Registered out"))
+        .unwrap();
+    assert!(line.trim_end().ends_with(&total.to_string()), "{line}");
+    // CSV, in Swedish.
+    let csv_out = run(&["results", "--year", "2026", "--format", "csv"]);
+    let mut sv = vec!["--lang", "sv"];
+    sv.extend_from_slice(&[
+        "--as", "rut", "report", "results", "--year", "2026", "--format", "csv",
+    ]);
+    let csv_sv = insats(&db, &sv);
+    assert!(csv_sv.status.success());
+    let bytes = &csv_sv.stdout;
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF], "a byte-order mark");
+    let body = std::str::from_utf8(&bytes[3..]).unwrap();
+    // Excel's line ends.
+    assert!(body.contains("\r\n"), "{body}");
+    let body = body.replace("\r\n", "\n");
+    // Sections are separated by empty lines: the title, the header row, the rows.
+    let section = body
+        .split("\n\n")
+        .find(|s| s.starts_with("Deltaganden utskrivna"))
+        .unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(section.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(&rows[1][0], "Rad");
+    assert_eq!(&rows[1][3], "Totalt");
+    assert_eq!(&rows[2][0], "Utskrivna");
+    assert_eq!(rows[2][3].parse::<u64>().unwrap(), total);
+    // A percentage has a decimal comma in Swedish, a point in English.
+    assert!(
+        body.contains(',')
+            && body.lines().any(|l| l.split(';').any(|c| c.contains(',')
+                && c.trim_start_matches(['-', '+'])
+                    .chars()
+                    .next()
+                    .is_some_and(|d| d.is_ascii_digit()))),
+        "{body}"
+    );
+    assert!(ok(&csv_out).contains(';'));
+    // Excel: a sheet per table, numbers as numbers.
+    let xlsx = run(&["results", "--year", "2026", "--format", "xlsx"]);
+    assert!(xlsx.status.success());
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, &xlsx.stdout).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheets = book.sheet_names();
+    assert!(sheets.len() >= 8, "{sheets:?}");
+    assert_eq!(sheets[0], "Results");
+    let range = book.worksheet_range(&sheets[1]).unwrap();
+    assert_eq!(
+        range.get_value((2, 0)).map(ToString::to_string),
+        Some("Registered out".to_owned())
+    );
+    let cell = range.get_value((2, 3)).unwrap();
+    assert_eq!(
+        cell.get_float(),
+        Some(f64::from(u32::try_from(total).unwrap())),
+        "{cell:?}"
+    );
+    // The other kinds run too, in every format.
+    for kind in ["background", "interventions", "costs"] {
+        for format in ["table", "csv", "xlsx", "json"] {
+            let out = run(&[kind, "--year", "2026", "--format", format]);
+            assert!(
+                out.status.success(),
+                "{kind} {format}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!out.stdout.is_empty());
+        }
+    }
+    // Filters: a month range, an intervention, a gender and an age group.
+    let out = ok(&run(&[
+        "results",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-06",
+        "--intervention",
+        "I1",
+        "--gender",
+        "women",
+        "--age",
+        "30-39",
+    ]));
+    assert!(
+        out.contains("2026-01 – 2026-06 · I1 · women · 30–39"),
+        "{out}"
+    );
+    // Mistakes: one line each.
+    fails(&run(&["results", "--from", "2026-13", "--to", "2026-14"]));
+    fails(&run(&["results", "--age", "17-18"]));
+    fails(&run(&["results", "--intervention", "7"]));
+    // Every run is in the log, with the kind and the filters.
+    let log = ok(&insats(
+        &db,
+        &["--as", "lars", "audit", "list", "--action", "run-report"],
+    ));
+    assert!(log.contains("results 2026"), "{log}");
 }

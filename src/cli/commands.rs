@@ -53,6 +53,7 @@ pub(super) const TABLE: &[Row] = &[
     row("extract", &[SystemAdmin], true),
     row("correct-identity", &[SystemAdmin], true),
     row("retention", &[SystemAdmin], true),
+    row("report", &[], true),
     row("reveal", &[LogReviewer], true),
 ];
 
@@ -82,6 +83,7 @@ pub(super) fn row_of(c: &Command) -> Option<&'static Row> {
         Command::Extract(_) => "extract",
         Command::CorrectIdentity(_) => "correct-identity",
         Command::Retention(_) => "retention",
+        Command::Report(_) => "report",
         Command::Reveal(_) => "reveal",
         Command::Init(_) | Command::Demo(_) | Command::Serve(_) | Command::Screenshots(_) => {
             return None;
@@ -172,6 +174,7 @@ pub(super) fn dispatch(
         Command::Extract(a) => rights::extract_in(s, &a, l, out),
         Command::CorrectIdentity(a) => rights::correct_identity_in(s, &a, l, out),
         Command::Retention(a) => rights::retention_in(s, &a, l, out),
+        Command::Report(a) => super::report::report_in(s, &a, l, out),
         Command::Reveal(a) => rights::reveal_in(s, &a, l, out),
         Command::Init(_) | Command::Demo(_) | Command::Serve(_) | Command::Screenshots(_) => Err(
             CliError::Usage("this command does not run as a signed-in user".into()),
@@ -232,6 +235,7 @@ mod tests {
                 "n",
             ],
             &["retention"],
+            &["report", "results"],
             &["reveal", "X1", "--reason", "r"],
         ];
         let mut reached = Vec::new();

@@ -8,6 +8,7 @@ mod keeping;
 mod org;
 pub mod paths;
 mod remote;
+pub mod report;
 mod rights;
 pub mod screens;
 mod serve;
@@ -96,6 +97,9 @@ pub enum Command {
     /// Purge personal data of participations registered out long ago (gallring); a dry run
     /// unless --apply (system administrator)
     Retention(rights::RetentionArgs),
+    /// A follow-up report (results, background, interventions, costs) of what your role
+    /// reaches, as a table, CSV (for Excel), an Excel workbook or JSON on stdout (audited)
+    Report(report::ReportArgs),
     /// Reveal the name and personnummer behind a pseudonym in the audit log (log reviewer;
     /// audited)
     Reveal(rights::RevealArgs),
