@@ -83,38 +83,133 @@ fn options(a: &AnswerValue) -> Vec<&str> {
     }
 }
 
-/// Participations registered out in one cell.
+/// The code of one option of one question in the aggregates: a 64-bit FNV-1a hash of
+/// `question`, a zero byte and `option` — stable across builds and machines, so a cell written
+/// today is read the same way later, whatever the catalogue then holds. A report looks its
+/// options up by the same code.
+pub fn code(question: &str, option: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in question
+        .as_bytes()
+        .iter()
+        .chain(std::iter::once(&0u8))
+        .chain(option.as_bytes())
+    {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Participations registered out in one cell. Every list is sorted by its key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcomes {
     pub ended: u32,
     /// Of those, the ones with answers both in and out (after withdrawn consent there are none
     /// out: they count in `ended` and the end reasons, not before/after).
     pub compared: u32,
-    /// End reason key → participations.
-    pub end_reasons: BTreeMap<String, u32>,
-    /// Days from in to out → participations.
-    pub days: BTreeMap<u32, u32>,
-    /// (question, option) → (before, after), over the compared participations.
-    pub answers: BTreeMap<(String, String), (u32, u32)>,
-    /// (question, option before, option after) → participations, over the compared ones.
-    pub transitions: BTreeMap<(String, String, String), u32>,
+    /// (end reason's index in `EndReason::ALL`, participations).
+    pub end_reasons: Vec<(u8, u32)>,
+    /// (days from in to out, participations).
+    pub days: Vec<(u32, u32)>,
+    /// (option code, [before, after]) over the compared participations.
+    pub answers: Vec<(u64, [u32; 2])>,
+    /// ((option code before, option code after) of one question, participations), over the
+    /// compared ones.
+    pub transitions: Vec<((u64, u64), u32)>,
 }
 
 /// Participations registered in in one cell, with their answers at registration in.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Starts {
     pub started: u32,
-    /// (question, option) → participations.
-    pub answers: BTreeMap<(String, String), u32>,
-}
-
-fn bump<K: Ord>(map: &mut BTreeMap<K, u32>, key: K, delta: i64) {
-    let v = map.entry(key).or_default();
-    *v = u32::try_from((i64::from(*v) + delta).max(0)).unwrap_or(u32::MAX);
+    /// (option code, participations), sorted by code.
+    pub answers: Vec<(u64, u32)>,
 }
 
 fn step(v: &mut u32, delta: i64) {
     *v = u32::try_from((i64::from(*v) + delta).max(0)).unwrap_or(u32::MAX);
+}
+
+/// Merges `from` (times `sign`) into the sorted list `into`, dropping entries that reach zero.
+fn merge_sorted<K: Ord + Copy, V: Copy>(
+    into: &mut Vec<(K, V)>,
+    from: &[(K, V)],
+    sign: i64,
+    add: impl Fn(&mut V, V, i64),
+    zero: impl Fn(&V) -> bool,
+    empty: V,
+) {
+    if from.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(into.len() + from.len());
+    let (mut i, mut j) = (0, 0);
+    while i < into.len() || j < from.len() {
+        let next = match (into.get(i), from.get(j)) {
+            (Some(a), Some(b)) if a.0 == b.0 => {
+                let mut v = a.1;
+                add(&mut v, b.1, sign);
+                i += 1;
+                j += 1;
+                (a.0, v)
+            }
+            (Some(a), Some(b)) if a.0 < b.0 => {
+                i += 1;
+                *a
+            }
+            (Some(a), None) => {
+                i += 1;
+                *a
+            }
+            (_, Some(b)) => {
+                let mut v = empty;
+                add(&mut v, b.1, sign);
+                j += 1;
+                (b.0, v)
+            }
+            (None, None) => break,
+        };
+        if !zero(&next.1) {
+            out.push(next);
+        }
+    }
+    *into = out;
+}
+
+fn add_count(v: &mut u32, by: u32, sign: i64) {
+    step(v, sign * i64::from(by));
+}
+
+fn add_pair(v: &mut [u32; 2], by: [u32; 2], sign: i64) {
+    step(&mut v[0], sign * i64::from(by[0]));
+    step(&mut v[1], sign * i64::from(by[1]));
+}
+
+/// Sorts `(key, value)` pairs by key and sums the values of equal keys.
+fn collect_sorted<K: Ord + Copy, V: Copy>(
+    mut v: Vec<(K, V)>,
+    add: impl Fn(&mut V, V),
+) -> Vec<(K, V)> {
+    v.sort_unstable_by_key(|(k, _)| *k);
+    let mut out: Vec<(K, V)> = Vec::with_capacity(v.len());
+    for (k, val) in v {
+        match out.last_mut() {
+            Some(last) if last.0 == k => add(&mut last.1, val),
+            _ => out.push((k, val)),
+        }
+    }
+    out
+}
+
+/// The key of a participation's cell in a month.
+fn key_of(p: &Participation, month: NaiveDate) -> CellKey {
+    (
+        p.intervention.0,
+        month_index(month),
+        gender_code(p.gender),
+        age_group(p.age),
+    )
 }
 
 impl Outcomes {
@@ -125,53 +220,44 @@ impl Outcomes {
             ended: 1,
             ..Outcomes::default()
         };
-        if let Some(r) = p.end_reason {
-            o.end_reasons.insert(r.key().to_owned(), 1);
+        if let Some(r) = p.end_reason
+            && let Some(i) = crate::questionnaire::EndReason::ALL
+                .iter()
+                .position(|x| *x == r)
+        {
+            o.end_reasons.push((u8::try_from(i).unwrap_or(u8::MAX), 1));
         }
         let days = u32::try_from((out - p.in_date).num_days().max(0)).unwrap_or(u32::MAX);
-        o.days.insert(days, 1);
+        o.days.push((days, 1));
         if let Some(after) = &p.answers_out {
             o.compared = 1;
             o.add_answers(&p.answers_in, after);
         }
-        Some((
-            (
-                p.intervention.0,
-                month_index(out),
-                gender_code(p.gender),
-                age_group(p.age),
-            ),
-            o,
-        ))
+        Some((key_of(p, out), o))
     }
 
     fn add_answers(&mut self, before: &Answers, after: &Answers) {
+        let mut answers = Vec::new();
         for (q, a) in &before.values {
             for opt in options(a) {
-                self.answers
-                    .entry((q.clone(), opt.to_owned()))
-                    .or_default()
-                    .0 += 1;
+                answers.push((code(q, opt), [1, 0]));
             }
         }
+        let mut transitions = Vec::new();
         for (q, a) in &after.values {
             for opt in options(a) {
-                self.answers
-                    .entry((q.clone(), opt.to_owned()))
-                    .or_default()
-                    .1 += 1;
+                answers.push((code(q, opt), [0, 1]));
             }
             if let Some(b) = before.values.get(q) {
                 for from in options(b) {
                     for to in options(a) {
-                        *self
-                            .transitions
-                            .entry((q.clone(), from.to_owned(), to.to_owned()))
-                            .or_default() += 1;
+                        transitions.push(((code(q, from), code(q, to)), 1));
                     }
                 }
             }
         }
+        self.answers = collect_sorted(answers, |v, by| add_pair(v, by, 1));
+        self.transitions = collect_sorted(transitions, |v, by| add_count(v, by, 1));
     }
 
     /// Adds (`sign` 1) or takes off (`sign` -1) another cell's figures; entries that reach zero
@@ -179,24 +265,31 @@ impl Outcomes {
     pub fn merge(&mut self, other: &Outcomes, sign: i64) {
         step(&mut self.ended, sign * i64::from(other.ended));
         step(&mut self.compared, sign * i64::from(other.compared));
-        for (k, v) in &other.end_reasons {
-            bump(&mut self.end_reasons, k.clone(), sign * i64::from(*v));
-        }
-        for (k, v) in &other.days {
-            bump(&mut self.days, *k, sign * i64::from(*v));
-        }
-        for (k, (b, a)) in &other.answers {
-            let e = self.answers.entry(k.clone()).or_default();
-            step(&mut e.0, sign * i64::from(*b));
-            step(&mut e.1, sign * i64::from(*a));
-        }
-        for (k, v) in &other.transitions {
-            bump(&mut self.transitions, k.clone(), sign * i64::from(*v));
-        }
-        self.end_reasons.retain(|_, v| *v > 0);
-        self.days.retain(|_, v| *v > 0);
-        self.answers.retain(|_, (b, a)| *b > 0 || *a > 0);
-        self.transitions.retain(|_, v| *v > 0);
+        merge_sorted(
+            &mut self.end_reasons,
+            &other.end_reasons,
+            sign,
+            add_count,
+            |v| *v == 0,
+            0,
+        );
+        merge_sorted(&mut self.days, &other.days, sign, add_count, |v| *v == 0, 0);
+        merge_sorted(
+            &mut self.answers,
+            &other.answers,
+            sign,
+            add_pair,
+            |v| *v == [0, 0],
+            [0, 0],
+        );
+        merge_sorted(
+            &mut self.transitions,
+            &other.transitions,
+            sign,
+            add_count,
+            |v| *v == 0,
+            0,
+        );
     }
 
     pub fn is_empty(&self) -> bool {
@@ -207,36 +300,106 @@ impl Outcomes {
 impl Starts {
     /// The contribution of one participation at its registration in.
     pub fn of(p: &Participation) -> (CellKey, Starts) {
-        let mut s = Starts {
-            started: 1,
-            answers: BTreeMap::new(),
-        };
+        let mut answers = Vec::new();
         for (q, a) in &p.answers_in.values {
             for opt in options(a) {
-                s.answers.insert((q.clone(), opt.to_owned()), 1);
+                answers.push((code(q, opt), 1));
             }
         }
         (
-            (
-                p.intervention.0,
-                month_index(p.in_date),
-                gender_code(p.gender),
-                age_group(p.age),
-            ),
-            s,
+            key_of(p, p.in_date),
+            Starts {
+                started: 1,
+                answers: collect_sorted(answers, |v, by| add_count(v, by, 1)),
+            },
         )
     }
 
     pub fn merge(&mut self, other: &Starts, sign: i64) {
         step(&mut self.started, sign * i64::from(other.started));
-        for (k, v) in &other.answers {
-            bump(&mut self.answers, k.clone(), sign * i64::from(*v));
-        }
-        self.answers.retain(|_, v| *v > 0);
+        merge_sorted(
+            &mut self.answers,
+            &other.answers,
+            sign,
+            add_count,
+            |v| *v == 0,
+            0,
+        );
     }
 
     pub fn is_empty(&self) -> bool {
         self.started == 0
+    }
+}
+
+/// Sums many participations' contributions per cell without merging lists one at a time (an
+/// import, a migration, the check): each cell gathers its pairs unsorted, then sorts once.
+#[derive(Debug, Default)]
+pub struct Tally {
+    outcomes: std::collections::HashMap<CellKey, Gathered>,
+    starts: std::collections::HashMap<CellKey, (u32, Vec<(u64, u32)>)>,
+}
+
+#[derive(Debug, Default)]
+struct Gathered {
+    ended: u32,
+    compared: u32,
+    end_reasons: Vec<(u8, u32)>,
+    days: Vec<(u32, u32)>,
+    answers: Vec<(u64, [u32; 2])>,
+    transitions: Vec<((u64, u64), u32)>,
+}
+
+impl Tally {
+    pub fn add(&mut self, p: &Participation) {
+        if let Some((k, o)) = Outcomes::of(p) {
+            let g = self.outcomes.entry(k).or_default();
+            g.ended += o.ended;
+            g.compared += o.compared;
+            g.end_reasons.extend(o.end_reasons);
+            g.days.extend(o.days);
+            g.answers.extend(o.answers);
+            g.transitions.extend(o.transitions);
+        }
+        let (k, s) = Starts::of(p);
+        let e = self.starts.entry(k).or_default();
+        e.0 += s.started;
+        e.1.extend(s.answers);
+    }
+
+    /// The cells, each summed and sorted.
+    pub fn cells(self) -> (BTreeMap<CellKey, Outcomes>, BTreeMap<CellKey, Starts>) {
+        let outcomes = self
+            .outcomes
+            .into_iter()
+            .map(|(k, g)| {
+                (
+                    k,
+                    Outcomes {
+                        ended: g.ended,
+                        compared: g.compared,
+                        end_reasons: collect_sorted(g.end_reasons, |v, by| add_count(v, by, 1)),
+                        days: collect_sorted(g.days, |v, by| add_count(v, by, 1)),
+                        answers: collect_sorted(g.answers, |v, by| add_pair(v, by, 1)),
+                        transitions: collect_sorted(g.transitions, |v, by| add_count(v, by, 1)),
+                    },
+                )
+            })
+            .collect();
+        let starts = self
+            .starts
+            .into_iter()
+            .map(|(k, (started, answers))| {
+                (
+                    k,
+                    Starts {
+                        started,
+                        answers: collect_sorted(answers, |v, by| add_count(v, by, 1)),
+                    },
+                )
+            })
+            .collect();
+        (outcomes, starts)
     }
 }
 
@@ -245,16 +408,11 @@ impl Starts {
 pub fn recount<'a>(
     participations: impl IntoIterator<Item = &'a Participation>,
 ) -> (BTreeMap<CellKey, Outcomes>, BTreeMap<CellKey, Starts>) {
-    let mut outcomes: BTreeMap<CellKey, Outcomes> = BTreeMap::new();
-    let mut starts: BTreeMap<CellKey, Starts> = BTreeMap::new();
+    let mut t = Tally::default();
     for p in participations {
-        if let Some((k, o)) = Outcomes::of(p) {
-            outcomes.entry(k).or_default().merge(&o, 1);
-        }
-        let (k, s) = Starts::of(p);
-        starts.entry(k).or_default().merge(&s, 1);
+        t.add(p);
     }
-    (outcomes, starts)
+    t.cells()
 }
 
 /// The cells of intervention `i` as key bounds, for range reads over months `from..=to`.

@@ -71,8 +71,7 @@ pub struct Written {
     /// And to its per-year counts.
     yearly: BTreeMap<(u64, i32), YearCounts>,
     /// And to the follow-up aggregates.
-    outcomes: BTreeMap<insats_domain::follow_up::CellKey, insats_domain::follow_up::Outcomes>,
-    starts: BTreeMap<insats_domain::follow_up::CellKey, insats_domain::follow_up::Starts>,
+    follow_up: insats_domain::follow_up::Tally,
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -168,11 +167,7 @@ pub fn records(
                 .entry((p.intervention.0, p.in_date.year()))
                 .or_default()
                 .count(false, p.gender, 1);
-            if let Some((k, o)) = insats_domain::follow_up::Outcomes::of(p) {
-                w.outcomes.entry(k).or_default().merge(&o, 1);
-            }
-            let (k, s) = insats_domain::follow_up::Starts::of(p);
-            w.starts.entry(k).or_default().merge(&s, 1);
+            w.follow_up.add(p);
             if let Some(out) = p.out_date {
                 w.yearly
                     .entry((p.intervention.0, out.year()))
@@ -205,11 +200,11 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
         mut unused,
         counters,
         yearly,
-        outcomes,
-        starts,
+        follow_up,
     } = w;
     add_counters(tx, &counters)?;
     add_yearly(tx, &yearly)?;
+    let (outcomes, starts) = follow_up.cells();
     crate::people::add_cells(tx, &outcomes, &starts)?;
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {

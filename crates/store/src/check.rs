@@ -37,8 +37,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
     let person_index = tx.table(PARTICIPATIONS_BY_PERSON)?;
     let mut stale_summaries = 0usize;
     let mut years: BTreeMap<(u64, i32), insats_domain::report::YearCounts> = BTreeMap::new();
-    let mut outcomes: BTreeMap<_, insats_domain::follow_up::Outcomes> = BTreeMap::new();
-    let mut starts: BTreeMap<_, insats_domain::follow_up::Starts> = BTreeMap::new();
+    let mut tally = insats_domain::follow_up::Tally::default();
     for row in tx.table(PARTICIPATIONS)?.range(0..)? {
         let (k, v) = row?;
         let p: Participation = decode(v.value())?;
@@ -51,11 +50,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         }
         by_intervention.insert((p.intervention.0, p.id.0));
         super::migrate::add_to_years(&mut years, &p);
-        if let Some((k, o)) = insats_domain::follow_up::Outcomes::of(&p) {
-            outcomes.entry(k).or_default().merge(&o, 1);
-        }
-        let (k, s) = insats_domain::follow_up::Starts::of(&p);
-        starts.entry(k).or_default().merge(&s, 1);
+        tally.add(&p);
         by_person.insert((p.person.0, p.id.0));
         if let Some(v) = person_index.get((p.person.0, p.id.0))?
             && super::summary::unpack(p.id, v.value()).ok() != Some((&p).into())
@@ -196,8 +191,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
 
     // The follow-up aggregates, against a recount.
     let (stored_outcomes, stored_starts) = super::people::all_cells(tx)?;
-    outcomes.retain(|_, o| !o.is_empty());
-    starts.retain(|_, s| !s.is_empty());
+    let (outcomes, starts) = tally.cells();
     for (name, differ) in [
         ("outcomes", cells_differ(&outcomes, &stored_outcomes)),
         ("starts", cells_differ(&starts, &stored_starts)),

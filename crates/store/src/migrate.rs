@@ -70,7 +70,7 @@ fn step(store: &Store, tx: &redb::WriteTransaction, from: u32) -> Result<(), Sto
         3 => index_unused_consents(tx),
         4 => plans_settings_and_split_volumes(tx),
         5 => participation_ages(store, tx),
-        6 => follow_up_aggregates(tx),
+        6 | 7 => follow_up_aggregates(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -416,21 +416,16 @@ fn participation_ages(store: &Store, tx: &redb::WriteTransaction) -> Result<(), 
     Ok(())
 }
 
-/// 6 → 7: the follow-up aggregates, counted from the participations (one at a time, summed in
-/// memory per cell).
+/// 6 → 7 (and 7 → 8, when options got their codes): the follow-up aggregates, counted from the
+/// participations (one at a time, gathered in memory per cell).
 fn follow_up_aggregates(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
-    use insats_domain::follow_up::{Outcomes, Starts};
-    let mut outcomes: std::collections::BTreeMap<_, Outcomes> = std::collections::BTreeMap::new();
-    let mut starts: std::collections::BTreeMap<_, Starts> = std::collections::BTreeMap::new();
+    let mut tally = insats_domain::follow_up::Tally::default();
     for row in tx.open_table(PARTICIPATIONS)?.range::<u64>(..)? {
         let (_, v) = row?;
         let p: Participation = decode(v.value())?;
-        if let Some((k, o)) = Outcomes::of(&p) {
-            outcomes.entry(k).or_default().merge(&o, 1);
-        }
-        let (k, s) = Starts::of(&p);
-        starts.entry(k).or_default().merge(&s, 1);
+        tally.add(&p);
     }
+    let (outcomes, starts) = tally.cells();
     // A step run again starts from empty tables.
     tx.delete_table(schema::OUTCOMES)?;
     tx.delete_table(schema::STARTS)?;

@@ -18,7 +18,8 @@ use redb::TableDefinition;
 ///   [`VOLUMES`] split women and men; [`YEARLY`] counts starts and ends per budget year.
 /// - 6: participations keep the age on their in-date (for follow-up by age group).
 /// - 7: [`OUTCOMES`] and [`STARTS`] keep the follow-up aggregates.
-pub const SCHEMA_VERSION: u32 = 7;
+/// - 8: the aggregates name options by a 64-bit code instead of their keys (rebuilt).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");

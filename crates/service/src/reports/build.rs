@@ -2,11 +2,12 @@
 
 use super::{Cell, Report, ReportFilter, ReportKind, Row, Scoped, Table};
 use crate::error::ServiceError;
-use insats_domain::follow_up::{AGE_GROUPS, Outcomes, Starts, age_group_label};
+use insats_domain::follow_up::{AGE_GROUPS, Outcomes, age_group_label, code};
 use insats_domain::intervention::Direction;
 use insats_domain::questionnaire::{Catalogue, EndReason, QuestionKind};
 use insats_domain::report::active_in;
 use insats_store::{Tx, people};
+use std::collections::HashMap;
 
 /// Women, men: the two columns every count is split into, then their total.
 fn wmt(swedish: bool) -> [String; 3] {
@@ -71,37 +72,109 @@ pub(super) fn build(
     })
 }
 
+/// The outcome cells of the scope and period summed, for one gender.
+#[derive(Debug, Default)]
+struct Sum {
+    ended: u64,
+    compared: u64,
+    end_reasons: HashMap<u8, u64>,
+    days: std::collections::BTreeMap<u32, u32>,
+    answers: HashMap<u64, [u64; 2]>,
+    transitions: HashMap<(u64, u64), u64>,
+}
+
+impl Sum {
+    fn add(&mut self, o: &Outcomes) {
+        self.ended += u64::from(o.ended);
+        self.compared += u64::from(o.compared);
+        for (r, n) in &o.end_reasons {
+            *self.end_reasons.entry(*r).or_default() += u64::from(*n);
+        }
+        for (d, n) in &o.days {
+            *self.days.entry(*d).or_default() += *n;
+        }
+        for (c, [b, a]) in &o.answers {
+            let e = self.answers.entry(*c).or_default();
+            e[0] += u64::from(*b);
+            e[1] += u64::from(*a);
+        }
+        for (k, n) in &o.transitions {
+            *self.transitions.entry(*k).or_default() += u64::from(*n);
+        }
+    }
+
+    fn answer(&self, q: &str, o: &str) -> [u64; 2] {
+        self.answers.get(&code(q, o)).copied().unwrap_or_default()
+    }
+
+    fn transition(&self, q: &str, from: &str, to: &str) -> u64 {
+        self.transitions
+            .get(&(code(q, from), code(q, to)))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn end_reason(&self, r: EndReason) -> u64 {
+        EndReason::ALL
+            .iter()
+            .position(|x| *x == r)
+            .and_then(|i| u8::try_from(i).ok())
+            .and_then(|i| self.end_reasons.get(&i).copied())
+            .unwrap_or(0)
+    }
+}
+
 /// Sums the outcome cells of the scope and period, per gender (women, men).
 fn outcomes(
     tx: &impl Tx,
     filter: &ReportFilter,
     scope: &[Scoped],
-) -> Result<[Outcomes; 2], ServiceError> {
-    let mut sum = [Outcomes::default(), Outcomes::default()];
+) -> Result<[Sum; 2], ServiceError> {
+    let mut sum = [Sum::default(), Sum::default()];
     for s in scope {
         for (key, cell) in people::outcomes(tx, s.intervention.id, filter.from, filter.to)? {
             if filter.keeps(key.2, key.3)
                 && let Some(slot) = sum.get_mut(usize::from(key.2))
             {
-                slot.merge(&cell, 1);
+                slot.add(&cell);
             }
         }
     }
     Ok(sum)
 }
 
+/// The start cells summed per gender: started per age group, and answers at registration in.
+#[derive(Debug, Default)]
+struct Begun {
+    by_age: HashMap<u8, u64>,
+    answers: HashMap<u64, u64>,
+}
+
+impl Begun {
+    fn started(&self) -> u64 {
+        self.by_age.values().sum()
+    }
+
+    fn answer(&self, q: &str, o: &str) -> u64 {
+        self.answers.get(&code(q, o)).copied().unwrap_or(0)
+    }
+}
+
 fn starts(
     tx: &impl Tx,
     filter: &ReportFilter,
     scope: &[Scoped],
-) -> Result<[Vec<(u8, Starts)>; 2], ServiceError> {
-    let mut sum: [Vec<(u8, Starts)>; 2] = [Vec::new(), Vec::new()];
+) -> Result<[Begun; 2], ServiceError> {
+    let mut sum = [Begun::default(), Begun::default()];
     for s in scope {
         for (key, cell) in people::starts(tx, s.intervention.id, filter.from, filter.to)? {
             if filter.keeps(key.2, key.3)
                 && let Some(slot) = sum.get_mut(usize::from(key.2))
             {
-                slot.push((key.3, cell));
+                *slot.by_age.entry(key.3).or_default() += u64::from(cell.started);
+                for (c, n) in &cell.answers {
+                    *slot.answers.entry(*c).or_default() += u64::from(*n);
+                }
             }
         }
     }
@@ -150,7 +223,7 @@ fn results(
         rows: vec![
             Row {
                 label: t(swedish, "Registered out", "Utskrivna"),
-                cells: counts(u64::from(w.ended), u64::from(m.ended)),
+                cells: counts(w.ended, m.ended),
             },
             Row {
                 label: t(
@@ -158,7 +231,7 @@ fn results(
                     "With answers in and out (compared below)",
                     "Med svar vid in- och utskrivning (jämförs nedan)",
                 ),
-                cells: counts(u64::from(w.compared), u64::from(m.compared)),
+                cells: counts(w.compared, m.compared),
             },
         ],
         row_sums: vec![vec![0, 1, 2]],
@@ -167,7 +240,7 @@ fn results(
     // Before against after, question by question.
     let mut questions: Vec<_> = catalogue.questions.iter().collect();
     questions.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key)));
-    let compared = u64::from(w.compared) + u64::from(m.compared);
+    let compared = w.compared + m.compared;
     for q in questions.iter().filter(|q| {
         matches!(
             q.key.as_str(),
@@ -176,14 +249,13 @@ fn results(
     }) {
         let mut rows = Vec::new();
         for o in &q.options {
-            let key = (q.key.clone(), o.key.clone());
-            let (bw, aw) = w.answers.get(&key).copied().unwrap_or_default();
-            let (bm, am) = m.answers.get(&key).copied().unwrap_or_default();
-            let before = u64::from(bw) + u64::from(bm);
-            let after = u64::from(aw) + u64::from(am);
+            let [bw, aw] = w.answer(&q.key, &o.key);
+            let [bm, am] = m.answer(&q.key, &o.key);
+            let before = bw + bm;
+            let after = aw + am;
             let change = i64::try_from(after).unwrap_or(0) - i64::try_from(before).unwrap_or(0);
-            let mut cells = counts(u64::from(bw), u64::from(bm));
-            cells.extend(counts(u64::from(aw), u64::from(am)));
+            let mut cells = counts(bw, bm);
+            cells.extend(counts(aw, am));
             cells.push(Cell::Text(format!("{change:+}")));
             cells.push(percent(change, before));
             rows.push(Row {
@@ -217,13 +289,13 @@ fn results(
             },
         });
         if q.key == "occupation" {
-            tables.push(work_or_studies(&w, &m, swedish));
+            tables.push(work_or_studies(q, &w, &m, swedish));
         }
         if q.kind == QuestionKind::Multi {
             tables.push(transitions(q, &w, &m, swedish));
         }
     }
-    if compared == 0 && u64::from(w.ended) + u64::from(m.ended) > 0 {
+    if compared == 0 && w.ended + m.ended > 0 {
         notes.push(t(
             swedish,
             "None of the participations registered out in the period has answers both in and out (consent withdrawn).",
@@ -236,7 +308,7 @@ fn results(
         if r == EndReason::Misregistration {
             continue;
         }
-        let n = |o: &Outcomes| u64::from(o.end_reasons.get(r.key()).copied().unwrap_or(0));
+        let n = |o: &Sum| o.end_reason(r);
         rows.push(Row {
             label: catalogue.end_reason_label(r, swedish).to_owned(),
             cells: counts(n(&w), n(&m)),
@@ -250,8 +322,10 @@ fn results(
         column_sums: vec![0, 1, 2],
     });
     // Time in the intervention.
-    let mut all = w.clone();
-    all.merge(&m, 1);
+    let mut all_days = w.days.clone();
+    for (d, n) in &m.days {
+        *all_days.entry(*d).or_default() += *n;
+    }
     let rows = [
         (0.25, t(swedish, "Lower quartile", "Nedre kvartil")),
         (0.5, t(swedish, "Median", "Median")),
@@ -263,7 +337,7 @@ fn results(
         cells: vec![
             Cell::Days(quantile(&w.days, q)),
             Cell::Days(quantile(&m.days, q)),
-            Cell::Days(quantile(&all.days, q)),
+            Cell::Days(quantile(&all_days, q)),
         ],
     })
     .collect();
@@ -282,21 +356,28 @@ fn results(
 }
 
 /// In work or studies after, and moved into them (neither before, one of them after).
-fn work_or_studies(w: &Outcomes, m: &Outcomes, swedish: bool) -> Table {
+fn work_or_studies(
+    q: &insats_domain::questionnaire::Question,
+    w: &Sum,
+    m: &Sum,
+    swedish: bool,
+) -> Table {
     let work = |o: &str| matches!(o, "employed" | "studying");
-    let after = |x: &Outcomes| {
-        x.transitions
+    let after = |x: &Sum| {
+        q.options
             .iter()
-            .filter(|((q, _, to), _)| q == "occupation" && work(to))
-            .map(|(_, n)| u64::from(*n))
+            .filter(|o| work(&o.key))
+            .map(|o| x.answer(&q.key, &o.key)[1])
             .sum::<u64>()
     };
-    let moved = |x: &Outcomes| {
-        x.transitions
-            .iter()
-            .filter(|((q, from, to), _)| q == "occupation" && !work(from) && work(to))
-            .map(|(_, n)| u64::from(*n))
-            .sum::<u64>()
+    let moved = |x: &Sum| {
+        let mut n = 0;
+        for from in q.options.iter().filter(|o| !work(&o.key)) {
+            for to in q.options.iter().filter(|o| work(&o.key)) {
+                n += x.transition(&q.key, &from.key, &to.key);
+            }
+        }
+        n
     };
     let [cw, cm, ct] = wmt(swedish);
     Table {
@@ -329,8 +410,8 @@ fn work_or_studies(w: &Outcomes, m: &Outcomes, swedish: bool) -> Table {
 /// after (women and men together).
 fn transitions(
     q: &insats_domain::questionnaire::Question,
-    w: &Outcomes,
-    m: &Outcomes,
+    w: &Sum,
+    m: &Sum,
     swedish: bool,
 ) -> Table {
     let mut rows = Vec::new();
@@ -338,16 +419,13 @@ fn transitions(
         let mut cells = Vec::new();
         let mut total = 0u64;
         for to in &q.options {
-            let key = (q.key.clone(), from.key.clone(), to.key.clone());
-            let n = u64::from(w.transitions.get(&key).copied().unwrap_or(0))
-                + u64::from(m.transitions.get(&key).copied().unwrap_or(0));
+            let n =
+                w.transition(&q.key, &from.key, &to.key) + m.transition(&q.key, &from.key, &to.key);
             cells.push(Cell::Count(n));
             total += n;
         }
         let _ = total;
-        let before_key = (q.key.clone(), from.key.clone());
-        let before = u64::from(w.answers.get(&before_key).map_or(0, |v| v.0))
-            + u64::from(m.answers.get(&before_key).map_or(0, |v| v.0));
+        let before = w.answer(&q.key, &from.key)[0] + m.answer(&q.key, &from.key)[0];
         cells.push(Cell::Count(before));
         rows.push(Row {
             label: from.label(swedish).to_owned(),
@@ -386,7 +464,7 @@ fn background(
 ) -> Result<Vec<Table>, ServiceError> {
     let [w, m] = starts(tx, filter, scope)?;
     let [cw, cm, ct] = wmt(swedish);
-    let started = |cells: &[(u8, Starts)]| cells.iter().map(|(_, s)| u64::from(s.started)).sum();
+    let started = |b: &Begun| b.started();
     let mut tables = vec![Table {
         title: t(
             swedish,
@@ -401,13 +479,7 @@ fn background(
         row_sums: vec![vec![0, 1, 2]],
         column_sums: Vec::new(),
     }];
-    let by_age = |cells: &[(u8, Starts)], g: u8| {
-        cells
-            .iter()
-            .filter(|(a, _)| *a == g)
-            .map(|(_, s)| u64::from(s.started))
-            .sum::<u64>()
-    };
+    let by_age = |b: &Begun, g: u8| b.by_age.get(&g).copied().unwrap_or(0);
     tables.push(Table {
         title: t(swedish, "Age at registration in", "Ålder vid inskrivning"),
         columns: vec![cw.clone(), cm.clone(), ct.clone()],
@@ -423,19 +495,7 @@ fn background(
         row_sums: vec![vec![0, 1, 2]],
         column_sums: vec![0, 1, 2],
     });
-    let answered = |cells: &[(u8, Starts)], q: &str, o: &str| {
-        cells
-            .iter()
-            .map(|(_, s)| {
-                u64::from(
-                    s.answers
-                        .get(&(q.to_owned(), o.to_owned()))
-                        .copied()
-                        .unwrap_or(0),
-                )
-            })
-            .sum::<u64>()
-    };
+    let answered = |b: &Begun, q: &str, o: &str| b.answer(q, o);
     for key in ["education", "public_support_time", "occupation"] {
         let Some(q) = catalogue.question(key) else {
             continue;

@@ -12,9 +12,13 @@ use redb::{ReadableTable, WriteTransaction};
 
 impl Stored for Outcomes {
     const WHAT: &'static str = "outcomes aggregate";
+    /// 2: options by code.
+    const VERSION: u8 = 2;
 }
 impl Stored for Starts {
     const WHAT: &'static str = "starts aggregate";
+    /// 2: options by code.
+    const VERSION: u8 = 2;
 }
 
 /// Moves one participation's contribution from `before` to `after` (either absent for a new or
