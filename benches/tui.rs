@@ -153,6 +153,7 @@ fn main() {
         keymap: Keymap::load("default").unwrap(),
         theme: Theme::default(),
         idle_lock: Duration::from_hours(1),
+        export_dir: None,
     };
     let press =
         |app: &mut App, k: &str| app.on_key(Key::parse(k).unwrap().to_event(), Instant::now());

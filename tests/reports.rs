@@ -411,3 +411,52 @@ fn every_report_run_is_an_audit_entry_without_personal_data() {
         assert!(!e.draft.note.contains("Anna") && e.draft.subject.is_none());
     }
 }
+
+/// A period of months inside a year reads the months themselves; whole years read their
+/// roll-ups; both give what was written by hand.
+#[test]
+fn a_period_of_months_counts_only_the_participations_ended_in_it() {
+    let g = golden();
+    // February to May 2026: E (10 February) and A (1 May) ended then; B ended in June.
+    let filter = ReportFilter {
+        from: 2026 * 12 + 1,
+        to: 2026 * 12 + 4,
+        ..year_2026()
+    };
+    let r =
+        g.f.handler
+            .report(ReportKind::Results, &filter, false)
+            .unwrap();
+    assert_eq!(r.filters, "2026-02 – 2026-05");
+    assert_eq!(
+        row(table(&r, "Participations registered out"), "Registered out"),
+        ["2", "0", "2"]
+    );
+    // 2025 and 2026 together: the whole years' roll-ups, the same as 2026 alone here.
+    let both = ReportFilter {
+        from: 2025 * 12,
+        ..year_2026()
+    };
+    let r =
+        g.f.handler
+            .report(ReportKind::Results, &both, false)
+            .unwrap();
+    assert_eq!(
+        row(table(&r, "Participations registered out"), "Registered out"),
+        ["2", "1", "3"]
+    );
+    // December 2025 to June 2026: a month, then whole months up to June.
+    let across = ReportFilter {
+        from: 2025 * 12 + 11,
+        to: 2026 * 12 + 5,
+        ..year_2026()
+    };
+    let r =
+        g.f.handler
+            .report(ReportKind::Results, &across, false)
+            .unwrap();
+    assert_eq!(
+        row(table(&r, "Participations registered out"), "Registered out"),
+        ["2", "1", "3"]
+    );
+}

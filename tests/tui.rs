@@ -967,3 +967,56 @@ fn keeping_forms_refuse_in_words_and_keep_what_was_typed() {
     let s = screen(&agnes);
     assert!(s.contains("högst 10"), "{s}");
 }
+
+/// Every role opens the report screen with `r`: the results of the budget year shown, tables
+/// and a chart; Tab moves to the next report, `[` to the year before, `g` to women only; a
+/// report reader sees small cells hidden (in the chart too), a handler exact figures. Each run
+/// is an audit entry. Over SSH (no export folder) `x` names the command that streams it.
+#[test]
+fn every_role_reads_the_reports_on_screen_and_small_cells_stay_hidden_for_a_reader() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        for user in ["hanna", "maja", "agnes", "rut", "lars", "siv"] {
+            let mut app = app_for(&service, user, lang);
+            press(&mut app, &["r"]);
+            let s = screen(&app);
+            let (title, tab) = match lang {
+                Lang::En => ("Follow-up reports", "Participations registered out"),
+                Lang::Sv => ("Uppföljningsrapporter", "Deltaganden utskrivna"),
+            };
+            assert!(s.contains(title), "{user}: {s}");
+            assert!(s.contains(tab), "{user}: {s}");
+            press(&mut app, &["tab"]);
+            let s = screen(&app);
+            let age = match lang {
+                Lang::En => "Age at registration in",
+                Lang::Sv => "Ålder vid inskrivning",
+            };
+            assert!(s.contains(age), "{user}: {s}");
+            press(&mut app, &["[", "g"]);
+            let s = screen(&app);
+            let women = match lang {
+                Lang::En => "2025 · women",
+                Lang::Sv => "2025 · kvinnor",
+            };
+            assert!(s.contains(women), "{user}: {s}");
+            press(&mut app, &["esc"]);
+            assert!(!screen(&app).contains(title));
+        }
+    }
+    // A reader's figures are protected (and say so); a handler's are exact.
+    let mut rut = app_for(&service, "rut", Lang::En);
+    press(&mut rut, &["r"]);
+    let s = screen(&rut);
+    assert!(s.contains("counts under 3 shown as <3"), "{s}");
+    let mut hanna = app_for(&service, "hanna", Lang::En);
+    press(&mut hanna, &["r"]);
+    assert!(!screen(&hanna).contains("<3"));
+    // Over SSH the export names the command.
+    press(&mut hanna, &["x"]);
+    let s = screen(&hanna);
+    assert!(
+        s.contains("ssh … report results --year 2026 --format xlsx"),
+        "{s}"
+    );
+}

@@ -59,6 +59,10 @@ pub const SCENES: &[Scene] = &[
     scene("volume-form", "maja", &["/", "text:öppen", "enter", "v"]),
     scene("volume-refused", "maja", &["v"]),
     scene("association-settings-form", "agnes", &["A"]),
+    scene("report-results-handler", "hanna", &["r"]),
+    scene("report-results-reader", "rut", &["r"]),
+    scene("report-interventions", "maja", &["r", "tab", "tab"]),
+    scene("report-costs", "agnes", &["r", "shift-tab"]),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),
     scene("switch-role-demo", "hanna", &["ctrl-r"]),
 ];
@@ -114,6 +118,7 @@ pub fn options(lang: Lang, plain: bool) -> Result<Options, CliError> {
         keymap: Keymap::load("default").map_err(|e| CliError::Usage(e.to_string()))?,
         theme: Theme { plain, color: true },
         idle_lock: Duration::from_hours(1),
+        export_dir: None,
     })
 }
 

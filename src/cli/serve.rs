@@ -51,6 +51,12 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
     })?;
     let lang = paths::lang(g.lang.as_deref());
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
+    // Over SSH an export would land on the server's disk: the report screen names the
+    // command that streams it to the user instead.
+    let ui = crate::ui::Options {
+        export_dir: None,
+        ..ui
+    };
     let options = ServeOptions {
         listen: a.listen.clone(),
         host_key: ssh::host_key_path(&path),

@@ -22,6 +22,7 @@ pub fn options(g: &Global) -> Result<Options, CliError> {
         keymap,
         theme: Theme::from_env(g.plain),
         idle_lock: Duration::from_secs(minutes.saturating_mul(60)),
+        export_dir: Some(paths::data_dir().join("reports")),
     })
 }
 

@@ -98,6 +98,14 @@ actions! {
         label("Association settings", "Förbundets inställningar"),
         hint("association", "förbund");
     PrevYear = "prev_year", label("Previous budget year", "Föregående budgetår");
+    Report = "report", label("Follow-up reports", "Uppföljningsrapporter"), hint("reports", "rapporter");
+    NextReport = "next_report", label("Next report", "Nästa rapport");
+    PrevReport = "prev_report", label("Previous report", "Föregående rapport");
+    ReportGender = "report_gender",
+        label("Women, men or everyone", "Kvinnor, män eller alla");
+    ExportReport = "export_report",
+        label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
+        hint("export", "exportera");
     NextYear = "next_year", label("Next budget year", "Nästa budgetår");
     ToggleMask = "toggle_mask",
         label("Hide or show names (privacy mask)", "Dölj eller visa namn (integritetsskydd)"),

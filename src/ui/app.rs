@@ -32,6 +32,9 @@ pub struct Options {
     pub theme: Theme,
     /// Idle time after which the screen locks and hides personal data.
     pub idle_lock: Duration,
+    /// Where the report screen saves an export (`None` over SSH, where a file would land on the
+    /// server: the screen names the command that streams it instead).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 /// The three panes.
@@ -74,6 +77,17 @@ pub struct Confirm {
     pub refusal: Option<String>,
 }
 
+/// The report screen: which report, for which year and gender, scrolled how far.
+pub struct ReportView {
+    pub kind: crate::service::reports::ReportKind,
+    pub year: Year,
+    pub gender: Option<crate::domain::person::Gender>,
+    pub report: crate::service::reports::Report,
+    pub scroll: u16,
+    /// Columns scrolled to the right (wide tables: ← and →).
+    pub hscroll: u16,
+}
+
 /// The consents of the shown intervention that no registration uses yet.
 pub struct Consents {
     pub intervention: InterventionId,
@@ -97,6 +111,7 @@ pub enum Overlay {
     Confirm(Box<Confirm>),
     Lookup(Box<Lookup>),
     Consents(Box<Consents>),
+    Report(Box<ReportView>),
     /// One participant's record, with the questionnaire of its association (supplementary
     /// questions included) to name the answers.
     Detail(

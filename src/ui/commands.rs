@@ -60,6 +60,7 @@ fn global(app: &App) -> Vec<CommandInfo> {
             Action::Lookup,
             s.require_individuals().map_err(|e| e.message(lang)),
         ),
+        CommandInfo::on(Action::Report),
         CommandInfo::on(Action::ToggleMask),
         CommandInfo::on(Action::Lock),
         CommandInfo::when(Action::SwitchRole, switch),

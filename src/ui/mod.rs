@@ -15,6 +15,7 @@ pub mod keymap;
 mod lists;
 mod overlays;
 mod panes;
+mod reports;
 pub mod screenshot;
 pub mod theme;
 mod update;
@@ -38,6 +39,7 @@ macro_rules! opaque_debug {
 opaque_debug!(
     app::Confirm,
     app::Consents,
+    app::ReportView,
     app::Lookup,
     app::Overlay,
     app::Participants,

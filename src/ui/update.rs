@@ -103,6 +103,7 @@ impl App {
             Some(Overlay::Confirm(_)) => self.confirm_key(key, k),
             Some(Overlay::Lookup(_)) => self.lookup_key(key, k),
             Some(Overlay::Consents(_)) => self.consents_key(k),
+            Some(Overlay::Report(_)) => self.report_key(k),
             Some(Overlay::Roles { .. }) => self.roles_key(k),
             Some(Overlay::Help { .. }) => {
                 let action = self.opts.keymap.resolve(Context::Help, k, |_| false);
@@ -217,6 +218,7 @@ impl App {
             }),
             Action::Refresh => self.reload_all(),
             Action::UnusedConsents => self.open_consents(),
+            Action::Report => self.open_report(),
             Action::EditIntervention
             | Action::SetPlan
             | Action::SetVolume
@@ -238,7 +240,11 @@ impl App {
             | Action::Toggle
             | Action::Advance
             | Action::UseConsent
-            | Action::RemoveConsent => Ok(()),
+            | Action::RemoveConsent
+            | Action::NextReport
+            | Action::PrevReport
+            | Action::ReportGender
+            | Action::ExportReport => Ok(()),
         };
         if let Err(e) = result {
             self.fail(&e);

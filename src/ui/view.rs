@@ -51,6 +51,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Confirm(c)) => overlays::confirm(f, body, app, c),
         Some(Overlay::Lookup(l)) => overlays::lookup(f, body, app, l),
         Some(Overlay::Consents(c)) => overlays::consents(f, body, app, c),
+        Some(Overlay::Report(r)) => overlays::report(f, body, app, r),
         Some(Overlay::Detail(d, questions)) => overlays::detail(f, body, app, d, questions),
         Some(Overlay::Roles { targets, selected }) => {
             overlays::roles(f, body, app, targets, *selected);

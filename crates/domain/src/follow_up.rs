@@ -332,82 +332,205 @@ impl Starts {
     }
 }
 
-/// Sums many participations' contributions per cell without merging lists one at a time (an
-/// import, a migration, the check): each cell gathers its pairs unsorted, then sorts once.
-#[derive(Debug, Default)]
-pub struct Tally {
-    outcomes: std::collections::HashMap<CellKey, Gathered>,
-    starts: std::collections::HashMap<CellKey, (u32, Vec<(u64, u32)>)>,
+/// A hasher for keys that are already well mixed (option codes are FNV hashes; days and
+/// reason indexes are small): one multiply per word instead of SipHash.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
+/// A hash map keyed by codes, days or small numbers.
+pub type CodeMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<MixHasher>>;
+
+/// Sums many participations' contributions per cell (an import, a migration, the check), in
+/// hash maps, and sorts each cell once at the end. Besides the monthly cells it rolls the
+/// outcomes up per budget year ([`year_key`]).
 #[derive(Debug, Default)]
-struct Gathered {
-    ended: u32,
-    compared: u32,
-    end_reasons: Vec<(u8, u32)>,
-    days: Vec<(u32, u32)>,
-    answers: Vec<(u64, [u32; 2])>,
-    transitions: Vec<((u64, u64), u32)>,
+pub struct Tally {
+    outcomes: CodeMap<CellKey, Sums>,
+    starts: CodeMap<CellKey, (u32, CodeMap<u64, u32>)>,
 }
+
+/// One cell's outcomes while they are summed.
+#[derive(Debug, Default)]
+pub struct Sums {
+    pub ended: u32,
+    pub compared: u32,
+    pub end_reasons: CodeMap<u8, u32>,
+    pub days: CodeMap<u32, u32>,
+    pub answers: CodeMap<u64, [u32; 2]>,
+    pub transitions: CodeMap<(u64, u64), u32>,
+}
+
+impl Sums {
+    /// Adds a stored cell.
+    pub fn add(&mut self, o: &Outcomes) {
+        self.ended += o.ended;
+        self.compared += o.compared;
+        for (k, v) in &o.end_reasons {
+            *self.end_reasons.entry(*k).or_default() += v;
+        }
+        for (k, v) in &o.days {
+            *self.days.entry(*k).or_default() += v;
+        }
+        for (k, [b, a]) in &o.answers {
+            let e = self.answers.entry(*k).or_default();
+            e[0] += b;
+            e[1] += a;
+        }
+        for (k, v) in &o.transitions {
+            *self.transitions.entry(*k).or_default() += v;
+        }
+    }
+
+    /// Adds one participation registered out.
+    fn add_participation(&mut self, p: &Participation, out: NaiveDate) {
+        self.ended += 1;
+        if let Some(r) = p.end_reason
+            && let Some(i) = crate::questionnaire::EndReason::ALL
+                .iter()
+                .position(|x| *x == r)
+        {
+            *self
+                .end_reasons
+                .entry(u8::try_from(i).unwrap_or(u8::MAX))
+                .or_default() += 1;
+        }
+        let days = u32::try_from((out - p.in_date).num_days().max(0)).unwrap_or(u32::MAX);
+        *self.days.entry(days).or_default() += 1;
+        let Some(after) = &p.answers_out else {
+            return;
+        };
+        self.compared += 1;
+        let mut before_codes: Vec<(&str, Vec<u64>)> = Vec::with_capacity(p.answers_in.values.len());
+        for (q, a) in &p.answers_in.values {
+            let codes: Vec<u64> = options(a).into_iter().map(|o| code(q, o)).collect();
+            for c in &codes {
+                self.answers.entry(*c).or_default()[0] += 1;
+            }
+            before_codes.push((q.as_str(), codes));
+        }
+        for (q, a) in &after.values {
+            let to: Vec<u64> = options(a).into_iter().map(|o| code(q, o)).collect();
+            for c in &to {
+                self.answers.entry(*c).or_default()[1] += 1;
+            }
+            if let Some((_, from)) = before_codes.iter().find(|(bq, _)| *bq == q.as_str()) {
+                for f in from {
+                    for t in &to {
+                        *self.transitions.entry((*f, *t)).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The summed cell, its lists sorted.
+    pub fn into_outcomes(self) -> Outcomes {
+        fn sorted<K: Ord + Copy, V: Copy>(m: CodeMap<K, V>) -> Vec<(K, V)> {
+            let mut v: Vec<(K, V)> = m.into_iter().collect();
+            v.sort_unstable_by_key(|(k, _)| *k);
+            v
+        }
+        let mut answers = sorted(self.answers);
+        answers.retain(|(_, v)| *v != [0, 0]);
+        let mut transitions = sorted(self.transitions);
+        transitions.retain(|(_, v)| *v != 0);
+        Outcomes {
+            ended: self.ended,
+            compared: self.compared,
+            end_reasons: sorted(self.end_reasons),
+            days: sorted(self.days),
+            answers,
+            transitions,
+        }
+    }
+}
+
+/// The key of the budget-year roll-up of a monthly cell: the month index replaced by the year.
+pub fn year_key(k: CellKey) -> CellKey {
+    (k.0, k.1.div_euclid(12), k.2, k.3)
+}
+
+/// Summed cells: the monthly outcomes, their budget-year roll-ups, and the monthly starts.
+pub type Cells = (
+    BTreeMap<CellKey, Outcomes>,
+    BTreeMap<CellKey, Outcomes>,
+    BTreeMap<CellKey, Starts>,
+);
 
 impl Tally {
     pub fn add(&mut self, p: &Participation) {
-        if let Some((k, o)) = Outcomes::of(p) {
-            let g = self.outcomes.entry(k).or_default();
-            g.ended += o.ended;
-            g.compared += o.compared;
-            g.end_reasons.extend(o.end_reasons);
-            g.days.extend(o.days);
-            g.answers.extend(o.answers);
-            g.transitions.extend(o.transitions);
+        if let Some(out) = p.out_date {
+            self.outcomes
+                .entry(key_of(p, out))
+                .or_default()
+                .add_participation(p, out);
         }
-        let (k, s) = Starts::of(p);
-        let e = self.starts.entry(k).or_default();
-        e.0 += s.started;
-        e.1.extend(s.answers);
+        let e = self.starts.entry(key_of(p, p.in_date)).or_default();
+        e.0 += 1;
+        for (q, a) in &p.answers_in.values {
+            for o in options(a) {
+                *e.1.entry(code(q, o)).or_default() += 1;
+            }
+        }
     }
 
-    /// The cells, each summed and sorted.
-    pub fn cells(self) -> (BTreeMap<CellKey, Outcomes>, BTreeMap<CellKey, Starts>) {
-        let outcomes = self
-            .outcomes
+    /// The cells, each summed and sorted, and the outcomes' budget-year roll-ups.
+    pub fn cells(self) -> Cells {
+        let mut years: CodeMap<CellKey, Sums> = CodeMap::default();
+        let mut outcomes = BTreeMap::new();
+        for (k, sums) in self.outcomes {
+            let o = sums.into_outcomes();
+            years.entry(year_key(k)).or_default().add(&o);
+            outcomes.insert(k, o);
+        }
+        let years = years
             .into_iter()
-            .map(|(k, g)| {
-                (
-                    k,
-                    Outcomes {
-                        ended: g.ended,
-                        compared: g.compared,
-                        end_reasons: collect_sorted(g.end_reasons, |v, by| add_count(v, by, 1)),
-                        days: collect_sorted(g.days, |v, by| add_count(v, by, 1)),
-                        answers: collect_sorted(g.answers, |v, by| add_pair(v, by, 1)),
-                        transitions: collect_sorted(g.transitions, |v, by| add_count(v, by, 1)),
-                    },
-                )
-            })
+            .map(|(k, s)| (k, s.into_outcomes()))
             .collect();
         let starts = self
             .starts
             .into_iter()
             .map(|(k, (started, answers))| {
-                (
-                    k,
-                    Starts {
-                        started,
-                        answers: collect_sorted(answers, |v, by| add_count(v, by, 1)),
-                    },
-                )
+                let mut answers: Vec<(u64, u32)> = answers.into_iter().collect();
+                answers.sort_unstable_by_key(|(c, _)| *c);
+                (k, Starts { started, answers })
             })
             .collect();
-        (outcomes, starts)
+        (outcomes, years, starts)
     }
 }
 
 /// Every cell of `participations`, summed: what the stored aggregates must equal (the check
 /// and the tests recount with it).
-pub fn recount<'a>(
-    participations: impl IntoIterator<Item = &'a Participation>,
-) -> (BTreeMap<CellKey, Outcomes>, BTreeMap<CellKey, Starts>) {
+pub fn recount<'a>(participations: impl IntoIterator<Item = &'a Participation>) -> Cells {
     let mut t = Tally::default();
     for p in participations {
         t.add(p);

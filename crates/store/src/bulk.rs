@@ -204,8 +204,7 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
     } = w;
     add_counters(tx, &counters)?;
     add_yearly(tx, &yearly)?;
-    let (outcomes, starts) = follow_up.cells();
-    crate::people::add_cells(tx, &outcomes, &starts)?;
+    crate::people::add_cells(tx, &follow_up.cells())?;
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {
             by_person.sort_unstable_by_key(|(k, _)| *k);

@@ -190,10 +190,14 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
     }
 
     // The follow-up aggregates, against a recount.
-    let (stored_outcomes, stored_starts) = super::people::all_cells(tx)?;
-    let (outcomes, starts) = tally.cells();
+    let (stored_outcomes, stored_years, stored_starts) = super::people::all_cells(tx)?;
+    let (outcomes, years_rolled, starts) = tally.cells();
     for (name, differ) in [
         ("outcomes", cells_differ(&outcomes, &stored_outcomes)),
+        (
+            "outcomes_by_year",
+            cells_differ(&years_rolled, &stored_years),
+        ),
         ("starts", cells_differ(&starts, &stored_starts)),
     ] {
         if differ > 0 {

@@ -70,7 +70,7 @@ fn step(store: &Store, tx: &redb::WriteTransaction, from: u32) -> Result<(), Sto
         3 => index_unused_consents(tx),
         4 => plans_settings_and_split_volumes(tx),
         5 => participation_ages(store, tx),
-        6 | 7 => follow_up_aggregates(tx),
+        6..=8 => follow_up_aggregates(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),
@@ -425,9 +425,10 @@ fn follow_up_aggregates(tx: &redb::WriteTransaction) -> Result<(), StoreError> {
         let p: Participation = decode(v.value())?;
         tally.add(&p);
     }
-    let (outcomes, starts) = tally.cells();
+    let cells = tally.cells();
     // A step run again starts from empty tables.
     tx.delete_table(schema::OUTCOMES)?;
+    tx.delete_table(schema::OUTCOMES_BY_YEAR)?;
     tx.delete_table(schema::STARTS)?;
-    super::people::add_cells(tx, &outcomes, &starts)
+    super::people::add_cells(tx, &cells)
 }

@@ -19,7 +19,8 @@ use redb::TableDefinition;
 /// - 6: participations keep the age on their in-date (for follow-up by age group).
 /// - 7: [`OUTCOMES`] and [`STARTS`] keep the follow-up aggregates.
 /// - 8: the aggregates name options by a 64-bit code instead of their keys (rebuilt).
-pub const SCHEMA_VERSION: u32 = 8;
+/// - 9: [`OUTCOMES_BY_YEAR`] rolls the outcomes up per budget year.
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -96,6 +97,10 @@ pub const YEARLY: TableDefinition<(u64, i32), (u32, u32, u32, u32)> =
 /// (intervention, month index, gender, age group) → the outcomes of the participations
 /// registered out that month (`insats_domain::follow_up::Outcomes`). Kept with every change.
 pub const OUTCOMES: TableDefinition<(u64, i32, u8, u8), &[u8]> = TableDefinition::new("outcomes");
+/// (intervention, budget year, gender, age group) → the outcomes of the year's months summed,
+/// so a report over whole years reads a twelfth of the cells.
+pub const OUTCOMES_BY_YEAR: TableDefinition<(u64, i32, u8, u8), &[u8]> =
+    TableDefinition::new("outcomes_by_year");
 /// (intervention, month index, gender, age group) → the participations registered in that
 /// month and their answers then (`insats_domain::follow_up::Starts`). Kept with every change.
 pub const STARTS: TableDefinition<(u64, i32, u8, u8), &[u8]> = TableDefinition::new("starts");
@@ -136,6 +141,7 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(VOLUMES)?;
     tx.open_table(YEARLY)?;
     tx.open_table(OUTCOMES)?;
+    tx.open_table(OUTCOMES_BY_YEAR)?;
     tx.open_table(STARTS)?;
     tx.open_table(AUDIT)?;
     tx.open_table(AUDIT_BY_INTERVENTION)?;

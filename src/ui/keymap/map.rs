@@ -59,6 +59,8 @@ contexts! {
     Confirm = confirm,
     /// The intervention's consents that no registration uses yet.
     Consents = consents,
+    /// The follow-up reports.
+    Report = report,
 }
 
 /// A condition on the selected row under which a binding applies.

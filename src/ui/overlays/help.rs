@@ -60,6 +60,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             Context::Help => tr(lang, "Help", "Hjälp"),
             Context::Confirm => tr(lang, "Dialogs", "Dialoger"),
             Context::Consents => tr(lang, "Unused consents", "Oanvända samtycken"),
+            Context::Report => tr(lang, "Reports", "Rapporter"),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

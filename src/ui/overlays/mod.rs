@@ -9,6 +9,7 @@ mod detail;
 mod help;
 mod lock;
 mod lookup;
+mod report;
 mod roles;
 
 pub use confirm::confirm;
@@ -17,6 +18,7 @@ pub use detail::detail;
 pub use help::help;
 pub use lock::lock;
 pub use lookup::lookup;
+pub use report::report;
 pub use roles::roles;
 
 use crate::ui::app::{App, Overlay};
@@ -33,6 +35,7 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Form(_) => Context::Form,
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         Overlay::Consents(_) => Context::Consents,
+        Overlay::Report(_) => Context::Report,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

@@ -2,12 +2,11 @@
 
 use super::{Cell, Report, ReportFilter, ReportKind, Row, Scoped, Table};
 use crate::error::ServiceError;
-use insats_domain::follow_up::{AGE_GROUPS, Outcomes, age_group_label, code};
+use insats_domain::follow_up::{AGE_GROUPS, CodeMap, Outcomes, age_group_label, code};
 use insats_domain::intervention::Direction;
 use insats_domain::questionnaire::{Catalogue, EndReason, QuestionKind};
 use insats_domain::report::active_in;
 use insats_store::{Tx, people};
-use std::collections::HashMap;
 
 /// Women, men: the two columns every count is split into, then their total.
 fn wmt(swedish: bool) -> [String; 3] {
@@ -77,10 +76,10 @@ pub(super) fn build(
 struct Sum {
     ended: u64,
     compared: u64,
-    end_reasons: HashMap<u8, u64>,
+    end_reasons: CodeMap<u8, u64>,
     days: std::collections::BTreeMap<u32, u32>,
-    answers: HashMap<u64, [u64; 2]>,
-    transitions: HashMap<(u64, u64), u64>,
+    answers: CodeMap<u64, [u64; 2]>,
+    transitions: CodeMap<(u64, u64), u64>,
 }
 
 impl Sum {
@@ -146,8 +145,8 @@ fn outcomes(
 /// The start cells summed per gender: started per age group, and answers at registration in.
 #[derive(Debug, Default)]
 struct Begun {
-    by_age: HashMap<u8, u64>,
-    answers: HashMap<u64, u64>,
+    by_age: CodeMap<u8, u64>,
+    answers: CodeMap<u64, u64>,
 }
 
 impl Begun {

@@ -4,8 +4,8 @@
 
 use crate::codec::{Stored, decode, encode};
 use crate::db::{StoreError, Tx};
-use crate::schema::{OUTCOMES, STARTS};
-use insats_domain::follow_up::{CellKey, Outcomes, Starts, cell_range};
+use crate::schema::{OUTCOMES, OUTCOMES_BY_YEAR, STARTS};
+use insats_domain::follow_up::{CellKey, Cells, Outcomes, Starts, cell_range, year_key};
 use insats_domain::ids::InterventionId;
 use insats_domain::participation::Participation;
 use redb::{ReadableTable, WriteTransaction};
@@ -31,18 +31,21 @@ pub(crate) fn adjust_follow_up(
     let old_out = before.and_then(Outcomes::of);
     let new_out = after.and_then(Outcomes::of);
     if old_out != new_out {
-        let mut table = tx.open_table(OUTCOMES)?;
-        for (contribution, sign) in [(old_out, -1), (new_out, 1)] {
-            if let Some((key, o)) = contribution {
-                let mut cell: Outcomes = match table.get(key)? {
-                    Some(v) => decode(v.value())?,
-                    None => Outcomes::default(),
-                };
-                cell.merge(&o, sign);
-                if cell.is_empty() {
-                    table.remove(key)?;
-                } else {
-                    table.insert(key, encode(&cell)?.as_slice())?;
+        for (table_def, by_year) in [(OUTCOMES, false), (OUTCOMES_BY_YEAR, true)] {
+            let mut table = tx.open_table(table_def)?;
+            for (contribution, sign) in [(&old_out, -1), (&new_out, 1)] {
+                if let Some((key, o)) = contribution {
+                    let key = if by_year { year_key(*key) } else { *key };
+                    let mut cell: Outcomes = match table.get(key)? {
+                        Some(v) => decode(v.value())?,
+                        None => Outcomes::default(),
+                    };
+                    cell.merge(o, sign);
+                    if cell.is_empty() {
+                        table.remove(key)?;
+                    } else {
+                        table.insert(key, encode(&cell)?.as_slice())?;
+                    }
                 }
             }
         }
@@ -70,19 +73,18 @@ pub(crate) fn adjust_follow_up(
 }
 
 /// Adds whole cells (an import, a migration) to those stored.
-pub(crate) fn add_cells(
-    tx: &WriteTransaction,
-    outcomes: &std::collections::BTreeMap<CellKey, Outcomes>,
-    starts: &std::collections::BTreeMap<CellKey, Starts>,
-) -> Result<(), StoreError> {
-    let mut table = tx.open_table(OUTCOMES)?;
-    for (key, add) in outcomes {
-        let mut cell: Outcomes = match table.get(*key)? {
-            Some(v) => decode(v.value())?,
-            None => Outcomes::default(),
-        };
-        cell.merge(add, 1);
-        table.insert(*key, encode(&cell)?.as_slice())?;
+pub(crate) fn add_cells(tx: &WriteTransaction, cells: &Cells) -> Result<(), StoreError> {
+    let (outcomes, years, starts) = cells;
+    for (table_def, map) in [(OUTCOMES, outcomes), (OUTCOMES_BY_YEAR, years)] {
+        let mut table = tx.open_table(table_def)?;
+        for (key, add) in map {
+            let mut cell: Outcomes = match table.get(*key)? {
+                Some(v) => decode(v.value())?,
+                None => Outcomes::default(),
+            };
+            cell.merge(add, 1);
+            table.insert(*key, encode(&cell)?.as_slice())?;
+        }
     }
     let mut table = tx.open_table(STARTS)?;
     for (key, add) in starts {
@@ -96,18 +98,38 @@ pub(crate) fn add_cells(
     Ok(())
 }
 
-/// The outcome cells of an intervention for months `from..=to`, each with its key.
+/// The outcome cells of an intervention for months `from..=to`, each with its key (the month
+/// index; gender and age group): whole budget years in the period are read from their
+/// roll-ups (the key then holds the year's first month), the months around them one by one.
 pub fn outcomes(
     tx: &impl Tx,
     intervention: InterventionId,
     from: i32,
     to: i32,
 ) -> Result<Vec<(CellKey, Outcomes)>, StoreError> {
-    let (lo, hi) = cell_range(intervention, from, to);
     let mut out = Vec::new();
-    for row in tx.table(OUTCOMES)?.range(lo..=hi)? {
-        let (k, v) = row?;
-        out.push((k.value(), decode(v.value())?));
+    let months = tx.table(OUTCOMES)?;
+    let years = tx.table(OUTCOMES_BY_YEAR)?;
+    let mut m = from;
+    while m <= to {
+        let year = m.div_euclid(12);
+        if m.rem_euclid(12) == 0 && m + 11 <= to {
+            let (lo, hi) = cell_range(intervention, year, year);
+            for row in years.range(lo..=hi)? {
+                let (k, v) = row?;
+                let (i, _, g, a) = k.value();
+                out.push(((i, m, g, a), decode(v.value())?));
+            }
+            m += 12;
+        } else {
+            let end = (year * 12 + 11).min(to);
+            let (lo, hi) = cell_range(intervention, m, end);
+            for row in months.range(lo..=hi)? {
+                let (k, v) = row?;
+                out.push((k.value(), decode(v.value())?));
+            }
+            m = end + 1;
+        }
     }
     Ok(out)
 }
@@ -128,26 +150,22 @@ pub fn starts(
     Ok(out)
 }
 
-/// Every stored cell of both tables (for the check).
-#[allow(clippy::type_complexity)]
-pub fn all_cells(
-    tx: &impl Tx,
-) -> Result<
-    (
-        std::collections::BTreeMap<CellKey, Outcomes>,
-        std::collections::BTreeMap<CellKey, Starts>,
-    ),
-    StoreError,
-> {
+/// Every stored cell of the three tables (for the check).
+pub fn all_cells(tx: &impl Tx) -> Result<Cells, StoreError> {
     let mut o = std::collections::BTreeMap::new();
     for row in tx.table(OUTCOMES)?.range::<CellKey>(..)? {
         let (k, v) = row?;
         o.insert(k.value(), decode(v.value())?);
+    }
+    let mut y = std::collections::BTreeMap::new();
+    for row in tx.table(OUTCOMES_BY_YEAR)?.range::<CellKey>(..)? {
+        let (k, v) = row?;
+        y.insert(k.value(), decode(v.value())?);
     }
     let mut s = std::collections::BTreeMap::new();
     for row in tx.table(STARTS)?.range::<CellKey>(..)? {
         let (k, v) = row?;
         s.insert(k.value(), decode(v.value())?);
     }
-    Ok((o, s))
+    Ok((o, y, s))
 }
