@@ -618,3 +618,60 @@ fn a_manager_sets_a_year_plan_over_ssh_exec_and_the_log_names_her_and_the_fields
         "{logins:?}"
     );
 }
+
+/// `ssh … report results --year 2026 --format xlsx > r.xlsx`: the workbook streams over SSH
+/// exec as bytes (read back with calamine), CSV too, and each run is audited under the user.
+#[test]
+fn a_report_streams_over_ssh_exec_as_a_workbook_and_is_audited() {
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let rut_key = key_for(dir.path(), &db, "rut");
+    let mut server = Server::start(dir.path(), &db, &[]);
+    let out = server
+        .ssh(&rut_key, "rut")
+        .arg("report results --year 2026 --format xlsx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let path = dir.path().join("r.xlsx");
+    std::fs::write(&path, &out.stdout).unwrap();
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let sheets = book.sheet_names();
+        assert_eq!(sheets.first().map(String::as_str), Some("Results"));
+        let range = book.worksheet_range(&sheets[1]).unwrap();
+        assert_eq!(
+            range.get_value((2, 0)).map(ToString::to_string),
+            Some("Registered out".to_owned())
+        );
+    }
+    let csv = server
+        .ssh(&rut_key, "rut")
+        .arg("report costs --year 2026 --format csv --lang sv")
+        .output()
+        .unwrap();
+    assert_eq!(csv.status.code(), Some(0), "{}", text(&csv.stderr));
+    assert_eq!(&csv.stdout[..3], &[0xEF, 0xBB, 0xBF]);
+    assert!(text(&csv.stdout).contains("Kostnader (kostnadsrapport)"));
+    server.stop();
+    let service = insats::cli::screens::demo_service(&db).unwrap();
+    let admin = Session::sign_in(&service, "admin", Some(Role::SystemAdmin)).unwrap();
+    let rut = Session::sign_in(&service, "rut", None).unwrap().user().id;
+    let runs = admin
+        .audit_page(
+            &AuditFilter {
+                action: Some(Action::RunReport),
+                user: Some(rut),
+                ..AuditFilter::default()
+            },
+            None,
+            100,
+        )
+        .unwrap();
+    let notes: Vec<&str> = runs.iter().map(|e| e.draft.note.as_str()).collect();
+    assert!(notes.contains(&"results 2026"), "{notes:?}");
+    assert!(notes.contains(&"costs 2026"), "{notes:?}");
+}

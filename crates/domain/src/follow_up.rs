@@ -76,12 +76,22 @@ pub fn gender_of(code: u8) -> Gender {
 }
 
 /// The options an answer names.
-fn options(a: &AnswerValue) -> Vec<&str> {
-    match a {
-        AnswerValue::One(k) => vec![k.as_str()],
-        AnswerValue::Many(ks) => ks.iter().map(String::as_str).collect(),
-    }
+fn options(a: &AnswerValue) -> impl Iterator<Item = &str> {
+    let (one, many) = match a {
+        AnswerValue::One(k) => (Some(k.as_str()), &[][..]),
+        AnswerValue::Many(ks) => (None, ks.as_slice()),
+    };
+    one.into_iter().chain(many.iter().map(String::as_str))
 }
+
+/// The codes of every option of an answer set, per question, computed once.
+fn codes_of(a: &Answers) -> Vec<(&str, Vec<u64>)> {
+    a.values
+        .iter()
+        .map(|(q, v)| (q.as_str(), options(v).map(|o| code(q, o)).collect()))
+        .collect()
+}
+
 
 /// The code of one option of one question in the aggregates: a 64-bit FNV-1a hash of
 /// `question`, a zero byte and `option` — stable across builds and machines, so a cell written
@@ -409,8 +419,13 @@ impl Sums {
         }
     }
 
-    /// Adds one participation registered out.
-    fn add_participation(&mut self, p: &Participation, out: NaiveDate) {
+    /// Adds one participation registered out, with the codes of its answers in.
+    fn add_participation(
+        &mut self,
+        p: &Participation,
+        out: NaiveDate,
+        before_codes: &[(&str, Vec<u64>)],
+    ) {
         self.ended += 1;
         if let Some(r) = p.end_reason
             && let Some(i) = crate::questionnaire::EndReason::ALL
@@ -428,20 +443,16 @@ impl Sums {
             return;
         };
         self.compared += 1;
-        let mut before_codes: Vec<(&str, Vec<u64>)> = Vec::with_capacity(p.answers_in.values.len());
-        for (q, a) in &p.answers_in.values {
-            let codes: Vec<u64> = options(a).into_iter().map(|o| code(q, o)).collect();
-            for c in &codes {
+        for (_, codes) in before_codes {
+            for c in codes {
                 self.answers.entry(*c).or_default()[0] += 1;
             }
-            before_codes.push((q.as_str(), codes));
         }
-        for (q, a) in &after.values {
-            let to: Vec<u64> = options(a).into_iter().map(|o| code(q, o)).collect();
+        for (q, to) in codes_of(after) {
             for c in &to {
                 self.answers.entry(*c).or_default()[1] += 1;
             }
-            if let Some((_, from)) = before_codes.iter().find(|(bq, _)| *bq == q.as_str()) {
+            if let Some((_, from)) = before_codes.iter().find(|(bq, _)| *bq == q) {
                 for f in from {
                     for t in &to {
                         *self.transitions.entry((*f, *t)).or_default() += 1;
@@ -487,17 +498,18 @@ pub type Cells = (
 
 impl Tally {
     pub fn add(&mut self, p: &Participation) {
+        let before = codes_of(&p.answers_in);
         if let Some(out) = p.out_date {
             self.outcomes
                 .entry(key_of(p, out))
                 .or_default()
-                .add_participation(p, out);
+                .add_participation(p, out, &before);
         }
         let e = self.starts.entry(key_of(p, p.in_date)).or_default();
         e.0 += 1;
-        for (q, a) in &p.answers_in.values {
-            for o in options(a) {
-                *e.1.entry(code(q, o)).or_default() += 1;
+        for (_, codes) in &before {
+            for c in codes {
+                *e.1.entry(*c).or_default() += 1;
             }
         }
     }
