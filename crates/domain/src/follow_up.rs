@@ -84,31 +84,43 @@ fn options(a: &AnswerValue) -> impl Iterator<Item = &str> {
     one.into_iter().chain(many.iter().map(String::as_str))
 }
 
-/// The codes of every option of an answer set, per question, computed once.
-fn codes_of(a: &Answers) -> Vec<(&str, Vec<u64>)> {
-    a.values
-        .iter()
-        .map(|(q, v)| (q.as_str(), options(v).map(|o| code(q, o)).collect()))
-        .collect()
-}
-
-
 /// The code of one option of one question in the aggregates: a 64-bit FNV-1a hash of
 /// `question`, a zero byte and `option` — stable across builds and machines, so a cell written
 /// today is read the same way later, whatever the catalogue then holds. A report looks its
 /// options up by the same code.
 pub fn code(question: &str, option: &str) -> u64 {
+    code_after(question_hash(question), option)
+}
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// The FNV-1a state after a question's key and the zero byte: [`code`] goes on from it.
+fn question_hash(question: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in question
-        .as_bytes()
-        .iter()
-        .chain(std::iter::once(&0u8))
-        .chain(option.as_bytes())
-    {
+    for b in question.as_bytes().iter().chain(std::iter::once(&0u8)) {
         h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
+}
+
+fn code_after(mut h: u64, option: &str) -> u64 {
+    for b in option.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
+}
+
+/// Appends (question hash, option code) for every option of an answer set, in question order
+/// (the answers are kept sorted by question).
+fn push_codes(a: &Answers, out: &mut Vec<(u64, u64)>) {
+    for (q, v) in &a.values {
+        let qh = question_hash(q);
+        for o in options(v) {
+            out.push((qh, code_after(qh, o)));
+        }
+    }
 }
 
 /// Participations registered out in one cell. Every list is sorted by its key.
@@ -385,6 +397,9 @@ pub type CodeMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherD
 pub struct Tally {
     outcomes: CodeMap<CellKey, Sums>,
     starts: CodeMap<CellKey, (u32, CodeMap<u64, u32>)>,
+    /// Scratch: the codes of one participation's answers in and out.
+    before: Vec<(u64, u64)>,
+    after: Vec<(u64, u64)>,
 }
 
 /// One cell's outcomes while they are summed.
@@ -419,12 +434,14 @@ impl Sums {
         }
     }
 
-    /// Adds one participation registered out, with the codes of its answers in.
+    /// Adds one participation registered out, with the codes of its answers in (`before`)
+    /// and a buffer for those out.
     fn add_participation(
         &mut self,
         p: &Participation,
         out: NaiveDate,
-        before_codes: &[(&str, Vec<u64>)],
+        before: &[(u64, u64)],
+        after: &mut Vec<(u64, u64)>,
     ) {
         self.ended += 1;
         if let Some(r) = p.end_reason
@@ -439,26 +456,33 @@ impl Sums {
         }
         let days = u32::try_from((out - p.in_date).num_days().max(0)).unwrap_or(u32::MAX);
         *self.days.entry(days).or_default() += 1;
-        let Some(after) = &p.answers_out else {
+        let Some(answers_out) = &p.answers_out else {
             return;
         };
         self.compared += 1;
-        for (_, codes) in before_codes {
-            for c in codes {
-                self.answers.entry(*c).or_default()[0] += 1;
-            }
+        after.clear();
+        push_codes(answers_out, after);
+        for (_, c) in before {
+            self.answers.entry(*c).or_default()[0] += 1;
         }
-        for (q, to) in codes_of(after) {
-            for c in &to {
-                self.answers.entry(*c).or_default()[1] += 1;
-            }
-            if let Some((_, from)) = before_codes.iter().find(|(bq, _)| *bq == q) {
-                for f in from {
-                    for t in &to {
+        for (_, c) in after.iter() {
+            self.answers.entry(*c).or_default()[1] += 1;
+        }
+        // Pair each question's options after with its options before (each question's
+        // options are adjacent in both lists).
+        let mut j = 0;
+        while j < after.len() {
+            let q = after[j].0;
+            let j_end = j + after[j..].iter().take_while(|(x, _)| *x == q).count();
+            if let Some(i) = before.iter().position(|(x, _)| *x == q) {
+                let i_end = i + before[i..].iter().take_while(|(x, _)| *x == q).count();
+                for (_, f) in &before[i..i_end] {
+                    for (_, t) in &after[j..j_end] {
                         *self.transitions.entry((*f, *t)).or_default() += 1;
                     }
                 }
             }
+            j = j_end;
         }
     }
 
@@ -498,19 +522,18 @@ pub type Cells = (
 
 impl Tally {
     pub fn add(&mut self, p: &Participation) {
-        let before = codes_of(&p.answers_in);
+        self.before.clear();
+        push_codes(&p.answers_in, &mut self.before);
         if let Some(out) = p.out_date {
             self.outcomes
                 .entry(key_of(p, out))
                 .or_default()
-                .add_participation(p, out, &before);
+                .add_participation(p, out, &self.before, &mut self.after);
         }
         let e = self.starts.entry(key_of(p, p.in_date)).or_default();
         e.0 += 1;
-        for (_, codes) in &before {
-            for c in codes {
-                *e.1.entry(*c).or_default() += 1;
-            }
+        for (_, c) in &self.before {
+            *e.1.entry(*c).or_default() += 1;
         }
     }
 

@@ -70,8 +70,6 @@ pub struct Written {
     counters: BTreeMap<u64, Counters>,
     /// And to its per-year counts.
     yearly: BTreeMap<(u64, i32), YearCounts>,
-    /// And to the follow-up aggregates.
-    follow_up: insats_domain::follow_up::Tally,
 }
 
 /// Values of one table encoded back to back in one buffer, with their keys.
@@ -167,7 +165,6 @@ pub fn records(
                 .entry((p.intervention.0, p.in_date.year()))
                 .or_default()
                 .count(false, p.gender, 1);
-            w.follow_up.add(p);
             if let Some(out) = p.out_date {
                 w.yearly
                     .entry((p.intervention.0, out.year()))
@@ -200,11 +197,10 @@ pub fn indexes(tx: &WriteTransaction, w: Written) -> Result<(), StoreError> {
         mut unused,
         counters,
         yearly,
-        follow_up,
     } = w;
     add_counters(tx, &counters)?;
     add_yearly(tx, &yearly)?;
-    crate::people::add_cells(tx, &follow_up.cells())?;
+
     std::thread::scope(|scope| {
         let participations = scope.spawn(move || {
             by_person.sort_unstable_by_key(|(k, _)| *k);
@@ -306,6 +302,15 @@ where
         }
     }
     Ok(())
+}
+
+/// Adds the follow-up aggregates of imported participations (summed on the checking side,
+/// which has the time while the writer writes).
+pub fn follow_up(
+    tx: &WriteTransaction,
+    tally: insats_domain::follow_up::Tally,
+) -> Result<(), StoreError> {
+    crate::people::add_cells(tx, &tally.cells())
 }
 
 /// Adds per-year counts to those stored.

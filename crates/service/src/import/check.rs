@@ -43,6 +43,8 @@ pub(super) struct Place {
 /// What checking the rows leaves for the end of the import.
 pub(super) struct Checked {
     pub(super) places: HashMap<InterventionId, Place>,
+    /// The follow-up aggregates of the participations written.
+    pub(super) tally: insats_domain::follow_up::Tally,
     /// Participations per intervention in each batch of rows, in order.
     pub(super) batches: Vec<Vec<(InterventionId, u64)>>,
     pub(super) report: ImportReport,
@@ -69,6 +71,7 @@ pub(super) struct Checker<'a> {
     batch: u64,
     batches: Vec<Vec<(InterventionId, u64)>>,
     report: ImportReport,
+    tally: insats_domain::follow_up::Tally,
 }
 
 impl<'a> Checker<'a> {
@@ -96,6 +99,7 @@ impl<'a> Checker<'a> {
             pseudonyms: service.store().pseudonyms(),
             batch,
             batches: Vec::new(),
+            tally: insats_domain::follow_up::Tally::default(),
             report: ImportReport::default(),
         })
     }
@@ -126,6 +130,7 @@ impl<'a> Checker<'a> {
         send.send(chunk).map_err(|_| StoreError::Poisoned)?;
         self.close_batch();
         Ok(Checked {
+            tally: self.tally,
             places: self.places,
             batches: self.batches,
             report: self.report,
@@ -267,6 +272,7 @@ impl<'a> Checker<'a> {
         self.history
             .add(&mut known.last, ParticipationSummary::from(&p));
         place.in_batch += 1;
+        self.tally.add(&p);
         chunk.participations.push(p);
         self.report.participations += 1;
         if self.report.participations.is_multiple_of(self.batch) {

@@ -92,6 +92,12 @@ impl Session {
         })?;
         drop(snapshot);
         write::indexes(&tx, written)?;
+        let checked = {
+            let mut checked = checked;
+            let tally = std::mem::take(&mut checked.tally);
+            write::follow_up(&tx, tally)?;
+            checked
+        };
         for batch in &checked.batches {
             self.audit_batch(&tx, &checked.places, batch)?;
         }
