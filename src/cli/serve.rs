@@ -79,7 +79,7 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
 pub fn run_command(s: &Session, command: &str, lang: Lang) -> ExecOutput {
     let mut out = Vec::new();
     let result = super::remote::run(s, command, lang, &mut out);
-    let stdout = String::from_utf8_lossy(&out).into_owned();
+    let stdout = out;
     match result {
         Ok(()) => ExecOutput {
             stdout,

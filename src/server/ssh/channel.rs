@@ -11,7 +11,8 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 /// What a command run over `ssh host COMMAND` printed, and its exit status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecOutput {
-    pub stdout: String,
+    /// Bytes, not text: a report can be an Excel workbook.
+    pub stdout: Vec<u8>,
     pub stderr: String,
     pub status: u32,
 }
@@ -72,17 +73,23 @@ pub async fn exec(
     })
     .await;
     let out = ran.unwrap_or_else(|_| ExecOutput {
-        stdout: String::new(),
+        stdout: Vec::new(),
         stderr: "insats: internal error\n".into(),
         status: 1,
     });
+    // On a terminal, text gets carriage returns; bytes that are not text (a workbook) go as
+    // they are.
     let (stdout, stderr) = if pty {
-        (crlf(&out.stdout), crlf(&out.stderr))
+        let stdout = match String::from_utf8(out.stdout) {
+            Ok(text) => crlf(&text).into_bytes(),
+            Err(bytes) => bytes.into_bytes(),
+        };
+        (stdout, crlf(&out.stderr))
     } else {
         (out.stdout, out.stderr)
     };
     if !stdout.is_empty() {
-        let _ = handle.data(channel, stdout.into_bytes()).await;
+        let _ = handle.data(channel, stdout).await;
     }
     if !stderr.is_empty() {
         let _ = handle.extended_data(channel, 1, stderr.into_bytes()).await;
