@@ -529,26 +529,7 @@ fn a_version_4_file_gets_plans_settings_split_volumes_and_yearly_counts() {
         )
     };
     // Everything but the folder goes: the file is closed.
-    let Fixture {
-        dir: _dir,
-        service,
-        admin,
-        handler,
-        other_handler,
-        manager,
-        report_reader,
-        log_reviewer,
-        ..
-    } = f;
-    drop((
-        admin,
-        handler,
-        other_handler,
-        manager,
-        report_reader,
-        log_reviewer,
-    ));
-    drop(service);
+    let _dir = close(f);
     {
         let db = redb::Database::open(&path).unwrap();
         let tx = db.begin_write().unwrap();
@@ -687,26 +668,7 @@ fn a_version_5_file_gets_the_age_of_each_participation_on_its_in_date() {
     };
     // A registration stores the age itself.
     assert_eq!((stored[0].age, stored[1].age), (46, 35));
-    let Fixture {
-        dir: _dir,
-        service,
-        admin,
-        handler,
-        other_handler,
-        manager,
-        report_reader,
-        log_reviewer,
-        ..
-    } = f;
-    drop((
-        admin,
-        handler,
-        other_handler,
-        manager,
-        report_reader,
-        log_reviewer,
-    ));
-    drop(service);
+    let _dir = close(f);
     {
         let db = redb::Database::open(&path).unwrap();
         let tx = db.begin_write().unwrap();
@@ -755,4 +717,29 @@ fn a_version_5_file_gets_the_age_of_each_participation_on_its_in_date() {
             ..stored[0].clone()
         }
     );
+}
+
+/// Closes the fixture's database (every session and the service go) and keeps its folder.
+fn close(f: Fixture) -> tempfile::TempDir {
+    let Fixture {
+        dir,
+        service,
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+        ..
+    } = f;
+    drop((
+        admin,
+        handler,
+        other_handler,
+        manager,
+        report_reader,
+        log_reviewer,
+    ));
+    drop(service);
+    dir
 }
