@@ -1000,6 +1000,16 @@ fn every_role_reads_the_reports_on_screen_and_small_cells_stay_hidden_for_a_read
                 Lang::Sv => "2025 · kvinnor",
             };
             assert!(s.contains(women), "{user}: {s}");
+            // One intervention (by name), then one age group.
+            let first = app.interventions[0].intervention.name.clone();
+            press(&mut app, &["i", "a"]);
+            let s = screen(&app);
+            let narrowed = match lang {
+                Lang::En => "· women · under 20",
+                Lang::Sv => "· kvinnor · under 20",
+            };
+            assert!(s.contains(narrowed), "{user}: {s}");
+            assert!(s.contains(&first), "{user}: {s}");
             press(&mut app, &["esc"]);
             assert!(!screen(&app).contains(title));
         }

@@ -103,6 +103,9 @@ actions! {
     PrevReport = "prev_report", label("Previous report", "Föregående rapport");
     ReportGender = "report_gender",
         label("Women, men or everyone", "Kvinnor, män eller alla");
+    ReportIntervention = "report_intervention",
+        label("One intervention or all", "En insats eller alla");
+    ReportAge = "report_age", label("One age group or all", "En åldersgrupp eller alla");
     ExportReport = "export_report",
         label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
         hint("export", "exportera");

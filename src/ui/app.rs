@@ -82,6 +82,10 @@ pub struct ReportView {
     pub kind: crate::service::reports::ReportKind,
     pub year: Year,
     pub gender: Option<crate::domain::person::Gender>,
+    /// One intervention, or every one in reach.
+    pub intervention: Option<InterventionId>,
+    /// One age group (an index of `AGE_GROUPS`), or all.
+    pub age: Option<u8>,
     pub report: crate::service::reports::Report,
     pub scroll: u16,
     /// Columns scrolled to the right (wide tables: ← and →).

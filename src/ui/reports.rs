@@ -9,11 +9,12 @@ use super::keymap::{Context, Key};
 use crate::domain::person::Gender;
 use crate::service::ServiceError;
 use crate::service::reports::{ReportFilter, ReportKind};
+use std::fmt::Write as _;
 
 impl App {
     /// `r`: the results report of the budget year the interventions pane shows.
     pub(super) fn open_report(&mut self) -> Result<(), ServiceError> {
-        let view = self.run_report(ReportKind::Results, self.year, None)?;
+        let view = self.run_report(ReportKind::Results, self.year, Choice::default())?;
         self.overlay = Some(Overlay::Report(Box::new(view)));
         Ok(())
     }
@@ -22,10 +23,12 @@ impl App {
         &self,
         kind: ReportKind,
         year: i32,
-        gender: Option<Gender>,
+        choice: Choice,
     ) -> Result<ReportView, ServiceError> {
         let filter = ReportFilter {
-            gender,
+            gender: choice.gender,
+            interventions: choice.intervention.into_iter().collect(),
+            age_groups: choice.age.into_iter().collect(),
             ..ReportFilter::year(year)
         };
         let report = self
@@ -34,7 +37,9 @@ impl App {
         Ok(ReportView {
             kind,
             year,
-            gender,
+            gender: choice.gender,
+            intervention: choice.intervention,
+            age: choice.age,
             report,
             scroll: 0,
             hscroll: 0,
@@ -59,7 +64,18 @@ impl App {
         };
         let page = self.page_rows.get().max(1);
         let page = u16::try_from(page).unwrap_or(u16::MAX);
-        let (mut kind, mut year, mut gender) = (r.kind, r.year, r.gender);
+        let (mut kind, mut year) = (r.kind, r.year);
+        let before = Choice {
+            gender: r.gender,
+            intervention: r.intervention,
+            age: r.age,
+        };
+        let mut choice = before;
+        let reach: Vec<crate::domain::ids::InterventionId> = self
+            .interventions
+            .iter()
+            .map(|v| v.intervention.id)
+            .collect();
         // Wide tables scroll sideways with the arrow keys, whatever the keymap.
         match k.code {
             super::keymap::KeyName::Left => {
@@ -103,10 +119,28 @@ impl App {
             Some(Action::PrevYear) => year -= 1,
             Some(Action::NextYear) => year += 1,
             Some(Action::ReportGender) => {
-                gender = match gender {
+                choice.gender = match choice.gender {
                     None => Some(Gender::Woman),
                     Some(Gender::Woman) => Some(Gender::Man),
                     Some(Gender::Man) => None,
+                };
+            }
+            Some(Action::ReportIntervention) => {
+                // All, then each intervention in reach in the pane's order, then all again.
+                choice.intervention = match choice.intervention {
+                    None => reach.first().copied(),
+                    Some(i) => reach
+                        .iter()
+                        .position(|x| *x == i)
+                        .and_then(|at| reach.get(at + 1).copied()),
+                };
+            }
+            Some(Action::ReportAge) => {
+                let groups = u8::try_from(crate::domain::follow_up::AGE_GROUPS.len()).unwrap_or(0);
+                choice.age = match choice.age {
+                    None => Some(0),
+                    Some(g) if g + 1 < groups => Some(g + 1),
+                    Some(_) => None,
                 };
             }
             Some(_) => return,
@@ -116,8 +150,8 @@ impl App {
                 return;
             }
         }
-        if (kind, year, gender) != (r.kind, r.year, r.gender) {
-            match self.run_report(kind, year, gender) {
+        if (kind, year, choice) != (r.kind, r.year, before) {
+            match self.run_report(kind, year, choice) {
                 Ok(view) => self.overlay = Some(Overlay::Report(Box::new(view))),
                 Err(e) => self.fail(&e),
             }
@@ -135,14 +169,28 @@ impl App {
         };
         let sv = lang == Lang::Sv;
         let name = format!("{}-{}", r.kind.key(), r.year);
-        let gender = match r.gender {
+        let mut args = match r.gender {
             None => String::new(),
             Some(Gender::Woman) => " --gender women".to_owned(),
             Some(Gender::Man) => " --gender men".to_owned(),
         };
+        if let Some(i) = r.intervention {
+            let _ = write!(args, " --intervention {i}");
+        }
+        if let Some(g) = r.age {
+            let low = crate::domain::follow_up::AGE_GROUPS
+                .get(usize::from(g))
+                .copied()
+                .unwrap_or(0);
+            let arg = crate::domain::follow_up::AGE_GROUPS
+                .get(usize::from(g) + 1)
+                .map_or_else(|| low.to_string(), |next| format!("{low}-{}", next - 1));
+            let arg = if low == 0 { "under-20".to_owned() } else { arg };
+            let _ = write!(args, " --age {arg}");
+        }
         let Some(dir) = self.opts.export_dir.clone() else {
             let command = format!(
-                "ssh … report {} --year {}{gender} --format xlsx > {name}.xlsx",
+                "ssh … report {} --year {}{args} --format xlsx > {name}.xlsx",
                 r.kind.key(),
                 r.year
             );
@@ -172,6 +220,14 @@ impl App {
             }),
         }
     }
+}
+
+/// What the report screen narrows the report to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Choice {
+    gender: Option<Gender>,
+    intervention: Option<crate::domain::ids::InterventionId>,
+    age: Option<u8>,
 }
 
 /// The report kinds as tabs are labelled.

@@ -244,6 +244,8 @@ impl App {
             | Action::NextReport
             | Action::PrevReport
             | Action::ReportGender
+            | Action::ReportIntervention
+            | Action::ReportAge
             | Action::ExportReport => Ok(()),
         };
         if let Err(e) = result {

@@ -58,7 +58,21 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
             .key_for(Context::Report, a)
             .map_or_else(|| "—".to_owned(), |k| k.to_string())
     };
-    let mut first = format!("{} · {who}", r.report.filters);
+    // The filters name a gender when one is chosen; otherwise say it is everyone.
+    let mut first = if r.gender.is_some() {
+        r.report.filters.clone()
+    } else {
+        format!("{} · {who}", r.report.filters)
+    };
+    if let Some(name) = r.intervention.and_then(|i| {
+        app.interventions
+            .iter()
+            .find(|v| v.intervention.id == i)
+            .map(|v| v.intervention.name.clone())
+    }) {
+        first.push_str(" · ");
+        first.push_str(&name);
+    }
     if let Some(below) = r.report.protected_below {
         let note = match lang {
             Lang::En => format!(" · counts under {below} shown as <{below}"),
@@ -68,22 +82,26 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
     }
     let keys = match lang {
         Lang::En => format!(
-            "{}/{} report · {}/{} year · {} women/men · ←→ wide tables · {} export · {} close",
+            "{}/{} report · {}/{} year · {} women/men · {} intervention · {} age · ←→ wide tables · {} export · {} close",
             key(Action::NextReport),
             key(Action::PrevReport),
             key(Action::PrevYear),
             key(Action::NextYear),
             key(Action::ReportGender),
+            key(Action::ReportIntervention),
+            key(Action::ReportAge),
             key(Action::ExportReport),
             key(Action::Back)
         ),
         Lang::Sv => format!(
-            "{}/{} rapport · {}/{} år · {} kvinnor/män · ←→ breda tabeller · {} exportera · {} stäng",
+            "{}/{} rapport · {}/{} år · {} kvinnor/män · {} insats · {} ålder · ←→ breda tabeller · {} exportera · {} stäng",
             key(Action::NextReport),
             key(Action::PrevReport),
             key(Action::PrevYear),
             key(Action::NextYear),
             key(Action::ReportGender),
+            key(Action::ReportIntervention),
+            key(Action::ReportAge),
             key(Action::ExportReport),
             key(Action::Back)
         ),
