@@ -4,6 +4,7 @@
 
 mod common;
 
+use calamine::Reader;
 use common::tmux::Tmux;
 use insats::domain::user::Role;
 use insats::service::Session;
@@ -411,5 +412,57 @@ fn a_manager_sets_a_year_plan_and_a_months_figures_and_the_pane_and_the_log_foll
     assert!(
         volume.trim_end().ends_with(&note),
         "{note} not in: {volume}"
+    );
+}
+
+/// A report reader in the real binary at 80×24: `r` opens the results of this year, Tab the
+/// background, `g` narrows to women, `x` saves CSV and Excel in the user's data folder (the
+/// workbook opens with calamine), Esc closes; the runs are in the audit log.
+#[test]
+fn a_report_reader_reads_and_exports_a_report_on_screen() {
+    if !have_tmux() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let data = dir.path().join("data");
+    let cmd = format!(
+        "XDG_DATA_HOME={} INSATS_DEMO_TODAY=2026-11-02 {} --db {} --lang sv --as rut demo",
+        data.display(),
+        bin(),
+        db.display()
+    );
+    let t = Tmux::start_sized("report", &cmd, dir.path(), 80, 24);
+    t.wait_for("Insatser");
+    t.keys(&["r"]);
+    t.wait_for("Uppföljningsrapporter");
+    t.wait_for("Deltaganden utskrivna");
+    t.keys(&["Tab"]);
+    t.wait_for("Ålder vid inskrivning");
+    t.keys(&["g"]);
+    t.wait_for("2026 · kvinnor");
+    t.keys(&["x"]);
+    let s = t.wait_for("Sparad:");
+    assert!(s.contains("background-2026.xlsx"), "{s}");
+    t.keys(&["Escape", "q"]);
+    t.wait_for_exit();
+    drop(t);
+    let book = data.join("insats/reports/background-2026.xlsx");
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    assert_eq!(
+        wb.sheet_names().first().map(String::as_str),
+        Some("Bakgrund")
+    );
+    let csv = std::fs::read(data.join("insats/reports/background-2026.csv")).unwrap();
+    assert_eq!(&csv[..3], &[0xEF, 0xBB, 0xBF]);
+    let out = Command::new(bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--as", "lars", "audit", "list", "--action", "run-report"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.contains("results 2026") && log.contains("background 2026 · women"),
+        "{log}"
     );
 }
