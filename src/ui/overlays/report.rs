@@ -80,32 +80,34 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
         };
         first.push_str(&note);
     }
-    let keys = match lang {
-        Lang::En => format!(
-            "{}/{} report · {}/{} year · {} women/men · {} intervention · {} age · ←→ wide tables · {} export · {} close",
-            key(Action::NextReport),
-            key(Action::PrevReport),
-            key(Action::PrevYear),
-            key(Action::NextYear),
-            key(Action::ReportGender),
-            key(Action::ReportIntervention),
-            key(Action::ReportAge),
-            key(Action::ExportReport),
-            key(Action::Back)
+    // Each hint: its keys (from the keymap), then its word in the user's language.
+    let hints: [(&[Action], &str, &str); 8] = [
+        (
+            &[Action::NextReport, Action::PrevReport],
+            "report",
+            "rapport",
         ),
-        Lang::Sv => format!(
-            "{}/{} rapport · {}/{} år · {} kvinnor/män · {} insats · {} ålder · ←→ breda tabeller · {} exportera · {} stäng",
-            key(Action::NextReport),
-            key(Action::PrevReport),
-            key(Action::PrevYear),
-            key(Action::NextYear),
-            key(Action::ReportGender),
-            key(Action::ReportIntervention),
-            key(Action::ReportAge),
-            key(Action::ExportReport),
-            key(Action::Back)
-        ),
-    };
+        (&[Action::PrevYear, Action::NextYear], "year", "år"),
+        (&[Action::ReportGender], "women/men", "kvinnor/män"),
+        (&[Action::ReportIntervention], "intervention", "insats"),
+        (&[Action::ReportAge], "age", "ålder"),
+        (&[], "←→ wide tables", "←→ breda tabeller"),
+        (&[Action::ExportReport], "export", "exportera"),
+        (&[Action::Back], "close", "stäng"),
+    ];
+    let keys = hints
+        .iter()
+        .map(|(actions, en, sv)| {
+            let word = tr(lang, en, sv);
+            if actions.is_empty() {
+                word.to_owned()
+            } else {
+                let keys: Vec<String> = actions.iter().map(|a| key(*a)).collect();
+                format!("{} {word}", keys.join("/"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     // The keys wrap rather than lose their end at 80 columns.
     let mut head_lines = vec![Line::styled(first, theme.heading(true))];
     for l in super::wrap_words(&keys, usize::from(inner.width.max(1))) {

@@ -1,15 +1,14 @@
-//! The forms of those who keep interventions: editing one (and ending it), its year plan, a
-//! count-only month's figures, and the association's settings. Each starts with what is stored;
-//! amounts and dates are checked as they are typed, with the service's own words.
+//! The forms of those who keep interventions: editing one (and ending it), its year plan and a
+//! count-only month's figures (the association's settings are in `association.rs`). Each starts
+//! with what is stored; amounts and dates are checked as they are typed, with the service's
+//! own words.
 
 use super::checks::date_check;
 use crate::domain::date::Year;
 use crate::domain::intervention::{Direction, Intervention, Measurement};
 use crate::domain::organisation::Association;
-use crate::domain::planning::{
-    MAX_KRONOR, MAX_PEOPLE, MAX_SMALL_CELL, RETENTION_YEARS, Volume, parse_amount,
-};
-use crate::service::{AssociationEdit, InterventionEdit, PlanInput, ServiceError, VolumeInput};
+use crate::domain::planning::{MAX_KRONOR, MAX_PEOPLE, Volume, parse_amount};
+use crate::service::{InterventionEdit, PlanInput, ServiceError, VolumeInput};
 use crate::ui::forms::field::{Check, Choice, Field};
 use crate::ui::forms::form::{Form, Purpose};
 use crate::ui::i18n::{Lang, tr};
@@ -23,7 +22,26 @@ fn amount_check(lang: Lang, field: &'static str, max: u64) -> Check {
     })
 }
 
-fn optional_date_check(lang: Lang, field: &'static str) -> Check {
+/// A field for a whole number of at most `max`, checked as typed with the service's words for
+/// `field`.
+pub(super) fn amount_field(
+    key: &str,
+    label: &str,
+    value: &str,
+    (field, max): (&'static str, u64),
+    required: bool,
+    lang: Lang,
+) -> Field {
+    Field::text(
+        key,
+        label,
+        value,
+        Some(amount_check(lang, field, max)),
+        required,
+    )
+}
+
+pub(super) fn optional_date_check(lang: Lang, field: &'static str) -> Check {
     let check = date_check(lang, field);
     Box::new(move |t| {
         if t.trim().is_empty() {
@@ -168,36 +186,40 @@ pub fn plan(i: &Intervention, year: Year, lang: Lang) -> Form {
     let outcome = |o: Option<u64>| o.map(amount).unwrap_or_default();
     let people = u64::from(MAX_PEOPLE);
     let fields = vec![
-        Field::text(
+        amount_field(
             "year",
             tr(lang, "Budget year", "Budgetår"),
             &year.to_string(),
-            Some(amount_check(lang, "year", 9999)),
+            ("year", 9999),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "planned",
             tr(lang, "Planned participants", "Planerade deltagare"),
             &stored.map_or_else(String::new, |p| p.planned_participants.to_string()),
-            Some(amount_check(lang, "planned participants", people)),
+            ("planned participants", people),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "cost_budget",
             tr(lang, "Cost: budget (kr)", "Kostnad: budget (kr)"),
             &stored.map_or_else(String::new, |p| amount(p.cost.budget)),
-            Some(amount_check(lang, "cost budget", MAX_KRONOR)),
+            ("cost budget", MAX_KRONOR),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "cost_outcome",
             tr(lang, "Cost: outcome (kr)", "Kostnad: utfall (kr)"),
             &stored.map_or_else(String::new, |p| outcome(p.cost.outcome)),
-            Some(amount_check(lang, "cost outcome", MAX_KRONOR)),
+            ("cost outcome", MAX_KRONOR),
             false,
+            lang,
         )
         .with_note(tr(lang, "empty until known", "tomt tills det är känt")),
-        Field::text(
+        amount_field(
             "esf_budget",
             tr(
                 lang,
@@ -205,10 +227,11 @@ pub fn plan(i: &Intervention, year: Year, lang: Lang) -> Form {
                 "ESF-finansierat: budget (kr)",
             ),
             &stored.map_or_else(|| "0".to_owned(), |p| amount(p.esf.budget)),
-            Some(amount_check(lang, "ESF budget", MAX_KRONOR)),
+            ("ESF budget", MAX_KRONOR),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "esf_outcome",
             tr(
                 lang,
@@ -216,8 +239,9 @@ pub fn plan(i: &Intervention, year: Year, lang: Lang) -> Form {
                 "ESF-finansierat: utfall (kr)",
             ),
             &stored.map_or_else(String::new, |p| outcome(p.esf.outcome)),
-            Some(amount_check(lang, "ESF outcome", MAX_KRONOR)),
+            ("ESF outcome", MAX_KRONOR),
             false,
+            lang,
         ),
     ];
     Form::new(
@@ -256,33 +280,37 @@ pub fn volume(
     let people = u64::from(MAX_PEOPLE);
     let v = stored.unwrap_or_default();
     let mut fields = vec![
-        Field::text(
+        amount_field(
             "year",
             tr(lang, "Year", "År"),
             &year.to_string(),
-            Some(amount_check(lang, "year", 9999)),
+            ("year", 9999),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "month",
             tr(lang, "Month (1–12)", "Månad (1–12)"),
             &month.to_string(),
-            Some(amount_check(lang, "month", 12)),
+            ("month", 12),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "women",
             tr(lang, "Women", "Kvinnor"),
             &v.women.to_string(),
-            Some(amount_check(lang, "women", people)),
+            ("women", people),
             true,
+            lang,
         ),
-        Field::text(
+        amount_field(
             "men",
             tr(lang, "Men", "Män"),
             &v.men.to_string(),
-            Some(amount_check(lang, "men", people)),
+            ("men", people),
             true,
+            lang,
         ),
     ];
     if v.unsplit > 0
@@ -320,135 +348,5 @@ pub fn volume_input(form: &Form) -> VolumeInput {
         month: form.text("month"),
         women: form.text("women"),
         men: form.text("men"),
-    }
-}
-
-/// The association's settings.
-pub fn association(a: &Association, lang: Lang) -> Form {
-    let end = a.end.map(|d| d.to_string()).unwrap_or_default();
-    let municipalities: Vec<String> = a
-        .municipalities
-        .iter()
-        .map(|m| format!("{:04}", m.0))
-        .collect();
-    let fields = vec![
-        Field::text("name", tr(lang, "Name", "Namn"), &a.name, None, true),
-        Field::text(
-            "description",
-            tr(lang, "Description", "Beskrivning"),
-            &a.description,
-            None,
-            false,
-        ),
-        Field::text(
-            "municipalities",
-            tr(lang, "Municipalities (codes)", "Kommuner (koder)"),
-            &municipalities.join(", "),
-            None,
-            true,
-        ),
-        Field::text(
-            "end",
-            tr(lang, "End date", "Slutdatum"),
-            &end,
-            Some(optional_date_check(lang, "end")),
-            false,
-        ),
-        Field::text(
-            "controller",
-            tr(
-                lang,
-                "Controller (contact)",
-                "Personuppgiftsansvarig (kontakt)",
-            ),
-            &a.controller,
-            None,
-            false,
-        ),
-        Field::text(
-            "dpo",
-            tr(
-                lang,
-                "Data-protection officer (contact)",
-                "Dataskyddsombud (kontakt)",
-            ),
-            &a.dpo,
-            None,
-            false,
-        ),
-        Field::text(
-            "retention_years",
-            tr(lang, "Retention (years)", "Lagringstid (år)"),
-            &a.retention_years.to_string(),
-            Some(amount_check(
-                lang,
-                "retention years",
-                u64::from(RETENTION_YEARS.1),
-            )),
-            true,
-        ),
-        Field::text(
-            "small_cell",
-            tr(lang, "Small-cell threshold", "Gräns för små tal"),
-            &a.small_cell_threshold.to_string(),
-            Some(amount_check(
-                lang,
-                "small-cell threshold",
-                u64::from(MAX_SMALL_CELL),
-            )),
-            true,
-        )
-        .with_note(tr(
-            lang,
-            "reports show counts below it as \"<N\" to roles without personal data; 0 turns it off",
-            "rapporter visar tal under gränsen som \"<N\" för roller utan personuppgifter; 0 stänger av",
-        )),
-        Field::text(
-            "focus_options",
-            tr(lang, "Detailed focuses", "Preciserade inriktningar"),
-            &a.focus_options.join("; "),
-            None,
-            false,
-        )
-        .with_note(tr(
-            lang,
-            "separated by semicolons",
-            "åtskilda med semikolon",
-        )),
-    ];
-    Form::new(
-        format!(
-            "{} · {}",
-            tr(lang, "Association settings", "Förbundets inställningar"),
-            a.name
-        ),
-        tr(
-            lang,
-            "Only what you change is saved and logged.",
-            "Bara det du ändrar sparas och loggas.",
-        )
-        .to_owned(),
-        Purpose::Association { association: a.id },
-        fields,
-    )
-}
-
-pub fn association_edit(form: &Form) -> AssociationEdit {
-    AssociationEdit {
-        name: Some(form.text("name")),
-        description: Some(form.text("description")),
-        municipalities: Some(form.text("municipalities")),
-        end: Some(form.text("end")),
-        controller: Some(form.text("controller")),
-        dpo: Some(form.text("dpo")),
-        retention_years: Some(form.text("retention_years")),
-        small_cell_threshold: Some(form.text("small_cell")),
-        focus_options: Some(
-            form.text("focus_options")
-                .split(';')
-                .map(|f| f.trim().to_owned())
-                .filter(|f| !f.is_empty())
-                .collect(),
-        ),
     }
 }

@@ -3,17 +3,16 @@
 //! only spares the user a round trip.
 
 mod anonymous;
+mod association;
 mod checks;
 mod consent;
 mod keeping;
 mod registration;
 
 pub use anonymous::{anonymous, anonymous_input};
+pub use association::{association, association_edit};
 pub use consent::{consent, consent_inputs};
-pub use keeping::{
-    association, association_edit, edit_intervention, intervention_edit, plan, plan_input, volume,
-    volume_input,
-};
+pub use keeping::{edit_intervention, intervention_edit, plan, plan_input, volume, volume_input};
 pub use registration::{
     correct, corrected_answers, register_in, register_in_input, register_out, register_out_input,
     registration_input,
