@@ -1030,3 +1030,88 @@ fn every_role_reads_the_reports_on_screen_and_small_cells_stay_hidden_for_a_read
         "{s}"
     );
 }
+
+/// `f` on the report screen opens its filter form: a period of months, several interventions, a
+/// gender and age groups. Saving runs the report over them (and the export names the same
+/// filters); a period that ends before it starts is refused in words with what was typed kept;
+/// Esc goes back to the report as it was.
+#[test]
+fn a_reader_narrows_a_report_to_a_period_of_months_and_several_interventions() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let mut app = app_for(&service, "rut", lang);
+        let (a, b) = (
+            app.interventions[0].intervention.clone(),
+            app.interventions[1].intervention.clone(),
+        );
+        press(&mut app, &["r", "f"]);
+        let s = screen(&app);
+        let title = match lang {
+            Lang::En => "Report: period and filters",
+            Lang::Sv => "Rapport: period och urval",
+        };
+        assert!(s.contains(title), "{s}");
+        // A period that ends before it starts.
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-09");
+        press(&mut app, &["tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-03");
+        press(&mut app, &["ctrl-s"]);
+        let s = screen(&app);
+        let backwards = match lang {
+            Lang::En => "the period ends before it starts",
+            Lang::Sv => "perioden slutar innan den börjar",
+        };
+        assert!(s.contains(backwards), "{s}");
+        assert!(s.contains("2025-09") && s.contains(title), "kept: {s}");
+        // March to August, the first two interventions, women, two age groups.
+        press(&mut app, &["shift-tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-03");
+        press(&mut app, &["tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-08");
+        press(
+            &mut app,
+            &["tab", "2", "3", "tab", "2", "tab", "3", "4", "ctrl-s"],
+        );
+        let s = screen(&app);
+        let head = match lang {
+            Lang::En => format!(
+                "2025-03 – 2025-08 · {},{} · women · 20–24,25–29",
+                a.id, b.id
+            ),
+            Lang::Sv => format!(
+                "2025-03 – 2025-08 · {},{} · kvinnor · 20–24,25–29",
+                a.id, b.id
+            ),
+        };
+        assert!(s.contains(&head), "{head}\n{s}");
+        assert!(!s.contains(title), "{s}");
+        // The run is in the log with the same filters.
+        let log = insats::service::Session::sign_in(&service, "siv", None)
+            .unwrap()
+            .audit_page(&insats::service::AuditFilter::default(), None, 5)
+            .unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.draft.note.contains("2025-03 – 2025-08")),
+            "{log:?}"
+        );
+        // `]` moves the period a year; the export names the same filters.
+        press(&mut app, &["]", "x"]);
+        let s = screen(&app);
+        let command = format!(
+            "report results --from 2026-03 --to 2026-08 --gender women --intervention {},{} --age 20-24,25-29",
+            a.id, b.id
+        );
+        assert!(s.contains(&command), "{command}\n{s}");
+        // Esc in the form goes back to the report as it was.
+        press(&mut app, &["f", "tab", "tab", "1", "esc"]);
+        let s = screen(&app);
+        assert!(s.contains("2026-03 – 2026-08"), "{s}");
+        assert!(!s.contains(title), "{s}");
+        press(&mut app, &["esc"]);
+    }
+}

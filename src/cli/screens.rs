@@ -63,6 +63,8 @@ pub const SCENES: &[Scene] = &[
     scene("report-results-reader", "rut", &["r"]),
     scene("report-interventions", "maja", &["r", "tab", "tab"]),
     scene("report-costs", "agnes", &["r", "shift-tab"]),
+    scene("report-filter-form", "rut", &["r", "f", "tab", "tab"]),
+    scene("report-period", "rut", REPORT_PERIOD),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),
     scene("switch-role-demo", "hanna", &["ctrl-r"]),
 ];
@@ -70,6 +72,33 @@ pub const SCENES: &[Scene] = &[
 const fn scene(name: &'static str, user: &'static str, keys: &'static [&'static str]) -> Scene {
     Scene { name, user, keys }
 }
+
+/// A results report from March to August of 2025 over the first two interventions.
+const REPORT_PERIOD: &[&str] = &[
+    "r",
+    "f",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "text:2025-03",
+    "tab",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "text:2025-08",
+    "tab",
+    "2",
+    "3",
+    "ctrl-s",
+];
 
 /// The consent form with a municipality code of five digits: checked as typed.
 const CONSENT_TYPO: &[&str] = &[

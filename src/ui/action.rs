@@ -106,6 +106,8 @@ actions! {
     ReportIntervention = "report_intervention",
         label("One intervention or all", "En insats eller alla");
     ReportAge = "report_age", label("One age group or all", "En åldersgrupp eller alla");
+    ReportFilter = "report_filter",
+        label("Period, interventions, gender and age groups", "Period, insatser, kön och åldersgrupper");
     ExportReport = "export_report",
         label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
         hint("export", "exportera");

@@ -80,12 +80,8 @@ pub struct Confirm {
 /// The report screen: which report, for which year and gender, scrolled how far.
 pub struct ReportView {
     pub kind: crate::service::reports::ReportKind,
-    pub year: Year,
-    pub gender: Option<crate::domain::person::Gender>,
-    /// One intervention, or every one in reach.
-    pub intervention: Option<InterventionId>,
-    /// One age group (an index of `AGE_GROUPS`), or all.
-    pub age: Option<u8>,
+    /// The period (months), interventions, gender and age groups the report is narrowed to.
+    pub filter: crate::service::reports::ReportFilter,
     pub report: crate::service::reports::Report,
     pub scroll: u16,
     /// Columns scrolled to the right (wide tables: ← and →).
@@ -179,6 +175,8 @@ pub struct App {
     pub user_names: HashMap<UserId, String>,
     pub association: Option<String>,
     pub overlay: Option<Overlay>,
+    /// The report screen while its filter form is open over it (back to it on save or cancel).
+    pub report_behind: Option<Box<ReportView>>,
     /// While set, `/` input for the focused list.
     pub filtering: Option<TextArea<'static>>,
     pub mask: bool,
@@ -211,6 +209,7 @@ impl App {
             user_names: HashMap::new(),
             association: None,
             overlay: None,
+            report_behind: None,
             filtering: None,
             mask: false,
             locked: false,

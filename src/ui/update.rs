@@ -246,6 +246,7 @@ impl App {
             | Action::ReportGender
             | Action::ReportIntervention
             | Action::ReportAge
+            | Action::ReportFilter
             | Action::ExportReport => Ok(()),
         };
         if let Err(e) = result {
