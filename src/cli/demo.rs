@@ -59,7 +59,7 @@ fn input(name: &str, org: &str, municipalities: &str, start: &str) -> Associatio
 /// leaves a half-made demo database to be reused.
 pub fn create(path: &Path) -> Result<Summary, ServiceError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
+        super::modes::create_private_dir(parent)
             .map_err(|_| ServiceError::Conflict("cannot create the data directory"))?;
     }
     let mut partial = path.as_os_str().to_owned();

@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 pub mod demo;
 mod keeping;
+pub mod modes;
 mod org;
 pub mod paths;
 mod remote;

@@ -41,6 +41,21 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         .with_writer(std::io::stderr)
         .try_init();
     let path = db_path(g);
+    let lang = paths::lang(g.lang.as_deref());
+    // Files another local user could read are refused before anything is opened.
+    {
+        use super::modes::{Private, require_closed_dir, require_private};
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            require_closed_dir(dir, lang)?;
+        }
+        let key = g
+            .key
+            .clone()
+            .unwrap_or_else(|| crate::service::default_key_path(&path));
+        require_private(&path, Private::Database, lang)?;
+        require_private(&key, Private::KeyFile, lang)?;
+        require_private(&ssh::host_key_path(&path), Private::HostKey, lang)?;
+    }
     // A demo database lives on its own fixed day, as `insats demo` does.
     let service = Service::open(&path, g.key.as_deref(), |demo| -> Box<dyn Clock> {
         if demo {
@@ -49,7 +64,6 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
             Box::new(SystemClock)
         }
     })?;
-    let lang = paths::lang(g.lang.as_deref());
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     // Over SSH an export would land on the server's disk: the report screen names the
     // command that streams it to the user instead.
