@@ -51,7 +51,9 @@ pub fn require_private(path: &Path, what: Private, lang: Lang) -> Result<(), Cli
         return Ok(());
     };
     let mode = meta.permissions().mode() & 0o7777;
-    if mode & 0o077 == 0 {
+    // Any bit for group or others (the low six bits) is refused.
+    let open_to_others = mode & 0o077 != 0;
+    if !open_to_others {
         return Ok(());
     }
     let (name, p) = (what.name(lang), path.display());
