@@ -32,7 +32,7 @@ pub use admin::{
 pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
-pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook};
+pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook, storage_failure};
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};

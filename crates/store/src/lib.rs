@@ -17,4 +17,4 @@ pub mod pseudonym;
 pub mod schema;
 pub mod summary;
 
-pub use db::{Reader, Store, StoreError, Tx};
+pub use db::{Reader, Store, StoreError, Tx, storage_failure};

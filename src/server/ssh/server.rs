@@ -114,10 +114,19 @@ pub fn serve(
         let slots = Arc::new(Semaphore::new(max_sessions.saturating_mul(2)));
         let stop = stop_signal();
         tokio::pin!(stop);
+        let failed = super::storage::failed();
+        tokio::pin!(failed);
         loop {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
                 () = &mut stop => return Ok(()),
+                cause = &mut failed => {
+                    tracing::error!(
+                        cause,
+                        "the database file cannot be written or read: stopping, to be started again once there is room"
+                    );
+                    return Err(SshError::Storage(cause.to_owned()));
+                }
             };
             let (socket, peer) = match accepted {
                 Ok(a) => a,
