@@ -64,6 +64,7 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
             Box::new(SystemClock)
         }
     })?;
+    daily_checkpoints(&service);
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     // Over SSH an export would land on the server's disk: the report screen names the
     // command that streams it to the user instead.
@@ -85,6 +86,29 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         let _ = std::io::stdout().flush();
     })
     .map_err(|e| CliError::Io(e.to_string()))
+}
+
+/// Writes the audit chain's head to the log at start and once a day, for whoever keeps the
+/// system log elsewhere (journald forwarded, mailed): a checkpoint the server cannot take back.
+fn daily_checkpoints(service: &Service) {
+    let service = service.clone();
+    let spawned = std::thread::Builder::new()
+        .name("insats-checkpoint".into())
+        .spawn(move || {
+            loop {
+                match service.checkpoint() {
+                    Ok(Some(c)) => tracing::info!(checkpoint = %c.text(), "audit checkpoint"),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!("could not read the audit head for a checkpoint: {e}");
+                    }
+                }
+                std::thread::sleep(Duration::from_hours(24));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("could not start the daily checkpoint: {e}");
+    }
 }
 
 /// One command over `ssh host COMMAND` (see `remote`): the same output, access rules and audit

@@ -2,6 +2,7 @@
 
 pub mod anonymous;
 pub mod audit;
+pub mod checkpoint;
 pub mod consent;
 pub mod date;
 pub mod follow_up;

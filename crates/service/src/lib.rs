@@ -5,6 +5,7 @@
 mod admin;
 mod batch;
 mod browse;
+mod checkpoint;
 mod clock;
 mod core;
 mod database;
