@@ -7,6 +7,7 @@ pub mod consent;
 pub mod date;
 pub mod follow_up;
 pub mod ids;
+pub mod information;
 pub mod intervention;
 pub mod organisation;
 pub mod participation;

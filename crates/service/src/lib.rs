@@ -12,6 +12,7 @@ mod database;
 mod directory;
 mod error;
 mod import;
+mod information;
 mod login;
 mod policy;
 mod query;
@@ -37,6 +38,7 @@ pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook, 
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};
+pub use information::Information;
 pub use query::{
     AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow, YearFigures,
 };
