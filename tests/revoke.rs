@@ -376,3 +376,134 @@ fn a_withdrawn_role_moves_the_session_to_the_users_next_role_or_ends_it() {
         Some(Revocation::NoRole.message(Lang::Sv))
     );
 }
+
+/// The fingerprint `ssh-keygen -l` prints for the public key beside `private`.
+fn fingerprint_of(private: &std::path::Path) -> String {
+    let out = std::process::Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(format!("{}.pub", private.display()))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split_whitespace().nth(1).unwrap().to_owned()
+}
+
+#[test]
+fn a_revoked_ssh_session_closes_within_a_second_saying_why_and_a_session_on_another_key_stays() {
+    use common::ssh::{Server, demo_db, have_tools, insats, key_for, keygen};
+    use common::tmux::Tmux;
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let office = key_for(dir.path(), &db, "hanna");
+    let home = keygen(dir.path(), "hanna-home");
+    let home_pub = format!("{}.pub", home.display());
+    insats(
+        &db,
+        &[
+            "--as", "admin", "user", "key", "add", "hanna", "--file", &home_pub,
+        ],
+    );
+    let admin_key = key_for(dir.path(), &db, "admin");
+    let server = Server::start(dir.path(), &db, &[]);
+    let at_office = Tmux::start("rv-office", &server.ssh_tty(&office, "hanna"), dir.path());
+    let at_home = Tmux::start("rv-home", &server.ssh_tty(&home, "hanna"), dir.path());
+    at_office.wait_for("Participants ·");
+    at_home.wait_for("Participants ·");
+    let admin = |args: &[&str]| {
+        let out = server.ssh(&admin_key, "admin").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // The office key is removed (over SSH exec, as an administrator does it).
+    admin(&["user", "key", "remove", &fingerprint_of(&office)]);
+    let at = Instant::now();
+    let s = at_office.wait_for_within("EXIT=", Duration::from_secs(1));
+    eprintln!(
+        "the office session closed {:?} after the key removal",
+        at.elapsed()
+    );
+    assert!(
+        s.contains("insats: The SSH key you signed in with was removed by an administrator"),
+        "{s}"
+    );
+    assert!(s.contains("EXIT=1"), "{s}");
+    // The terminal is back as it was: no pane, no name left on it.
+    assert!(!s.contains("Participants ·"), "{s}");
+    // The session signed in with the home key goes on.
+    std::thread::sleep(Duration::from_millis(500));
+    let s = at_home.screen();
+    assert!(s.contains("Participants ·") && !s.contains("EXIT="), "{s}");
+    // hanna is deactivated: that session closes too, saying so.
+    admin(&["user", "deactivate", "hanna"]);
+    let at = Instant::now();
+    let s = at_home.wait_for_within("EXIT=", Duration::from_secs(1));
+    eprintln!(
+        "the home session closed {:?} after the deactivation",
+        at.elapsed()
+    );
+    assert!(
+        s.contains("insats: Your access was withdrawn by an administrator; the session ends."),
+        "{s}"
+    );
+    assert!(!s.contains("Participants ·"), "{s}");
+    // Both ends are in the server's log, with the reason and no name.
+    drop(server);
+    let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
+    assert!(log.contains("reason=\"key-removed\""), "{log}");
+    assert!(log.contains("reason=\"deactivated\""), "{log}");
+    assert!(!log.contains("Hanna Berg"), "{log}");
+}
+
+#[test]
+fn the_real_binary_locks_and_opens_only_with_the_unlock_code() {
+    use common::ssh::{demo_db, have_tools};
+    use common::tmux::Tmux;
+    if !have_tools() {
+        return;
+    }
+    let (dir, db) = demo_db();
+    let cmd = format!(
+        "INSATS_DEMO_TODAY=2026-11-02 {} --db {} --lang en --as hanna; echo EXIT=$?; sleep 30",
+        common::ssh::bin(),
+        db.display()
+    );
+    let t = Tmux::start("rv-lock", &cmd, dir.path());
+    t.wait_for("Participants ·");
+    // Ctrl-l locks at once (the idle lock is the same screen, after --lock-after minutes).
+    t.keys(&["Enter", "n"]);
+    t.wait_for("New participant");
+    t.text("19900215");
+    t.keys(&["C-l"]);
+    let s = t.wait_for("The screen is locked");
+    assert!(!s.contains("19900215"), "{s}");
+    // Enter alone does nothing; a wrong code is refused; the right one opens the lock.
+    t.keys(&["Enter"]);
+    t.text("gissning");
+    t.keys(&["Enter"]);
+    t.wait_for("Wrong unlock code; 2 more");
+    t.text(insats::cli::demo::DEMO_UNLOCK_CODE);
+    t.keys(&["Enter"]);
+    let s = t.wait_for("New participant");
+    assert!(
+        s.contains("19900215"),
+        "the unsaved form is back as it was:\n{s}"
+    );
+    // Three wrong codes in a row end the session, saying why.
+    t.keys(&["C-l"]);
+    t.wait_for("The screen is locked");
+    for _ in 0..3 {
+        t.text("fel-kod-x");
+        t.keys(&["Enter"]);
+    }
+    let s = t.wait_for("EXIT=");
+    assert!(
+        s.contains("insats: 3 wrong unlock codes in a row; the session ends."),
+        "{s}"
+    );
+    assert!(s.contains("EXIT=1"), "{s}");
+}
