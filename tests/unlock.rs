@@ -249,3 +249,43 @@ fn the_code_form_refuses_a_short_or_mistyped_code_and_saves_a_good_one() {
     assert!(s.contains("Fel upplåsningskod; 2 försök till"), "{s}");
     assert!(matches!(app.overlay, Some(Overlay::UnlockCode(_))));
 }
+
+#[test]
+fn a_schema_9_file_gets_an_empty_table_of_unlock_codes_and_its_users_are_asked_for_one() {
+    use insats_store::schema::{META, META_SCHEMA, SCHEMA_VERSION, UNLOCK_CODES};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.redb");
+    drop(screens::demo_service(&path).unwrap());
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        assert!(tx.delete_table(UNLOCK_CODES).unwrap());
+        tx.open_table(META)
+            .unwrap()
+            .insert(META_SCHEMA, 9u32.to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    assert_eq!(SCHEMA_VERSION, 10);
+    let service = screens::demo_service(&path).unwrap();
+    assert_eq!(
+        insats_store::migrate::stored_version(service.store()).unwrap(),
+        Some(10)
+    );
+    let app = app_for(&service, "hanna", Lang::En, Instant::now());
+    assert!(matches!(&app.overlay, Some(Overlay::UnlockCode(f)) if f.asked));
+    app.session
+        .set_unlock_code(None, "efter-uppgradering")
+        .unwrap();
+    assert!(app.session.has_unlock_code().unwrap());
+    // The stored value carries its version, like every other.
+    let tx = service.store().read().unwrap();
+    let code = insats_store::org::unlock_code(&*tx, app.session.user().id)
+        .unwrap()
+        .unwrap();
+    let bytes = insats_store::codec::encode(&code).unwrap();
+    assert_eq!(
+        insats_store::codec::decode::<insats::domain::unlock::UnlockCode>(&bytes).unwrap(),
+        code
+    );
+}
