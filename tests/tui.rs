@@ -290,7 +290,12 @@ fn the_privacy_mask_and_the_idle_lock_hide_every_name() {
         "{s}"
     );
     assert!(!s.contains(&pnr) && !s.contains(&name), "{s}");
+    // Enter alone no longer opens it: the unlock code does (see tests/unlock.rs).
     press(&mut app, &["enter"]);
+    assert!(app.locked);
+    typed(&mut app, insats::cli::demo::DEMO_UNLOCK_CODE);
+    press(&mut app, &["enter"]);
+    assert!(!app.locked);
     assert!(screen(&app).contains("1990"));
 }
 

@@ -31,6 +31,8 @@ pub fn clock() -> Box<dyn crate::service::Clock> {
 
 /// The handler a demo session signs in as.
 pub const DEMO_HANDLER: &str = "hanna";
+/// Every demo user's unlock code for the idle lock (fictitious, like everything in the demo).
+pub const DEMO_UNLOCK_CODE: &str = "demo1234";
 
 mod activity;
 mod cast;
@@ -130,6 +132,11 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
             };
             sys.assign(id, role, scope, "2018-01-01", "")?;
         }
+    }
+    // Every demo user has set an unlock code, so the idle lock can be tried at once.
+    sys.set_unlock_code(None, DEMO_UNLOCK_CODE)?;
+    for (username, ..) in USERS {
+        Session::sign_in(&service, username, None)?.set_unlock_code(None, DEMO_UNLOCK_CODE)?;
     }
     // The bulk of the history, imported as a migration from an earlier system would be.
     let catalogue = service.catalogue().clone();

@@ -51,7 +51,17 @@ pub const SCENES: &[Scene] = &[
         "hanna",
         &["enter", "/", "text:olsson", "enter"],
     ),
-    scene("locked", "hanna", &["ctrl-l"]),
+    scene("locked", "hanna", &["ctrl-l", "text:demo"]),
+    scene(
+        "locked-wrong-code",
+        "hanna",
+        &["ctrl-l", "text:gissning", "enter"],
+    ),
+    scene(
+        "unlock-code-form",
+        "hanna",
+        &["ctrl-k", "text:demo1234", "tab", "text:ny-kod"],
+    ),
     scene("manager-aggregates", "maja", &["enter"]),
     scene("manager-interventions", "maja", &[]),
     scene("intervention-edit-form", "maja", &["e"]),

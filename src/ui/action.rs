@@ -116,6 +116,9 @@ actions! {
         label("Hide or show names (privacy mask)", "Dölj eller visa namn (integritetsskydd)"),
         hint("mask", "dölj");
     Lock = "lock", label("Lock the screen", "Lås skärmen");
+    SetUnlockCode = "set_unlock_code",
+        label("Set or change your unlock code", "Ange eller byt din upplåsningskod"),
+        hint("unlock code", "upplåsningskod");
     SwitchRole = "switch_role", label("Switch role", "Byt roll"), hint("role", "roll");
     Refresh = "refresh", label("Reload", "Läs om");
     Submit = "submit", label("Save or confirm", "Spara eller bekräfta"), hint("save", "spara");

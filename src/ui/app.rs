@@ -122,6 +122,8 @@ pub enum Overlay {
         targets: Vec<SwitchTarget>,
         selected: usize,
     },
+    /// Setting or changing the user's unlock code (typed masked).
+    UnlockCode(Box<super::unlock::CodeForm>),
 }
 
 /// The participants pane: individuals for assigned handlers, aggregates for everyone.
@@ -180,7 +182,18 @@ pub struct App {
     /// While set, `/` input for the focused list.
     pub filtering: Option<TextArea<'static>>,
     pub mask: bool,
+    /// The idle lock: personal data hidden until the user's unlock code is typed.
     pub locked: bool,
+    /// What is typed at the lock, and what the last try said.
+    pub lock: super::unlock::LockState,
+    /// Why the session ended by itself (access withdrawn, too many wrong unlock codes): the
+    /// terminal shows it as the session closes.
+    pub ended: Option<String>,
+    /// Why it ended, in a word for the system log ("deactivated", "wrong-unlock-codes", …).
+    pub end_reason: Option<&'static str>,
+    /// The day the lists were read on: on a new day they are read again (an assignment that
+    /// ended yesterday no longer reaches anything).
+    pub(super) day: chrono::NaiveDate,
     pub last_input: Instant,
     pub status: Option<Status>,
     pub quit: bool,
@@ -194,7 +207,8 @@ impl App {
     /// Opens the screen for a signed-in session and loads the first windows.
     pub fn new(session: Session, opts: Options, now: Instant) -> Result<App, ServiceError> {
         let notices = session.service().subscribe();
-        let year = crate::domain::date::budget_year(session.service().clock().today());
+        let today = session.service().clock().today();
+        let year = crate::domain::date::budget_year(today);
         let mut app = App {
             session,
             opts,
@@ -213,6 +227,10 @@ impl App {
             filtering: None,
             mask: false,
             locked: false,
+            lock: super::unlock::LockState::default(),
+            ended: None,
+            end_reason: None,
+            day: today,
             last_input: now,
             status: None,
             quit: false,
@@ -220,6 +238,11 @@ impl App {
             scroll_marks: Cell::new([None, None]),
         };
         app.reload_all()?;
+        // A user without an unlock code is asked for one at once (they may put it off; until
+        // they set one, the idle lock cannot be opened and leaving it ends the session).
+        if !app.session.has_unlock_code()? {
+            app.open_code_form(true);
+        }
         Ok(app)
     }
 
@@ -251,26 +274,41 @@ impl App {
     }
 
     /// Called often by the session loop: applies change notices from other sessions and locks
-    /// the screen after the idle time. Returns whether the screen must be redrawn.
+    /// the screen after the idle time. A change to who may see what is checked first: a
+    /// session whose access was withdrawn ends, one whose assignments narrowed drops what it
+    /// may no longer show. Returns whether the screen must be redrawn.
     pub fn tick(&mut self, now: Instant) -> bool {
         let mut redraw = false;
         if !self.locked && now.duration_since(self.last_input) >= self.opts.idle_lock {
-            self.locked = true;
+            self.lock_now();
             redraw = true;
         }
         let shown = self.participants.intervention;
         let mut reload = false;
         let mut lagged = false;
+        let mut organisation = false;
         loop {
             match self.notices.try_recv() {
                 // The service says whom a change concerns; this session's own changes were
                 // reloaded when it made them.
-                Ok(n) => reload |= n.concerns(self.session.session_id(), shown),
+                Ok(n) => {
+                    reload |= n.concerns(self.session.session_id(), shown);
+                    organisation |= n.scope == crate::service::NoticeScope::Organisation;
+                }
                 Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
                 Err(_) => break,
             }
         }
-        if lagged || reload {
+        let new_day = self.today() != self.day;
+        if organisation || lagged || new_day {
+            self.day = self.today();
+            if self.check_standing() {
+                return true;
+            }
+            self.reload_narrowing();
+            return true;
+        }
+        if reload {
             let result = self
                 .load_interventions()
                 .and_then(|()| self.refresh_participants())

@@ -16,8 +16,10 @@ mod lists;
 mod overlays;
 mod panes;
 mod reports;
+mod revoke;
 pub mod screenshot;
 pub mod theme;
+pub mod unlock;
 mod update;
 pub mod view;
 mod window;
@@ -43,6 +45,8 @@ opaque_debug!(
     app::Lookup,
     app::Overlay,
     app::Participants,
+    unlock::LockState,
+    unlock::CodeForm,
     app::App,
     forms::Kind,
     forms::Field,

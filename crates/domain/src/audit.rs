@@ -49,10 +49,16 @@ pub enum Action {
     SetPlan,
     /// A follow-up report was run (kind, scope and filters in the note).
     RunReport,
+    /// A user set or changed their unlock code (never the code itself).
+    SetUnlockCode,
+    /// A system administrator removed a user's unlock code (e.g. a forgotten one).
+    ResetUnlockCode,
+    /// A wrong unlock code was typed at the idle lock (the try, and whether the session ended).
+    UnlockFailed,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 35] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -85,6 +91,9 @@ impl Action {
         Action::RemoveConsent,
         Action::SetPlan,
         Action::RunReport,
+        Action::SetUnlockCode,
+        Action::ResetUnlockCode,
+        Action::UnlockFailed,
     ];
 
     /// Stable key for filters and exports.
@@ -122,6 +131,9 @@ impl Action {
             Action::RemoveConsent => "remove-consent",
             Action::SetPlan => "set-plan",
             Action::RunReport => "run-report",
+            Action::SetUnlockCode => "set-unlock-code",
+            Action::ResetUnlockCode => "reset-unlock-code",
+            Action::UnlockFailed => "unlock-failed",
         }
     }
 

@@ -17,4 +17,5 @@ pub mod planning;
 pub mod questionnaire;
 pub mod report;
 pub mod sshkey;
+pub mod unlock;
 pub mod user;

@@ -94,6 +94,9 @@ pub(crate) struct Inner {
     pub(crate) committer: OnceLock<mpsc::Sender<Box<dyn Work>>>,
     /// Grouped changes under way (running alone or queued), see `batch.rs`.
     pub(crate) writing: std::sync::atomic::AtomicUsize,
+    /// Held while an unlock code is hashed or checked: one at a time in the process, so many
+    /// sessions unlocking at once take one core and one hash's memory (see `unlock.rs`).
+    pub(crate) hashing: std::sync::Mutex<()>,
 }
 
 /// The register, shared by every session of the process (cheap to clone).
@@ -129,6 +132,7 @@ impl Service {
                 notices,
                 committer: OnceLock::new(),
                 writing: std::sync::atomic::AtomicUsize::new(0),
+                hashing: std::sync::Mutex::new(()),
             }),
         }
     }

@@ -24,7 +24,9 @@ mod retention;
 mod rights;
 mod session;
 mod signin;
+mod standing;
 pub mod synth;
+mod unlock;
 mod unused_consents;
 
 pub use admin::{
@@ -49,6 +51,8 @@ pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, Retent
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;
 pub use signin::{Refusal, Verdict};
+pub use standing::{Revocation, Standing};
+pub use unlock::CodeCheck;
 pub use unused_consents::{
     UNUSED_CONSENT_DAYS, UnusedConsent, UnusedConsentCount, UnusedConsentReport,
 };

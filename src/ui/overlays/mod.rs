@@ -16,7 +16,7 @@ pub use confirm::confirm;
 pub use consents::consents;
 pub use detail::detail;
 pub use help::help;
-pub use lock::lock;
+pub use lock::{code_form, lock};
 pub use lookup::lookup;
 pub use report::report;
 pub use roles::roles;
@@ -32,7 +32,7 @@ use ratatui::widgets::Clear;
 pub fn context(overlay: &Overlay) -> Context {
     match overlay {
         Overlay::Help { .. } => Context::Help,
-        Overlay::Form(_) => Context::Form,
+        Overlay::Form(_) | Overlay::UnlockCode(_) => Context::Form,
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         Overlay::Consents(_) => Context::Consents,
         Overlay::Report(_) => Context::Report,
