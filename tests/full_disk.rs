@@ -11,6 +11,7 @@
 mod common;
 
 use common::ssh::{Server, have_tools, insats, key_for, text};
+use common::tmux::Tmux;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -85,6 +86,9 @@ fn a_full_disk_stops_the_server_with_its_cause_and_after_a_restart_nothing_commi
     let admin = key_for(&keys, &db, "siv");
     let hanna = key_for(&keys, &db, "hanna");
     let mut server = Server::start(dir.path(), &db, &[]);
+    // Hanna has the terminal UI open the whole time.
+    let desk = Tmux::start("full-disk", &server.ssh_tty(&hanna, "hanna"), dir.path());
+    desk.wait_for("Participants ·");
     // Work that commits: sign-ins and look-ups, each an audit entry.
     for _ in 0..3 {
         let out = exec(&server, &hanna, "hanna", "lookup 19900517-1229");
@@ -130,6 +134,9 @@ fn a_full_disk_stops_the_server_with_its_cause_and_after_a_restart_nothing_commi
         );
     };
     assert!(!status.success(), "{status:?}");
+    // Hanna was told why her session ended, in words, before the server went.
+    let s = desk.wait_for("EXIT=");
+    assert!(s.contains("the server's disk is full"), "{s}");
     let log = std::fs::read_to_string(dir.path().join("serve.log")).unwrap();
     assert!(
         log.contains("No space left on device"),

@@ -278,6 +278,13 @@ impl App {
     /// session whose access was withdrawn ends, one whose assignments narrowed drops what it
     /// may no longer show. Returns whether the screen must be redrawn.
     pub fn tick(&mut self, now: Instant) -> bool {
+        // The database file cannot be written or read any more (a full disk): nothing more can
+        // be saved, and the server stops to be started again. Say so, and end.
+        if let Some(cause) = crate::service::storage_failure() {
+            let text = storage_failed(cause, self.lang());
+            self.end_session("storage-failed", text);
+            return true;
+        }
         let mut redraw = false;
         if !self.locked && now.duration_since(self.last_input) >= self.opts.idle_lock {
             self.lock_now();
@@ -344,5 +351,16 @@ impl App {
                 "DEMODATA · alla personer är påhittade",
             )
         })
+    }
+}
+
+/// What a user is told when the database's storage fails under their session.
+fn storage_failed(cause: &str, lang: Lang) -> String {
+    let full = cause.contains("os error 28") || cause.contains("No space left");
+    match (lang, full) {
+        (Lang::En, true) => "the server's disk is full, so nothing more can be saved. What you saved before is kept; what was not yet saved is not. The server restarts on its own once there is room: sign in again in a few minutes.".to_owned(),
+        (Lang::Sv, true) => "serverns disk är full, så inget mer kan sparas. Det du sparat tidigare finns kvar; det som ännu inte var sparat är inte sparat. Servern startar om av sig själv när det finns plats: logga in igen om några minuter.".to_owned(),
+        (Lang::En, false) => "the server cannot write to its database file (a disk error), so nothing more can be saved. What you saved before is kept. The server restarts on its own: sign in again in a few minutes.".to_owned(),
+        (Lang::Sv, false) => "servern kan inte skriva till sin databasfil (ett diskfel), så inget mer kan sparas. Det du sparat tidigare finns kvar. Servern startar om av sig själv: logga in igen om några minuter.".to_owned(),
     }
 }

@@ -125,6 +125,9 @@ pub fn serve(
                         cause,
                         "the database file cannot be written or read: stopping, to be started again once there is room"
                     );
+                    // The sessions notice it on their next tick and tell their users why
+                    // they end: let them say it before the process goes.
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
                     return Err(SshError::Storage(cause.to_owned()));
                 }
             };
