@@ -1120,3 +1120,52 @@ fn a_reader_narrows_a_report_to_a_period_of_months_and_several_interventions() {
         press(&mut app, &["esc"]);
     }
 }
+
+/// `i` on the participants pane shows the information to the participant (GDPR art. 13) from
+/// the association's settings; `l` switches it to the other language whatever the screen's
+/// language; over SSH (no export folder) `x` names the command that streams it. Every role that
+/// reaches the intervention may show it: it holds no personal data.
+#[test]
+fn the_participants_information_is_shown_in_either_language_and_saved_to_print() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let mut app = app_for(&service, "hanna", lang);
+        press(&mut app, &["enter", "i"]);
+        let s = screen(&app);
+        let (title, controller, imy) = match lang {
+            Lang::En => ("Information to the participant", "Controller", "IMY"),
+            Lang::Sv => (
+                "Information till deltagaren",
+                "Personuppgiftsansvarig",
+                "IMY",
+            ),
+        };
+        assert!(s.contains(title), "{s}");
+        assert!(s.contains(controller), "{s}");
+        // The demo association's contacts fill it.
+        assert!(s.contains("dso@example.se"), "{s}");
+        press(&mut app, &["pagedown", "pagedown"]);
+        assert!(screen(&app).contains(imy), "{}", screen(&app));
+        // The other language, for a participant who reads it better.
+        press(&mut app, &["l"]);
+        let s = screen(&app);
+        let other = match lang {
+            Lang::En => "Personuppgiftsansvarig",
+            Lang::Sv => "Controller",
+        };
+        assert!(s.contains(other), "{s}");
+        press(&mut app, &["x"]);
+        let s = screen(&app);
+        let code = if lang == Lang::En { "sv" } else { "en" };
+        assert!(
+            s.contains(&format!("association information I1 --lang {code}")),
+            "{s}"
+        );
+        press(&mut app, &["esc"]);
+        assert!(!screen(&app).contains(title));
+    }
+    // A report reader reaches the intervention too.
+    let mut rut = app_for(&service, "rut", Lang::Sv);
+    press(&mut rut, &["enter", "i"]);
+    assert!(screen(&rut).contains("Information till deltagaren"));
+}

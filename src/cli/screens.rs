@@ -41,6 +41,12 @@ pub const SCENES: &[Scene] = &[
     scene("consent-withdrawn-confirm", "hanna", &["enter", "w"]),
     scene("anonymous-form", "hanna", &["enter", "a"]),
     scene("unused-consents", "hanna", &["enter", "u"]),
+    scene("participant-information", "hanna", &["enter", "i"]),
+    scene(
+        "participant-information-other-language",
+        "hanna",
+        &["enter", "i", "l"],
+    ),
     scene("unused-consent-remove", "hanna", &["enter", "u", "d"]),
     scene("lookup", "hanna", &["ctrl-f"]),
     scene("help", "hanna", &["?"]),

@@ -108,6 +108,13 @@ actions! {
     ReportAge = "report_age", label("One age group or all", "En åldersgrupp eller alla");
     ReportFilter = "report_filter",
         label("Period, interventions, gender and age groups", "Period, insatser, kön och åldersgrupper");
+    ParticipantInformation = "participant_information",
+        label("Information to the participant (GDPR art. 13)", "Information till deltagaren (GDPR art. 13)"),
+        hint("information", "information");
+    InformationLanguage = "information_language",
+        label("The other language (Swedish or English)", "Det andra språket (svenska eller engelska)");
+    ExportInformation = "export_information",
+        label("Save it as a text file to print", "Spara den som textfil att skriva ut");
     ExportReport = "export_report",
         label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
         hint("export", "exportera");

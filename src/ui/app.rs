@@ -124,6 +124,17 @@ pub enum Overlay {
     },
     /// Setting or changing the user's unlock code (typed masked).
     UnlockCode(Box<super::unlock::CodeForm>),
+    /// The information to a participant (GDPR art. 13), in the participant's language.
+    Information(Box<InformationView>),
+}
+
+/// The information to a participant of one intervention, as shown.
+#[derive(Debug)]
+pub struct InformationView {
+    pub intervention: InterventionId,
+    pub swedish: bool,
+    pub info: crate::service::Information,
+    pub scroll: u16,
 }
 
 /// The participants pane: individuals for assigned handlers, aggregates for everyone.

@@ -10,6 +10,7 @@ mod dialogs;
 mod flows;
 pub mod forms;
 pub mod i18n;
+mod information;
 mod keeping;
 pub mod keymap;
 mod lists;

@@ -152,6 +152,7 @@ impl App {
             Some(Overlay::Detail(d, _)) => is_lost(d.row.participation.intervention),
             Some(Overlay::Confirm(_)) => shown.is_some_and(is_lost),
             Some(Overlay::Consents(c)) => is_lost(c.intervention),
+            Some(Overlay::Information(i)) => is_lost(i.intervention),
             Some(Overlay::Lookup(l)) => l
                 .hits
                 .as_ref()

@@ -104,6 +104,7 @@ impl App {
             Some(Overlay::Lookup(_)) => self.lookup_key(key, k),
             Some(Overlay::Consents(_)) => self.consents_key(k),
             Some(Overlay::Report(_)) => self.report_key(k),
+            Some(Overlay::Information(_)) => self.information_key(k),
             Some(Overlay::Roles { .. }) => self.roles_key(k),
             Some(Overlay::UnlockCode(_)) => self.code_key(key, k),
             Some(Overlay::Help { .. }) => {
@@ -223,6 +224,7 @@ impl App {
             }),
             Action::Refresh => self.reload_all(),
             Action::UnusedConsents => self.open_consents(),
+            Action::ParticipantInformation => self.open_information(),
             Action::Report => self.open_report(),
             Action::EditIntervention
             | Action::SetPlan
@@ -252,6 +254,8 @@ impl App {
             | Action::ReportIntervention
             | Action::ReportAge
             | Action::ReportFilter
+            | Action::InformationLanguage
+            | Action::ExportInformation
             | Action::ExportReport => Ok(()),
         };
         if let Err(e) = result {

@@ -7,6 +7,7 @@ mod confirm;
 mod consents;
 mod detail;
 mod help;
+mod information;
 mod lock;
 mod lookup;
 mod report;
@@ -16,6 +17,7 @@ pub use confirm::confirm;
 pub use consents::consents;
 pub use detail::detail;
 pub use help::help;
+pub use information::information;
 pub use lock::{code_form, lock};
 pub use lookup::lookup;
 pub use report::report;
@@ -36,6 +38,7 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         Overlay::Consents(_) => Context::Consents,
         Overlay::Report(_) => Context::Report,
+        Overlay::Information(_) => Context::Information,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }
