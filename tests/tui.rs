@@ -1169,3 +1169,38 @@ fn the_participants_information_is_shown_in_either_language_and_saved_to_print()
     press(&mut rut, &["enter", "i"]);
     assert!(screen(&rut).contains("Information till deltagaren"));
 }
+
+/// Another session's burst of changes is read in as one batch, not once per change, and within
+/// a second: a hundred sessions on one intervention do not all reload for every registration
+/// (the 100-session keystroke tail, issue 15 item 8).
+#[test]
+fn a_burst_of_other_sessions_changes_is_read_in_once_and_within_a_second() {
+    let (_dir, service) = fresh_demo();
+    let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let other = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let start = Instant::now();
+    let mut app = App::new(hanna, screens::options(Lang::En, false).unwrap(), start).unwrap();
+    let shown = app.interventions[0].intervention.id;
+    let anonymous = |app: &App| app.interventions[0].counters.anonymous.total();
+    let before = anonymous(&app);
+    let ms = std::time::Duration::from_millis;
+    // Twenty registrations, one every 10 ms, the screen ticking every 10 ms meanwhile.
+    let mut t = start;
+    for _ in 0..20 {
+        other.register_anonymous(shown, 2026, 1, 0).unwrap();
+        t += ms(10);
+        app.tick(t);
+    }
+    // Ticks for up to a second more: all twenty are read in, in at most two batches.
+    while t < start + ms(1200) && anonymous(&app) < before + 20 {
+        t += ms(10);
+        app.tick(t);
+    }
+    assert_eq!(anonymous(&app), before + 20);
+    assert!(t <= start + ms(1000), "read in after {:?}", t - start);
+    assert!(
+        (1..=2).contains(&app.reloads),
+        "{} reloads for a burst of 20",
+        app.reloads
+    );
+}

@@ -205,6 +205,12 @@ pub struct App {
     /// The day the lists were read on: on a new day they are read again (an assignment that
     /// ended yesterday no longer reaches anything).
     pub(super) day: chrono::NaiveDate,
+    /// When other sessions' changes are next read in (see [`RELOAD_SPACING`]).
+    pub reload_due: Option<Instant>,
+    /// When they were last read in.
+    pub last_reload: Option<Instant>,
+    /// How many times other sessions' changes were read in.
+    pub reloads: u64,
     pub last_input: Instant,
     pub status: Option<Status>,
     pub quit: bool,
@@ -235,6 +241,9 @@ impl App {
             association: None,
             overlay: None,
             report_behind: None,
+            reload_due: None,
+            last_reload: None,
+            reloads: 0,
             filtering: None,
             mask: false,
             locked: false,
@@ -326,7 +335,13 @@ impl App {
             self.reload_narrowing();
             return true;
         }
-        if reload {
+        if reload && self.reload_due.is_none() {
+            self.reload_due = Some(self.reload_time(now));
+        }
+        if self.reload_due.is_some_and(|due| now >= due) {
+            self.reload_due = None;
+            self.last_reload = Some(now);
+            self.reloads += 1;
             let result = self
                 .load_interventions()
                 .and_then(|()| self.refresh_participants())
@@ -337,6 +352,21 @@ impl App {
             redraw = true;
         }
         redraw
+    }
+
+    /// When to read in other sessions' changes that arrived at `now`. A hundred sessions on one
+    /// intervention all hear of every registration at the same moment; were they all to read
+    /// their windows at once, for every registration, a keystroke arriving then would wait
+    /// behind a hundred reloads on two cores. So each session reads in at most one batch of
+    /// changes per [`RELOAD_SPACING`], and at its own offset in that interval (from its session
+    /// id), so the reloads of many sessions are spread rather than stacked.
+    fn reload_time(&self, now: Instant) -> Instant {
+        let spacing = u64::try_from(RELOAD_SPACING.as_millis()).unwrap_or(500);
+        let offset = std::time::Duration::from_millis(self.session.session_id() % spacing);
+        let earliest = self
+            .last_reload
+            .map_or(now, |last| (last + RELOAD_SPACING).max(now));
+        earliest + offset / 2
     }
 
     /// Records where list `which` (0 participants, 1 audit) drew its rows.
@@ -364,6 +394,11 @@ impl App {
         })
     }
 }
+
+/// The shortest time between two reads of other sessions' changes in one session; with the
+/// session's own offset (up to half of it) a change by another session shows within about
+/// three quarters of a second, plus the loop's tick.
+pub const RELOAD_SPACING: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// What a user is told when the database's storage fails under their session.
 fn storage_failed(cause: &str, lang: Lang) -> String {
