@@ -266,17 +266,21 @@ fn audit_has_the_ssh_entries(db: &Path, pnr: &str) {
     };
     let logins = entries(Action::Login);
     assert_eq!(logins.len(), 2, "{logins:?}");
-    assert!(
-        logins
-            .iter()
-            .all(|e| e.draft.user == Some(hanna) && e.draft.note.starts_with("SHA256:"))
-    );
+    // Each with the key's fingerprint and the client's address.
+    assert!(logins.iter().all(|e| e.draft.user == Some(hanna)
+        && e.draft.note.starts_with("SHA256:")
+        && e.draft.note.ends_with(" from 127.0.0.1")));
     let failed = entries(Action::LoginFailed);
     assert_eq!(failed.len(), 3, "{failed:?}");
     assert!(
         failed
             .iter()
-            .any(|e| e.draft.user.is_none() && e.draft.note.ends_with("refused"))
+            .any(|e| e.draft.user.is_none() && e.draft.note.ends_with("refused from 127.0.0.1"))
+    );
+    assert!(
+        failed
+            .iter()
+            .all(|e| e.draft.note.ends_with(" from 127.0.0.1"))
     );
     assert!(
         failed

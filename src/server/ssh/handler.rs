@@ -165,9 +165,9 @@ impl Drop for Connection {
         if let Some(ip) = self.ip {
             self.shared.failed.record(ip, Instant::now());
         }
-        let service = self.shared.service.clone();
+        let (service, ip) = (self.shared.service.clone(), self.ip);
         let write = move || {
-            if let Err(e) = service.record_login_failed(refusal.user, &refusal.note) {
+            if let Err(e) = service.record_login_failed(refusal.user, &refusal.note, ip) {
                 tracing::error!("could not log a failed sign-in: {e}");
             }
         };
@@ -223,9 +223,9 @@ impl russh::server::Handler for Connection {
                 session,
                 fingerprint,
             } => {
-                let s = (*session).clone();
+                let (s, ip) = ((*session).clone(), self.ip);
                 let logged =
-                    tokio::task::spawn_blocking(move || s.record_login(&fingerprint)).await;
+                    tokio::task::spawn_blocking(move || s.record_login(&fingerprint, ip)).await;
                 if let Ok(Ok(())) = logged {
                     tracing::info!(user = %session.user().id, "signed in over SSH");
                     self.session = Some(*session);
