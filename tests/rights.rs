@@ -799,13 +799,13 @@ fn a_log_reviewer_sees_the_sign_ins_of_their_associations_users_and_of_no_one_el
     let rolf = add("rolf", Role::ReportReader, Scope::Association(other));
 
     // hanna works in an intervention of the fixture's association, rolf in the other one.
-    f.handler.record_login("SHA256:hanna-key").unwrap();
-    rolf.record_login("SHA256:rolf-key").unwrap();
+    f.handler.record_login("SHA256:hanna-key", None).unwrap();
+    rolf.record_login("SHA256:rolf-key", None).unwrap();
     f.service
-        .record_login_failed(Some(f.handler.user().id), "key not on file SHA256:x")
+        .record_login_failed(Some(f.handler.user().id), "key not on file SHA256:x", None)
         .unwrap();
     f.service
-        .record_login_failed(None, "unknown key SHA256:y")
+        .record_login_failed(None, "unknown key SHA256:y", None)
         .unwrap();
 
     let sign_ins = |s: &Session| -> Vec<(Action, String)> {

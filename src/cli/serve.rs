@@ -1,6 +1,7 @@
 //! `insats serve`: the SSH server over this database, and the commands it runs over exec.
 
 use super::admin::db_path;
+use super::keeping::say;
 use super::{CliError, Global, demo, paths, tui};
 use crate::server::ssh::{self, Exec, ExecOutput, ServeOptions};
 use crate::service::{Clock, Lang, Service, Session, SystemClock};
@@ -17,6 +18,17 @@ pub struct ServeArgs {
     /// Sessions at once, at most; one more is told the server is full
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub max_sessions: usize,
+    /// Connections not yet signed in, at most (a third of them from one address); past it the
+    /// oldest of the address holding the most is closed to make room
+    #[arg(long, value_name = "N", default_value_t = ssh::MAX_STARTUPS)]
+    pub max_startups: usize,
+    /// Close a connection that has not signed in after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub login_grace_seconds: u64,
+    /// Close a signed-in connection that runs no session (no channel, or one that asked for
+    /// neither the terminal UI nor a command) after this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub idle_connection_seconds: u64,
     /// Close a session after this many minutes without input (the screen locks earlier, after
     /// --lock-after minutes)
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
@@ -25,13 +37,27 @@ pub struct ServeArgs {
 
 pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
     let ui = tui::options(g)?;
+    let lang = paths::lang(g.lang.as_deref());
     if a.hard_timeout_minutes == 0 {
-        return Err(CliError::Usage(
-            "--hard-timeout-minutes: at least 1 minute".into(),
-        ));
+        return Err(CliError::Usage(say(
+            lang,
+            "--hard-timeout-minutes: at least 1 minute",
+            "--hard-timeout-minutes: minst 1 minut",
+        )));
     }
-    if a.max_sessions == 0 {
-        return Err(CliError::Usage("--max-sessions: at least 1".into()));
+    for (flag, value) in [
+        ("--max-sessions", a.max_sessions as u64),
+        ("--max-startups", a.max_startups as u64),
+        ("--login-grace-seconds", a.login_grace_seconds),
+        ("--idle-connection-seconds", a.idle_connection_seconds),
+    ] {
+        if value == 0 {
+            return Err(CliError::Usage(say(
+                lang,
+                &format!("{flag}: at least 1"),
+                &format!("{flag}: minst 1"),
+            )));
+        }
     }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -76,16 +102,43 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         listen: a.listen.clone(),
         host_key: ssh::host_key_path(&path),
         max_sessions: a.max_sessions,
+        max_startups: a.max_startups,
+        login_grace: Duration::from_secs(a.login_grace_seconds),
+        idle: Duration::from_secs(a.idle_connection_seconds),
         hard_timeout: Duration::from_secs(a.hard_timeout_minutes.saturating_mul(60)),
         ui,
         exec,
     };
-    ssh::serve(service, options, |addr, fingerprint| {
-        println!("insats: serving {} on {addr}", path.display());
-        println!("host key {fingerprint}");
+    ssh::serve(service, options, |s| {
+        println!("insats: serving {} on {}", path.display(), s.addr);
+        println!("host key {}", s.fingerprint);
         let _ = std::io::stdout().flush();
+        if s.new_host_key {
+            eprintln!("insats: {}", new_host_key(lang, s.fingerprint));
+        }
     })
-    .map_err(|e| CliError::Io(e.to_string()))
+    .map_err(|e| CliError::Io(e.message(lang)))
+}
+
+/// Said on every start that made a host key: on a first start that is expected; on any later
+/// one the old key was lost, and users must hear the new fingerprint before they accept it.
+fn new_host_key(lang: Lang, fingerprint: &str) -> String {
+    say(
+        lang,
+        &format!(
+            "NEW HOST KEY {fingerprint}: there was no host key file, so a new key was made. \
+             On a first start that is expected. Otherwise the old key was lost: every client \
+             that knew it will refuse to connect, warning that the host key changed; tell your \
+             users the new fingerprint before they accept it (ssh-keygen -R removes the old one)."
+        ),
+        &format!(
+            "NY VÄRDNYCKEL {fingerprint}: det fanns ingen värdnyckelfil, så en ny nyckel gjordes. \
+             Vid första starten är det väntat. Annars har den gamla nyckeln gått förlorad: varje \
+             klient som kände den vägrar ansluta med en varning om att värdnyckeln har bytts; ge \
+             användarna det nya fingeravtrycket innan de godtar det (ssh-keygen -R tar bort det \
+             gamla)."
+        ),
+    )
 }
 
 /// Writes the audit chain's head to the log at start and once a day, for whoever keeps the

@@ -72,11 +72,16 @@ pub async fn exec(
         out
     })
     .await;
-    let out = ran.unwrap_or_else(|_| ExecOutput {
-        stdout: Vec::new(),
-        stderr: "insats: internal error\n".into(),
-        status: 1,
+    let out = ran.unwrap_or_else(|_| {
+        tracing::error!("a command panicked; only its connection was affected");
+        ExecOutput {
+            stdout: Vec::new(),
+            stderr: "insats: internal error\n".into(),
+            status: 1,
+        }
     });
+    // The command line itself is never logged (it may hold a personnummer).
+    tracing::info!(status = out.status, "command finished");
     // On a terminal, text gets carriage returns; bytes that are not text (a workbook) go as
     // they are.
     let (stdout, stderr) = if pty {

@@ -1,45 +1,27 @@
-//! One SSH connection: public-key sign-in, then one session channel at a time running either
-//! the terminal UI (shell with a pty) or one command (exec).
+//! One SSH connection: public-key sign-in (see `auth`), then one session channel at a time
+//! running either the terminal UI (shell with a pty) or one command (exec). Subsystems (sftp,
+//! scp over sftp), X11 and agent forwarding are refused at once.
 
-use super::channel::{self, Exec};
-use super::limits::FailedLogins;
+use super::channel;
+use super::shared::Shared;
+use super::source::Source;
 use super::tty::{self, SessionInput};
-use crate::service::{Refusal, Verdict};
-use crate::service::{Service, Session};
-use crate::ui::Options;
-use russh::keys::ssh_key::PublicKey;
+use super::watch::{Phase, Watch};
+use crate::service::Session;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, VerifiedPublicKey};
 use russh::{Channel, ChannelId};
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// What every connection of the server shares.
-pub struct Shared {
-    pub service: Service,
-    pub ui: Options,
-    pub exec: Exec,
-    pub failed: FailedLogins,
-    /// One permit per running session (terminal UI or command).
-    pub sessions: Arc<Semaphore>,
-    pub max_sessions: usize,
-    pub hard_timeout: Duration,
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared")
-            .field("max_sessions", &self.max_sessions)
-            .finish_non_exhaustive()
-    }
-}
+use std::time::Instant;
+use tokio::sync::OwnedSemaphorePermit;
+use tracing::Instrument;
 
 #[derive(Debug)]
 struct ChannelState {
     id: ChannelId,
     pty: Option<(u32, u32)>,
-    permit: Option<OwnedSemaphorePermit>,
+    /// A shell or command was asked for (or refused) on it already.
+    used: bool,
     input: Option<SessionInput>,
 }
 
@@ -59,19 +41,46 @@ impl Drop for ChannelState {
 /// The state of one connection.
 #[derive(Debug)]
 pub struct Connection {
-    shared: Arc<Shared>,
-    ip: Option<IpAddr>,
-    session: Option<Session>,
-    refusal: Option<Refusal>,
+    pub(super) shared: Arc<Shared>,
+    pub(super) ip: IpAddr,
+    pub(super) from: Source,
+    pub(super) id: u64,
+    pub(super) watch: Arc<Watch>,
+    /// The connection's log context (its id, address and, once signed in, user).
+    pub(super) span: tracing::Span,
+    pub(super) session: Option<Session>,
+    /// Held while signed in; none when the server had no room (its sessions are then refused
+    /// as full).
+    pub(super) slot: Option<OwnedSemaphorePermit>,
+    pub(super) attempts: super::auth::Attempts,
     channel: Option<ChannelState>,
-    /// Held while the connection lasts (a cap on open connections, signed in or not).
-    _slot: Option<OwnedSemaphorePermit>,
 }
 
 /// An accepted shell or command request: who, their session permit, and the pty size if any.
 type Claimed = (Session, OwnedSemaphorePermit, Option<(u32, u32)>);
 
 impl Connection {
+    pub fn new(
+        shared: Arc<Shared>,
+        ip: IpAddr,
+        id: u64,
+        watch: Arc<Watch>,
+        span: tracing::Span,
+    ) -> Self {
+        Self {
+            shared,
+            ip,
+            from: Source::of(ip),
+            id,
+            watch,
+            span,
+            session: None,
+            slot: None,
+            attempts: super::auth::Attempts::default(),
+            channel: None,
+        }
+    }
+
     /// Takes up a shell or command request on `channel`: the signed-in session, a session
     /// permit and the pty size. `None` when the request has been answered already (not ours,
     /// or refused because the server is full).
@@ -80,102 +89,53 @@ impl Connection {
         channel: ChannelId,
         session: &mut russh::server::Session,
     ) -> Result<Option<Claimed>, russh::Error> {
-        let full = self.full_message();
+        let full = self.shared.full_message();
         let (Some(signed_in), Some(c)) = (
             self.session.clone(),
-            self.channel
-                .as_mut()
-                .filter(|c| c.id == channel && c.input.is_none()),
+            self.channel.as_mut().filter(|c| c.id == channel && !c.used),
         ) else {
             session.channel_failure(channel)?;
             return Ok(None);
         };
+        c.used = true;
         session.channel_success(channel)?;
-        let Some(permit) = c.permit.take() else {
+        let permit = self
+            .slot
+            .as_ref()
+            .and_then(|_| self.shared.sessions.clone().try_acquire_owned().ok());
+        let Some(permit) = permit else {
+            tracing::warn!(
+                parent: &self.span,
+                max_sessions = self.shared.max_sessions,
+                "session refused: the server is full"
+            );
             tokio::spawn(channel::refuse(session.handle(), channel, full, 1));
             return Ok(None);
         };
         Ok(Some((signed_in, permit, c.pty)))
     }
 
-    pub fn new(shared: Arc<Shared>, ip: Option<IpAddr>, slot: OwnedSemaphorePermit) -> Self {
-        Self {
-            shared,
-            ip,
-            session: None,
-            refusal: None,
-            channel: None,
-            _slot: Some(slot),
-        }
+    fn started(&self, kind: &'static str) {
+        self.watch.enter(Phase::Session, Instant::now());
+        tracing::info!(parent: &self.span, kind, "session started");
     }
 
-    fn refuse(&mut self, r: Refusal) -> Auth {
-        self.refusal = Some(r);
-        Auth::reject()
-    }
-
-    fn blocked(&self) -> bool {
-        self.ip
-            .is_some_and(|ip| self.shared.failed.blocked(ip, Instant::now()))
-    }
-
-    async fn verdict(&self, login: &str, key: &PublicKey) -> Verdict {
-        let Ok(blob) = key.to_bytes() else {
-            return Verdict::Refuse(Refusal::new(None, "unreadable key"));
-        };
-        let service = self.shared.service.clone();
-        let login = login.to_owned();
-        let checked = tokio::task::spawn_blocking(move || service.check_key(&login, &blob)).await;
-        match checked {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
-                tracing::error!("sign-in check failed: {e}");
-                Verdict::Refuse(Refusal::new(None, "sign-in check failed"))
-            }
-            Err(_) => Verdict::Refuse(Refusal::new(None, "sign-in check failed")),
-        }
-    }
-
-    fn full_message(&self) -> String {
-        let sv = self.shared.ui.lang == crate::service::Lang::Sv;
-        if sv {
-            format!(
-                "insats: servern är full ({} sessioner); försök igen om en stund\r\n",
-                self.shared.max_sessions
-            )
-        } else {
-            format!(
-                "insats: the server is full ({} sessions); try again later\r\n",
-                self.shared.max_sessions
-            )
-        }
+    /// Refuses a request on `channel` that this server does not serve (`what`: for the log).
+    fn refuse_request(
+        &self,
+        channel: ChannelId,
+        what: &'static str,
+        session: &mut russh::server::Session,
+    ) -> Result<(), russh::Error> {
+        tracing::info!(parent: &self.span, request = what, "request refused");
+        session.channel_failure(channel)
     }
 }
 
 impl Drop for Connection {
-    /// A connection that tried to sign in and never did counts once against its address and is
-    /// one audit entry, however many keys it offered.
     fn drop(&mut self) {
-        if self.session.is_some() {
-            return;
-        }
-        let Some(refusal) = self.refusal.take() else {
-            return;
-        };
-        if let Some(ip) = self.ip {
-            self.shared.failed.record(ip, Instant::now());
-        }
-        let service = self.shared.service.clone();
-        let write = move || {
-            if let Err(e) = service.record_login_failed(refusal.user, &refusal.note) {
-                tracing::error!("could not log a failed sign-in: {e}");
-            }
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
-                rt.spawn_blocking(write);
-            }
-            Err(_) => write(),
+        if self.session.is_none() {
+            self.failed_connection();
         }
     }
 }
@@ -184,7 +144,7 @@ impl russh::server::Handler for Connection {
     type Error = russh::Error;
 
     async fn auth_password(&mut self, _user: &str, _password: &str) -> Result<Auth, Self::Error> {
-        Ok(self.refuse(Refusal::new(None, "password refused")))
+        Ok(self.refuse_method("password refused"))
     }
 
     async fn auth_keyboard_interactive<'a>(
@@ -193,7 +153,7 @@ impl russh::server::Handler for Connection {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
-        Ok(self.refuse(Refusal::new(None, "keyboard-interactive refused")))
+        Ok(self.refuse_method("keyboard-interactive refused"))
     }
 
     async fn auth_publickey_offered(
@@ -201,17 +161,8 @@ impl russh::server::Handler for Connection {
         user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        if self.blocked() {
-            return Ok(self.refuse(Refusal::new(None, "too many failed sign-ins")));
-        }
-        let verdict = self.verdict(user, offer.public_key).await;
-        if super::storage::has_failed() {
-            return Err(russh::Error::Disconnect);
-        }
-        match verdict {
-            Verdict::Accept { .. } => Ok(Auth::Accept),
-            Verdict::Refuse(r) => Ok(self.refuse(r)),
-        }
+        let auth = self.offer(user, offer.public_key, false).await;
+        storage_checked(auth)
     }
 
     async fn auth_publickey(
@@ -219,36 +170,8 @@ impl russh::server::Handler for Connection {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        if self.blocked() {
-            return Ok(self.refuse(Refusal::new(None, "too many failed sign-ins")));
-        }
-        let verdict = self.verdict(user, key.public_key).await;
-        // A store that cannot be read or written refuses no key: the connection closes, and the
-        // server stops with the cause in its log.
-        if super::storage::has_failed() {
-            return Err(russh::Error::Disconnect);
-        }
-        match verdict {
-            Verdict::Accept {
-                session,
-                fingerprint,
-            } => {
-                let s = (*session).clone();
-                let logged =
-                    tokio::task::spawn_blocking(move || s.record_login(&fingerprint)).await;
-                if let Ok(Ok(())) = logged {
-                    tracing::info!(user = %session.user().id, "signed in over SSH");
-                    self.session = Some(*session);
-                    Ok(Auth::Accept)
-                } else if super::storage::has_failed() {
-                    Err(russh::Error::Disconnect)
-                } else {
-                    // A sign-in that cannot be logged does not happen.
-                    Ok(self.refuse(Refusal::new(None, "sign-in could not be logged")))
-                }
-            }
-            Verdict::Refuse(r) => Ok(self.refuse(r)),
-        }
+        let auth = self.offer(user, key.public_key, true).await;
+        storage_checked(auth)
     }
 
     async fn channel_open_session(
@@ -266,7 +189,7 @@ impl russh::server::Handler for Connection {
         self.channel = Some(ChannelState {
             id: channel.id(),
             pty: None,
-            permit: self.shared.sessions.clone().try_acquire_owned().ok(),
+            used: false,
             input: None,
         });
         // Input arrives through `data`; the channel object itself is not read.
@@ -324,27 +247,32 @@ impl russh::server::Handler for Connection {
             return Ok(());
         };
         let Some((cols, rows)) = pty else {
+            drop(permit);
             let text = "insats: the terminal UI needs a terminal: use ssh -t\r\n".to_owned();
             tokio::spawn(channel::refuse(handle, channel, text, 1));
             return Ok(());
         };
-        let spawned = tty::spawn(tty::Spawn {
-            session: signed_in,
-            opts: self.shared.ui.clone(),
-            cols: cols.clamp(1, 1000) as u16,
-            rows: rows.clamp(1, 1000) as u16,
-            hard_timeout: self.shared.hard_timeout,
-            permit,
+        // The session's thread logs in this connection's context.
+        let spawned = self.span.in_scope(|| {
+            tty::spawn(tty::Spawn {
+                session: signed_in,
+                opts: self.shared.ui.clone(),
+                cols: cols.clamp(1, 1000) as u16,
+                rows: rows.clamp(1, 1000) as u16,
+                hard_timeout: self.shared.timeouts.hard,
+                permit,
+            })
         });
         match spawned {
             Ok((input, out)) => {
                 if let Some(c) = self.channel.as_mut().filter(|c| c.id == channel) {
                     c.input = Some(input);
                 }
-                tokio::spawn(channel::pump(handle, channel, out));
+                self.started("terminal");
+                tokio::spawn(channel::pump(handle, channel, out).instrument(self.span.clone()));
             }
             Err(e) => {
-                tracing::error!("could not start a session thread: {e}");
+                tracing::error!(parent: &self.span, "could not start a session thread: {e}");
                 let text = "insats: could not start the session\r\n".to_owned();
                 tokio::spawn(channel::refuse(handle, channel, text, 1));
             }
@@ -363,8 +291,10 @@ impl russh::server::Handler for Connection {
             return Ok(());
         };
         let pty = pty.is_some();
+        // Never logged: a command line may hold a personnummer.
         let command = String::from_utf8_lossy(data).into_owned();
-        tokio::spawn(channel::exec(
+        self.started("command");
+        let run = channel::exec(
             handle,
             channel,
             self.shared.exec.clone(),
@@ -372,8 +302,55 @@ impl russh::server::Handler for Connection {
             command,
             pty,
             permit,
-        ));
+        );
+        tokio::spawn(run.instrument(self.span.clone()));
         Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut russh::server::Session,
+    ) -> Result<(), Self::Error> {
+        // sftp and scp (which speaks sftp): refused now, so the client does not wait; the
+        // channel is closed with a line saying what to do instead. The name goes into the log
+        // only when it is a plain one.
+        let plain = name.len() <= 32
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"@._-".contains(&b));
+        let name = if plain { name } else { "(other)" };
+        tracing::info!(parent: &self.span, request = "subsystem", name, "request refused");
+        session.channel_failure(channel)?;
+        if let Some(c) = self.channel.as_mut().filter(|c| c.id == channel) {
+            c.used = true;
+            let text = if self.shared.ui.lang == crate::service::Lang::Sv {
+                "insats: sftp och scp finns inte; hämta en rapport med ssh … report … > fil\r\n"
+            } else {
+                "insats: sftp and scp are not offered; fetch a report with ssh … report … > file\r\n"
+            };
+            tokio::spawn(channel::refuse(
+                session.handle(),
+                channel,
+                text.to_owned(),
+                1,
+            ));
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut russh::server::Session,
+    ) -> Result<(), Self::Error> {
+        self.refuse_request(channel, "x11", session)
     }
 
     async fn data(
@@ -389,6 +366,7 @@ impl russh::server::Handler for Connection {
             .and_then(|c| c.input.as_mut())
         {
             input.bytes(data);
+            self.watch.input(Instant::now());
         }
         Ok(())
     }
@@ -412,7 +390,19 @@ impl russh::server::Handler for Connection {
     ) -> Result<(), Self::Error> {
         if self.channel.as_ref().is_some_and(|c| c.id == channel) {
             self.channel = None;
+            // Nothing runs any more: the idle time starts.
+            self.watch.enter(Phase::Idle, Instant::now());
         }
         Ok(())
+    }
+}
+
+/// A store that cannot be read or written refuses no key: the connection closes instead, and the
+/// server stops with the cause in its log (the unit file starts it again).
+fn storage_checked(auth: Auth) -> Result<Auth, russh::Error> {
+    if super::storage::has_failed() {
+        Err(russh::Error::Disconnect)
+    } else {
+        Ok(auth)
     }
 }

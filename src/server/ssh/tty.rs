@@ -175,9 +175,14 @@ pub fn spawn(s: Spawn) -> std::io::Result<(SessionInput, mpsc::Receiver<Out>)> {
         closed: false,
         timed_out: false,
     };
+    // The thread logs in the context of the connection that started it.
+    let span = tracing::Span::current();
     std::thread::Builder::new()
         .name("insats-ssh-session".into())
-        .spawn(move || main(s.session, s.opts, queue, &out_tx, s.permit))?;
+        .spawn(move || {
+            let _in_connection = span.enter();
+            main(s.session, s.opts, queue, &out_tx, s.permit);
+        })?;
     Ok((input, out_rx))
 }
 
@@ -191,7 +196,20 @@ fn main(
     let lang = opts.lang;
     let minutes = queue.hard_timeout.as_secs() / 60;
     let writer = ChannelWriter::new(out.clone());
-    let (tail, status) = guarded(lang, minutes, move || run(session, opts, queue, writer));
+    let ended = std::cell::Cell::new("panic");
+    let (tail, status) = guarded(lang, minutes, || {
+        let result = run(session, opts, queue, writer);
+        ended.set(match &result {
+            Ok(End::Done) => "quit or client closed",
+            Ok(End::IdleTimeout) => "hard timeout",
+            Ok(End::Ended(_)) => {
+                "ended by the server (access revoked, unlock failed or store failed)"
+            }
+            Err(_) => "error",
+        });
+        result
+    });
+    tracing::info!(reason = ended.get(), status, "session ended");
     let _ = out.blocking_send(Out::Bytes(tail));
     let _ = out.blocking_send(Out::Exit(status));
     drop(permit);
