@@ -186,6 +186,8 @@ fn start_server(db: &Path) -> (Child, u16) {
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let port = first.rsplit(':').next().unwrap().trim().parse().unwrap();
+    // Keep reading what the server says, as a terminal or journald would.
+    std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
     (child, port)
 }
 

@@ -475,3 +475,46 @@ fn a_broken_host_key_stops_the_server_naming_the_file_and_a_missing_one_is_made_
     assert!(!second.contains("NEW HOST KEY"), "{second}");
     assert!(!second.contains("a new host key was made"), "{second}");
 }
+
+/// A supervisor that reads the first line of the server's output and closes its pipes (as the
+/// benchmark did) must not bring the server down: it keeps answering connections, and logs
+/// (now to nowhere) without a panic.
+#[test]
+fn a_server_whose_output_was_closed_keeps_serving() {
+    use std::io::BufRead;
+    let (dir, db) = demo_db();
+    // No host key yet: the start also prints the new-key notice after the first line.
+    let hostkey = insats::server::ssh::host_key_path(&db);
+    let _ = std::fs::remove_file(&hostkey);
+    let mut child = std::process::Command::new(common::ssh::bin())
+        .arg("--db")
+        .arg(&db)
+        .args(["--lang", "en", "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // Its log's reader goes too, before the new-key warning and the sign-in lines are written.
+    drop(child.stderr.take());
+    let port: u16 = first.rsplit(':').next().unwrap().trim().parse().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "the server went away");
+    // A connection that comes and goes is logged when it ends; then the next is still answered.
+    for _ in 0..2 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut banner = [0u8; 8];
+        s.read_exact(&mut banner).unwrap();
+        assert_eq!(&banner, b"SSH-2.0-");
+        drop(s);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(child.try_wait().unwrap().is_none(), "the server went away");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(dir);
+}

@@ -64,7 +64,7 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
             tracing_subscriber::EnvFilter::try_from_env("INSATS_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| LogWriter)
         .try_init();
     let path = db_path(g);
     let lang = paths::lang(g.lang.as_deref());
@@ -110,11 +110,18 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         exec,
     };
     ssh::serve(service, options, |s| {
-        println!("insats: serving {} on {}", path.display(), s.addr);
-        println!("host key {}", s.fingerprint);
-        let _ = std::io::stdout().flush();
+        // A server whose standard output or error is closed (a supervisor that read the first
+        // line and went, a closed terminal) keeps serving: these lines are also in the log.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "insats: serving {} on {}", path.display(), s.addr);
+        let _ = writeln!(out, "host key {}", s.fingerprint);
+        let _ = out.flush();
         if s.new_host_key {
-            eprintln!("insats: {}", new_host_key(lang, s.fingerprint));
+            let _ = writeln!(
+                std::io::stderr(),
+                "insats: {}",
+                new_host_key(lang, s.fingerprint)
+            );
         }
     })
     .map_err(|e| CliError::Io(e.message(lang)))
@@ -182,5 +189,23 @@ pub fn run_command(s: &Session, command: &str, lang: Lang) -> ExecOutput {
             stderr: format!("insats: {message}\n"),
             status: 1,
         },
+    }
+}
+
+/// The system log's writer: standard error, where journald reads it. A log line that cannot be
+/// written (standard error closed: a supervisor that went away) is dropped rather than brought
+/// up as an error, which the log library would report by a print that panics on a closed
+/// standard error — the server keeps serving.
+struct LogWriter;
+
+impl Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
