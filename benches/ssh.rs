@@ -75,6 +75,23 @@ fn usage(pid: u32) -> (u64, f64) {
     (rss, ticks / 100.0)
 }
 
+/// The machine's CPU ticks (all cores) and those of them stolen by the hypervisor, from
+/// `/proc/stat`: a run during which the host took much of the machine's time is not a result
+/// about insats, and the table says so.
+fn machine_ticks() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cpu: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (cpu.iter().sum(), cpu.get(7).copied().unwrap_or(0.0))
+}
+
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -278,9 +295,9 @@ async fn main() {
     ));
     let mut terms: Vec<Term> = Vec::new();
     println!(
-        "| sessions | keystroke→frame p50 | p99 | samples | server RSS | RSS per session | server CPU | registrations by the one writer |"
+        "| sessions | keystroke→frame p50 | p99 | samples | server RSS | RSS per session | server CPU | registrations by the one writer | CPU time stolen by the host |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for n in [10usize, 50, 100] {
         let (before, _) = usage(pid);
         while terms.len() < n {
@@ -289,6 +306,7 @@ async fn main() {
         let (after_open, _) = usage(pid);
         let stop = Arc::new(AtomicBool::new(false));
         let (_, cpu0) = usage(pid);
+        let machine0 = machine_ticks();
         let reg0 = registered.load(Ordering::Relaxed);
         let t0 = Instant::now();
         let tasks: Vec<_> = terms
@@ -304,10 +322,12 @@ async fn main() {
         }
         let secs = t0.elapsed().as_secs_f64();
         let (rss, cpu1) = usage(pid);
+        let machine1 = machine_ticks();
+        let stolen = (machine1.1 - machine0.1) / (machine1.0 - machine0.0).max(1.0) * 100.0;
         lat.sort();
         let per = (after_open.saturating_sub(before)) as f64 / (n - terms.len()).max(1) as f64;
         println!(
-            "| {n} | {:.1} ms | {:.1} ms | {} | {} MB | {:.2} MB | {:.0}% | {} |",
+            "| {n} | {:.1} ms | {:.1} ms | {} | {} MB | {:.2} MB | {:.0}% | {} | {stolen:.0}% |",
             pct(&lat, 0.5),
             pct(&lat, 0.99),
             lat.len(),

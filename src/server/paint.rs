@@ -195,7 +195,15 @@ impl Painter {
         let done = terminal
             .apply_buffer_with_cursor(None)
             .map_err(std::io::Error::other)?;
-        self.last = Some(done.buffer.clone());
+        // Kept in the same allocation frame after frame: a hundred sessions drawing several
+        // frames a second would otherwise allocate and free a screen's cells for every one.
+        match &mut self.last {
+            Some(last) => {
+                last.area = done.buffer.area;
+                last.content.clone_from(&done.buffer.content);
+            }
+            None => self.last = Some(done.buffer.clone()),
+        }
         self.marks = marks;
         Ok(())
     }
