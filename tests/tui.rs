@@ -1263,4 +1263,27 @@ fn the_processing_record_is_shown_in_either_language_to_every_role_and_follows_i
     let s = screen(&rut);
     assert!(s.contains("Legal basis: Consent (art. 6(1)(a))"), "{s}");
     assert!(s.contains("is missing for 3 of 4 purposes"), "{s}");
+    // On this machine `x` saves the text as it is shown, in the language shown.
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = screens::options(Lang::En, false).unwrap();
+    opts.export_dir = Some(out.path().to_owned());
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut hanna = App::new(session, opts, Instant::now()).unwrap();
+    press(&mut hanna, &["R", "l", "x"]);
+    let saved = out.path().join("record-F1-sv.txt");
+    assert!(
+        screen(&hanna).contains("record-F1-sv.txt"),
+        "{}",
+        screen(&hanna)
+    );
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.starts_with("Register över behandling (GDPR art. 30)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Rättslig grund: Samtycke (art. 6.1 a)"),
+        "{text}"
+    );
+    assert!(text.contains("Säkerhetsåtgärder"), "{text}");
 }
