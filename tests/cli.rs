@@ -1034,7 +1034,7 @@ fn the_processing_record_prints_for_every_role_and_its_administrator_edits_it_as
     let bad_file = dir.path().join("bad.toml");
     std::fs::write(&bad_file, &bad).unwrap();
     let err = fails(&set("agnes", &bad_file));
-    assert!(err.contains(&format!("line {line} (sw)")), "{err}");
+    assert!(err.contains(&format!("line {line} (security)")), "{err}");
     // A section emptied: refused naming it, in Swedish with --lang sv.
     let empty = dir.path().join("empty.toml");
     std::fs::write(&empty, "[transfers]\nsv = \"Inga\"\n").unwrap();

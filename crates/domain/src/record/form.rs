@@ -118,12 +118,12 @@ pub fn from_toml(text: &str) -> Result<ProcessingRecord, RecordError> {
     record.checked()
 }
 
-/// The line and key of a TOML error, and what kind it is; none of the file's text.
+/// The line and place of a TOML error, and what kind it is; none of the file's text.
 fn file_error(text: &str, e: &toml::de::Error) -> RecordError {
     let at = e.span().map_or(0, |s| s.start.min(text.len()));
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let key = text.lines().nth(line - 1).and_then(key_of);
+    let key = place(text, line);
     let message = e.message();
     let problem = if message.contains("unknown field") {
         TomlProblem::UnknownKey
@@ -137,22 +137,46 @@ fn file_error(text: &str, e: &toml::de::Error) -> RecordError {
     RecordError::Toml { line, key, problem }
 }
 
-/// The key of a `key = value` line or the name of a `[table]` header, when it is a plain name.
-fn key_of(line: &str) -> Option<String> {
-    let t = line.trim();
-    let name = if let Some(h) = t.strip_prefix('[') {
-        h.trim_start_matches('[')
-            .split(']')
-            .next()
-            .unwrap_or_default()
-    } else {
-        t.split('=').next().unwrap_or_default()
+/// The tables a record file has, and the keys inside them.
+const SECTIONS: [&str; 7] = [
+    "purpose",
+    "people",
+    "data",
+    "recipients",
+    "retention",
+    "security",
+    "transfers",
+];
+const KEYS: [&str; 4] = ["sv", "en", "legal_basis_sv", "legal_basis_en"];
+
+/// Where line `line` is, as `section.key`, or `section` where its key is not one the record
+/// has: only names the record itself uses are repeated, never what the file says (a misspelt
+/// key could be anything, a personnummer too).
+fn place(text: &str, line: usize) -> Option<String> {
+    let mut section = None;
+    let mut key = None;
+    for (n, l) in text.lines().take(line).enumerate() {
+        let t = l.trim();
+        if let Some(h) = t.strip_prefix('[') {
+            let name = h
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or_default()
+                .trim();
+            section = SECTIONS.iter().find(|s| **s == name).copied();
+        } else if n + 1 == line {
+            let name = t.split('=').next().unwrap_or_default().trim();
+            key = KEYS.iter().find(|k| **k == name).copied();
+        }
+        if n + 1 == line && t.starts_with('[') {
+            key = None;
+        }
     }
-    .trim();
-    let plain = !name.is_empty()
-        && name.len() <= 40
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    plain.then(|| name.to_owned())
+    match (section, key) {
+        (Some(s), Some(k)) => Some(format!("{s}.{k}")),
+        (Some(s), None) => Some(s.to_owned()),
+        (None, Some(k)) => Some(k.to_owned()),
+        (None, None) => None,
+    }
 }
