@@ -947,3 +947,138 @@ fn the_participants_information_prints_in_either_language_for_whoever_reaches_th
     ));
     assert!(err.contains("I99"), "{err}");
 }
+
+/// `association record F1` prints the association's record of processing activities (GDPR
+/// art. 30) in --lang's language for every role in it, the legal bases shown as the
+/// association's to fill in; its administrator exports it as TOML, edits it and sets it again
+/// (an audit entry naming the sections); a wrong file is refused naming its line and key, and
+/// nothing changes; another role may not set it.
+#[test]
+fn the_processing_record_prints_for_every_role_and_its_administrator_edits_it_as_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    ok(&insats(&db, &["demo", "--summary"]));
+    let record = |user: &str, lang: &str| {
+        ok(&insats(
+            &db,
+            &["--as", user, "--lang", lang, "association", "record", "F1"],
+        ))
+    };
+    let en = record("rut", "en");
+    assert!(
+        en.starts_with("Record of processing activities (GDPR art. 30)"),
+        "{en}"
+    );
+    for w in [
+        "Purposes and legal bases",
+        "Legal basis: (to be filled in by the association)",
+        "Categories of personal data",
+        "Transfers to third countries",
+        "Security measures",
+        "has not changed it",
+    ] {
+        assert!(en.contains(w), "{w}: {en}");
+    }
+    let sv = record("hanna", "sv");
+    assert!(sv.starts_with("Register över behandling"), "{sv}");
+    assert!(sv.contains("(fylls i av förbundet)"), "{sv}");
+
+    // Export, fill in the first legal basis, set it again.
+    let toml = ok(&insats(
+        &db,
+        &[
+            "--as",
+            "agnes",
+            "association",
+            "record",
+            "F1",
+            "--export",
+            "toml",
+        ],
+    ));
+    assert!(toml.contains("[[purpose]]"), "{toml}");
+    let edited = toml.replacen(
+        "legal_basis_sv = \"\"",
+        "legal_basis_sv = \"Samtycke enligt art. 6.1 a och 9.2 a\"",
+        1,
+    );
+    let file = dir.path().join("record.toml");
+    std::fs::write(&file, &edited).unwrap();
+    let set = |user: &str, path: &Path| {
+        insats(
+            &db,
+            &[
+                "--as",
+                user,
+                "association",
+                "record",
+                "F1",
+                "--set",
+                path.to_str().unwrap(),
+            ],
+        )
+    };
+    assert_eq!(ok(&set("agnes", &file)).trim(), "F1: legal_basis");
+    let sv = record("rut", "sv");
+    assert!(
+        sv.contains("Rättslig grund: Samtycke enligt art. 6.1 a och 9.2 a"),
+        "{sv}"
+    );
+    assert!(sv.contains("Förbundets egen förteckning"), "{sv}");
+    // The English text falls back on the Swedish one where the English is empty.
+    assert!(record("rut", "en").contains("Legal basis: Samtycke enligt art. 6.1 a"));
+
+    // A misspelt key: refused with the file's line and the key, nothing changed.
+    let bad = edited.replacen("[[security]]\nsv", "[[security]]\nsw", 1);
+    let line = bad.lines().position(|l| l.starts_with("sw =")).unwrap() + 1;
+    let bad_file = dir.path().join("bad.toml");
+    std::fs::write(&bad_file, &bad).unwrap();
+    let err = fails(&set("agnes", &bad_file));
+    assert!(err.contains(&format!("line {line} (security)")), "{err}");
+    // A section emptied: refused naming it, in Swedish with --lang sv.
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "[transfers]\nsv = \"Inga\"\n").unwrap();
+    let err = fails(&insats(
+        &db,
+        &[
+            "--as",
+            "agnes",
+            "--lang",
+            "sv",
+            "association",
+            "record",
+            "F1",
+            "--set",
+            empty.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("purpose: minst en uppgift behövs"), "{err}");
+    // A report reader reads it but may not set it.
+    let err = fails(&set("rut", &file));
+    assert!(err.contains("association administrator"), "{err}");
+    let now = ok(&insats(
+        &db,
+        &[
+            "--as",
+            "agnes",
+            "association",
+            "record",
+            "F1",
+            "--export",
+            "toml",
+        ],
+    ));
+    assert_eq!(now, edited);
+    // One audit entry, naming the section only.
+    let log = ok(&insats(
+        &db,
+        &["--as", "lars", "audit", "list", "--limit", "20"],
+    ));
+    let entries: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("update-processing-record"))
+        .collect();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert!(entries[0].contains("legal_basis"), "{log}");
+    assert!(!log.contains("Samtycke enligt"), "{log}");
+}

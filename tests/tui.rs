@@ -1204,3 +1204,86 @@ fn a_burst_of_other_sessions_changes_is_read_in_once_and_within_a_second() {
         app.reloads
     );
 }
+
+/// `R` on the interventions pane shows the association's record of processing activities (GDPR
+/// art. 30) to every role that reaches it, the legal bases flagged as the association's to fill
+/// in; `l` the other language, `x` over SSH names the command; what the administrator sets is
+/// what the screen shows.
+#[test]
+fn the_processing_record_is_shown_in_either_language_to_every_role_and_follows_its_edits() {
+    let (_dir, service) = fresh_demo();
+    for (user, lang) in [("agnes", Lang::En), ("rut", Lang::Sv), ("maja", Lang::En)] {
+        let mut app = app_for(&service, user, lang);
+        press(&mut app, &["R"]);
+        let s = screen(&app);
+        let (title, flag) = match lang {
+            Lang::En => (
+                "Record of processing activities (GDPR art. 30)",
+                "(to be filled in by the association)",
+            ),
+            Lang::Sv => (
+                "Register över behandling (GDPR art. 30)",
+                "(fylls i av förbundet)",
+            ),
+        };
+        assert!(s.contains(title) && s.contains(flag), "{user}: {s}");
+        press(&mut app, &["pagedown", "pagedown", "pagedown"]);
+        let s = screen(&app);
+        let security = match lang {
+            Lang::En => "ChaCha20-Poly1305",
+            Lang::Sv => "fält för fält",
+        };
+        assert!(s.contains(security), "{user}: {s}");
+        press(&mut app, &["l"]);
+        let s = screen(&app);
+        let other = match lang {
+            Lang::En => "Ändamål och rättslig grund",
+            Lang::Sv => "Purposes and legal bases",
+        };
+        assert!(s.contains(other), "{user}: {s}");
+        press(&mut app, &["x"]);
+        let code = if lang == Lang::En { "sv" } else { "en" };
+        assert!(
+            screen(&app).contains(&format!("association record F1 --lang {code}")),
+            "{}",
+            screen(&app)
+        );
+        press(&mut app, &["esc"]);
+        assert!(!screen(&app).contains(title));
+    }
+    // The administrator fills in a legal basis: every screen shows it from then on.
+    let agnes = insats::service::Session::sign_in(&service, "agnes", None).unwrap();
+    let f1 = insats::domain::ids::AssociationId(1);
+    let mut record = agnes.processing_record(f1).unwrap().record;
+    record.purposes[0].legal_basis =
+        insats::domain::record::Text::new("Samtycke (art. 6.1 a)", "Consent (art. 6(1)(a))");
+    agnes.set_processing_record(f1, &record).unwrap();
+    let mut rut = app_for(&service, "rut", Lang::En);
+    press(&mut rut, &["R"]);
+    let s = screen(&rut);
+    assert!(s.contains("Legal basis: Consent (art. 6(1)(a))"), "{s}");
+    assert!(s.contains("is missing for 3 of 4 purposes"), "{s}");
+    // On this machine `x` saves the text as it is shown, in the language shown.
+    let out = tempfile::tempdir().unwrap();
+    let mut opts = screens::options(Lang::En, false).unwrap();
+    opts.export_dir = Some(out.path().to_owned());
+    let session = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let mut hanna = App::new(session, opts, Instant::now()).unwrap();
+    press(&mut hanna, &["R", "l", "x"]);
+    let saved = out.path().join("record-F1-sv.txt");
+    assert!(
+        screen(&hanna).contains("record-F1-sv.txt"),
+        "{}",
+        screen(&hanna)
+    );
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.starts_with("Register över behandling (GDPR art. 30)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Rättslig grund: Samtycke (art. 6.1 a)"),
+        "{text}"
+    );
+    assert!(text.contains("Säkerhetsåtgärder"), "{text}");
+}

@@ -8,6 +8,7 @@ mod keeping;
 pub mod modes;
 mod org;
 pub mod paths;
+mod record;
 mod remote;
 pub mod report;
 mod rights;

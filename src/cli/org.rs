@@ -4,7 +4,7 @@
 
 use super::CliError;
 use super::admin::{Files, io};
-use super::{keeping, settings};
+use super::{keeping, record, settings};
 use crate::domain::ids::AssociationId;
 use crate::domain::intervention::{Direction, Measurement};
 use crate::service::{AssociationInput, InterventionInput, Lang, Session};
@@ -42,6 +42,11 @@ pub enum AssociationCommand {
         /// The intervention (I1)
         intervention: String,
     },
+    /// The association's record of processing activities (GDPR art. 30): purposes and legal
+    /// bases, categories of people and data, recipients, retention, security measures. Printed
+    /// in --lang's language for every role in the association; --export toml gives a file to
+    /// edit, --set FILE sets it again (association administrator)
+    Record(record::RecordArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,6 +137,7 @@ pub(super) fn association_in(
             let info = s.participant_information(id, l == Lang::Sv)?;
             write!(out, "{}", info.text()).map_err(io)?;
         }
+        AssociationCommand::Record(a) => record::record_in(s, a, l, files, out)?,
     }
     Ok(())
 }

@@ -75,6 +75,7 @@ pub const SCENES: &[Scene] = &[
     scene("volume-form", "maja", &["/", "text:öppen", "enter", "v"]),
     scene("volume-refused", "maja", &["v"]),
     scene("association-settings-form", "agnes", &["A"]),
+    scene("processing-record", "agnes", &["R"]),
     scene("report-results-handler", "hanna", &["r"]),
     scene("report-results-reader", "rut", &["r"]),
     scene("report-interventions", "maja", &["r", "tab", "tab"]),

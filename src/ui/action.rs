@@ -111,6 +111,9 @@ actions! {
     ParticipantInformation = "participant_information",
         label("Information to the participant (GDPR art. 13)", "Information till deltagaren (GDPR art. 13)"),
         hint("information", "information");
+    ProcessingRecord = "processing_record",
+        label("The association's processing record (GDPR art. 30)", "Förbundets registerförteckning (GDPR art. 30)"),
+        hint("record", "förteckning");
     InformationLanguage = "information_language",
         label("The other language (Swedish or English)", "Det andra språket (svenska eller engelska)");
     ExportInformation = "export_information",

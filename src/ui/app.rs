@@ -124,14 +124,26 @@ pub enum Overlay {
     },
     /// Setting or changing the user's unlock code (typed masked).
     UnlockCode(Box<super::unlock::CodeForm>),
-    /// The information to a participant (GDPR art. 13), in the participant's language.
+    /// The information to a participant (GDPR art. 13), in the participant's language; or the
+    /// association's record of processing activities (GDPR art. 30).
     Information(Box<InformationView>),
 }
 
-/// The information to a participant of one intervention, as shown.
+/// Which text an [`InformationView`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// The information to a participant of the intervention.
+    Participant,
+    /// The record of processing activities of the intervention's association.
+    Record(crate::domain::ids::AssociationId),
+}
+
+/// The information to a participant of one intervention, or the record of its association, as
+/// shown.
 #[derive(Debug)]
 pub struct InformationView {
     pub intervention: InterventionId,
+    pub shown: Shown,
     pub swedish: bool,
     pub info: crate::service::Information,
     pub scroll: u16,

@@ -58,6 +58,7 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::SetUnlockCode => ("unlock code set", "upplåsningskod satt"),
         A::ResetUnlockCode => ("unlock code reset", "upplåsningskod återställd"),
         A::UnlockFailed => ("wrong unlock code", "fel upplåsningskod"),
+        A::UpdateProcessingRecord => ("processing record changed", "registerförteckning ändrad"),
     };
     tr(lang, en, sv)
 }
@@ -114,6 +115,21 @@ pub fn audit_field(field: &str, lang: Lang) -> &str {
         "plan" => ("year plan", "årsplan"),
         "women" => ("women", "kvinnor"),
         "men" => ("men", "män"),
+        // The sections of the processing record.
+        "purpose" => ("purposes", "ändamål"),
+        "legal_basis" => ("legal bases", "rättsliga grunder"),
+        "people" => ("categories of data subjects", "kategorier av registrerade"),
+        "data" => (
+            "categories of personal data",
+            "kategorier av personuppgifter",
+        ),
+        "recipients" => ("recipients", "mottagare"),
+        "retention" => ("retention", "lagringstid"),
+        "security" => ("security measures", "säkerhetsåtgärder"),
+        "transfers" => (
+            "transfers to third countries",
+            "överföring till tredje land",
+        ),
         _ => return field,
     };
     match lang {

@@ -225,6 +225,7 @@ impl App {
             Action::Refresh => self.reload_all(),
             Action::UnusedConsents => self.open_consents(),
             Action::ParticipantInformation => self.open_information(),
+            Action::ProcessingRecord => self.open_record(),
             Action::Report => self.open_report(),
             Action::EditIntervention
             | Action::SetPlan

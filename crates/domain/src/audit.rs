@@ -55,10 +55,13 @@ pub enum Action {
     ResetUnlockCode,
     /// A wrong unlock code was typed at the idle lock (the try, and whether the session ended).
     UnlockFailed,
+    /// An association administrator changed the association's record of processing activities
+    /// (GDPR art. 30); the fields name the sections that changed.
+    UpdateProcessingRecord,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -94,6 +97,7 @@ impl Action {
         Action::SetUnlockCode,
         Action::ResetUnlockCode,
         Action::UnlockFailed,
+        Action::UpdateProcessingRecord,
     ];
 
     /// Stable key for filters and exports.
@@ -134,6 +138,7 @@ impl Action {
             Action::SetUnlockCode => "set-unlock-code",
             Action::ResetUnlockCode => "reset-unlock-code",
             Action::UnlockFailed => "unlock-failed",
+            Action::UpdateProcessingRecord => "update-processing-record",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod person;
 pub mod personnummer;
 pub mod planning;
 pub mod questionnaire;
+pub mod record;
 pub mod report;
 pub mod sshkey;
 pub mod unlock;

@@ -69,6 +69,9 @@ pub enum ServiceError {
     /// A new unlock code was refused, or one could not be checked.
     #[error("{0}")]
     UnlockCode(#[from] UnlockCodeError),
+    /// A record of processing activities that was refused (its field named).
+    #[error("processing record: {0}")]
+    Record(#[from] insats_domain::record::RecordError),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -101,6 +104,7 @@ impl ServiceError {
             ServiceError::Plan(e) => e.message_sv(),
             ServiceError::Checkpoint(e) => e.message_sv(),
             ServiceError::UnlockCode(e) => e.message_sv(),
+            ServiceError::Record(e) => format!("registerförteckning: {}", e.message_sv()),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -189,6 +193,7 @@ fn denied_sv(what: &str) -> &'static str {
         DENIED_NO_UNLOCK_CODE => "ingen upplåsningskod är satt",
         DENIED_LOG_REVIEWER => "kräver logggranskare med uppdrag i förbundet",
         DENIED_REVIEW_SCOPE => "pseudonymen hör inte till något förbund du granskar",
+        DENIED_ASSOCIATION_SCOPE => "förbundet ligger utanför dina uppdrag",
         _ => "saknar behörighet",
     }
 }
@@ -217,6 +222,7 @@ pub(crate) const DENIED_SESSION_ENDED: &str = "the session has ended; sign in ag
 pub(crate) const DENIED_UNLOCK_CODE: &str = "wrong unlock code";
 pub(crate) const DENIED_NO_UNLOCK_CODE: &str = "no unlock code is set";
 pub(crate) const DENIED_LOG_REVIEWER: &str = "requires a log reviewer assigned to the association";
+pub(crate) const DENIED_ASSOCIATION_SCOPE: &str = "the association is outside your assignments";
 pub(crate) const DENIED_REVIEW_SCOPE: &str = "the pseudonym belongs to no association you review";
 
 /// Why a data-subject request, a retention run or a reveal was refused. Never carries the

@@ -34,9 +34,14 @@ impl Session {
             what: "association",
             id: i.association.to_string(),
         })?;
+        // The legal basis the association gave its follow-up in its processing record, if any.
+        let record = org::processing_record(&*tx, a.id)?;
+        let basis = record
+            .as_ref()
+            .and_then(|r| r.follow_up_legal_basis(swedish));
         Ok(Information {
             title: title(&a, swedish),
-            sections: participant_information(&a, None, swedish),
+            sections: participant_information(&a, basis, swedish),
         })
     }
 }

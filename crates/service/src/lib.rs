@@ -18,6 +18,7 @@ mod policy;
 mod query;
 mod questions;
 mod reason;
+mod record;
 mod register;
 pub mod reports;
 mod retention;
@@ -46,6 +47,7 @@ pub use query::{
 };
 pub use questions::parse_questions;
 pub use reason::MAX_REASON_CHARS;
+pub use record::RecordView;
 pub use register::{ConsentInput, IdentityInput, NewRegistration, RegisterInInput};
 pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, RetentionReport};
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};

@@ -4,11 +4,13 @@ use super::codec::Stored;
 use super::db::{StoreError, Tx, get, put};
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, ASSOCIATIONS, INTERVENTIONS, INTERVENTIONS_BY_ASSOCIATION,
-    META, META_ORG_STAMP, SSH_KEYS, SSH_KEYS_BY_USER, UNLOCK_CODES, USERS, USERS_BY_NAME,
+    META, META_ORG_STAMP, PROCESSING_RECORDS, SSH_KEYS, SSH_KEYS_BY_USER, UNLOCK_CODES, USERS,
+    USERS_BY_NAME,
 };
 use insats_domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
 use insats_domain::intervention::Intervention;
 use insats_domain::organisation::Association;
+use insats_domain::record::ProcessingRecord;
 use insats_domain::sshkey::SshKey;
 use insats_domain::unlock::UnlockCode;
 use insats_domain::user::{Assignment, User};
@@ -32,6 +34,9 @@ impl Stored for Assignment {
 }
 impl Stored for SshKey {
     const WHAT: &'static str = "SSH key";
+}
+impl Stored for ProcessingRecord {
+    const WHAT: &'static str = "processing record";
 }
 impl Stored for UnlockCode {
     const WHAT: &'static str = "unlock code";
@@ -222,4 +227,24 @@ pub fn put_unlock_code(
 /// Removes a user's unlock code; whether there was one.
 pub fn remove_unlock_code(tx: &WriteTransaction, user: UserId) -> Result<bool, StoreError> {
     Ok(tx.open_table(UNLOCK_CODES)?.remove(user.0)?.is_some())
+}
+
+/// An association's record of processing activities, if its administrator has set one.
+pub fn processing_record(
+    tx: &impl Tx,
+    association: AssociationId,
+) -> Result<Option<ProcessingRecord>, StoreError> {
+    get(&tx.table(PROCESSING_RECORDS)?, association.0)
+}
+
+pub fn put_processing_record(
+    tx: &WriteTransaction,
+    association: AssociationId,
+    record: &ProcessingRecord,
+) -> Result<(), StoreError> {
+    put(
+        &mut tx.open_table(PROCESSING_RECORDS)?,
+        association.0,
+        record,
+    )
 }

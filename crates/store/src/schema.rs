@@ -21,7 +21,8 @@ use redb::TableDefinition;
 /// - 8: the aggregates name options by a 64-bit code instead of their keys (rebuilt).
 /// - 9: [`OUTCOMES_BY_YEAR`] rolls the outcomes up per budget year.
 /// - 10: [`UNLOCK_CODES`] keeps each user's idle-lock unlock code as an argon2 hash.
-pub const SCHEMA_VERSION: u32 = 10;
+/// - 11: [`PROCESSING_RECORDS`] keeps each association's record of processing activities.
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -36,6 +37,10 @@ pub const META_ORG_STAMP: &str = "org_stamp";
 
 pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
 pub const INTERVENTIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("interventions");
+/// association → its record of processing activities (`insats_domain::record::ProcessingRecord`),
+/// once its administrator has set one (until then the program's default is shown).
+pub const PROCESSING_RECORDS: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("processing_records");
 /// (association, intervention)
 pub const INTERVENTIONS_BY_ASSOCIATION: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("interventions_by_association");
@@ -125,6 +130,7 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(META)?;
     tx.open_table(ASSOCIATIONS)?;
     tx.open_table(INTERVENTIONS)?;
+    tx.open_table(PROCESSING_RECORDS)?;
     tx.open_table(INTERVENTIONS_BY_ASSOCIATION)?;
     tx.open_table(USERS)?;
     tx.open_table(USERS_BY_NAME)?;

@@ -63,6 +63,8 @@ contexts! {
     Report = report,
     /// The information to a participant.
     Information = information,
+    /// The association's record of processing activities.
+    Record = record,
 }
 
 /// A condition on the selected row under which a binding applies.

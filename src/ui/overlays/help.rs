@@ -66,6 +66,11 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 "Information to the participant",
                 "Information till deltagaren",
             ),
+            Context::Record => tr(
+                lang,
+                "Record of processing activities",
+                "Register över behandling",
+            ),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

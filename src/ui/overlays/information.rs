@@ -4,7 +4,7 @@
 
 use super::{frame, wrap_words};
 use crate::ui::action::Action;
-use crate::ui::app::{App, InformationView};
+use crate::ui::app::{App, InformationView, Shown};
 use crate::ui::i18n::{Lang, tr};
 use crate::ui::keymap::Context;
 use ratatui::Frame;
@@ -19,18 +19,29 @@ pub fn information(f: &mut Frame, area: Rect, app: &App, v: &InformationView) {
         f,
         area,
         app,
-        tr(
-            lang,
-            "Information to the participant",
-            "Information till deltagaren",
-        ),
+        match v.shown {
+            Shown::Participant => tr(
+                lang,
+                "Information to the participant",
+                "Information till deltagaren",
+            ),
+            Shown::Record(_) => tr(
+                lang,
+                "Record of processing activities (GDPR art. 30)",
+                "Register över behandling (GDPR art. 30)",
+            ),
+        },
         90,
     );
+    let context = match v.shown {
+        Shown::Participant => Context::Information,
+        Shown::Record(_) => Context::Record,
+    };
     let width = usize::from(inner.width.max(1));
     let key = |a: Action| {
         app.opts
             .keymap
-            .key_for(Context::Information, a)
+            .key_for(context, a)
             .map_or_else(|| "—".to_owned(), |k| k.to_string())
     };
     let (now, other) = match (lang, v.swedish) {
@@ -60,11 +71,16 @@ pub fn information(f: &mut Frame, area: Rect, app: &App, v: &InformationView) {
     let hint_h = u16::try_from(hint.len()).unwrap_or(2);
     let [body, keys] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(hint_h)]).areas(inner);
-    let mut lines = vec![Line::styled(v.info.title.clone(), theme.heading(true))];
+    let mut lines: Vec<Line> = wrap_words(&v.info.title, width)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.heading(true)))
+        .collect();
     for s in &v.info.sections {
         lines.push(Line::raw(""));
         lines.push(Line::styled(s.heading.clone(), theme.heading(true)));
-        lines.extend(wrap_words(&s.text, width).into_iter().map(Line::raw));
+        for para in s.text.split('\n') {
+            lines.extend(paragraph(para, width).into_iter().map(Line::raw));
+        }
     }
     app.page_rows.set(usize::from(body.height.max(1)));
     let max = u16::try_from(lines.len())
@@ -72,4 +88,21 @@ pub fn information(f: &mut Frame, area: Rect, app: &App, v: &InformationView) {
         .saturating_sub(body.height);
     f.render_widget(Paragraph::new(lines).scroll((v.scroll.min(max), 0)), body);
     f.render_widget(Paragraph::new(hint), keys);
+}
+
+/// One paragraph wrapped to `width`, keeping its indent; a list entry ("- …") hangs under its
+/// first word.
+fn paragraph(para: &str, width: usize) -> Vec<String> {
+    let body = para.trim_start();
+    let indent = para.len() - body.len();
+    let hang = if body.starts_with("- ") { 2 } else { 0 };
+    let wrapped = wrap_words(body, width.saturating_sub(indent + hang).max(10));
+    wrapped
+        .into_iter()
+        .enumerate()
+        .map(|(n, l)| {
+            let pad = if n == 0 { indent } else { indent + hang };
+            format!("{}{l}", " ".repeat(pad))
+        })
+        .collect()
 }

@@ -38,7 +38,10 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         Overlay::Consents(_) => Context::Consents,
         Overlay::Report(_) => Context::Report,
-        Overlay::Information(_) => Context::Information,
+        Overlay::Information(v) => match v.shown {
+            crate::ui::app::Shown::Participant => Context::Information,
+            crate::ui::app::Shown::Record(_) => Context::Record,
+        },
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

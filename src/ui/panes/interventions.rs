@@ -51,6 +51,13 @@ impl PaneView for Interventions {
         ] {
             out.push(CommandInfo::when(a, app.keeping_check(a)));
         }
+        // No personal data in it: every role that reaches the intervention may read it.
+        out.push(CommandInfo::when(
+            Action::ProcessingRecord,
+            app.selected_intervention().map(|_| ()).ok_or_else(|| {
+                tr(lang, "Choose an intervention first", "Välj en insats först").to_owned()
+            }),
+        ));
         out.extend(moving(&[Action::PrevYear, Action::NextYear]));
         out
     }
