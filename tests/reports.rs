@@ -406,9 +406,12 @@ fn transitions_sum_to_their_totals() {
 fn every_report_run_is_an_audit_entry_without_personal_data() {
     let g = golden();
     let f = &g.f;
+    let mut notices = f.service.subscribe();
     for kind in ReportKind::ALL {
         f.report_reader.report(kind, &year_2026(), true).unwrap();
     }
+    // Nothing on anyone's screen changed: no open session is told to read its windows again.
+    assert!(notices.try_recv().is_err(), "a report run sent a notice");
     let tx = f.service.store().read().unwrap();
     let runs: Vec<Entry> = tx
         .open_table(schema::AUDIT)

@@ -12,7 +12,6 @@ mod protect;
 
 pub use protect::protect;
 
-use crate::core::Notice;
 use crate::error::ServiceError;
 use crate::session::Session;
 use insats_domain::audit::Action;
@@ -335,8 +334,10 @@ impl Session {
             format!("{} {}", kind.key(), filter.describe(false)),
         );
         self.service.audit(&tx, draft)?;
-        self.service
-            .commit(tx, &[Notice::new(self.id, Action::RunReport, None, None)])?;
+        // A report changes nothing on anyone's screen: like a look-up or an extract, it sends no
+        // notice (one with no intervention would make every open session read everything again
+        // and re-check its standing, for every report anyone runs).
+        self.service.commit(tx, &[])?;
         Ok(report)
     }
 }
