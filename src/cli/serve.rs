@@ -21,6 +21,8 @@ pub struct ServeArgs {
     /// --lock-after minutes)
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub hard_timeout_minutes: u64,
+    #[command(flatten)]
+    pub backup: super::schedule::ServeBackupArgs,
 }
 
 pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
@@ -42,13 +44,19 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         .try_init();
     let path = db_path(g);
     // A demo database lives on its own fixed day, as `insats demo` does.
-    let service = Service::open(&path, g.key.as_deref(), |demo| -> Box<dyn Clock> {
-        if demo {
-            demo::clock()
-        } else {
-            Box::new(SystemClock)
-        }
-    })?;
+    let service = Service::open_with(
+        &path,
+        g.key.as_deref(),
+        g.erasure_journal.as_deref(),
+        |demo| -> Box<dyn Clock> {
+            if demo {
+                demo::clock()
+            } else {
+                Box::new(SystemClock)
+            }
+        },
+    )?;
+    super::schedule::start(&service, &a.backup)?;
     let lang = paths::lang(g.lang.as_deref());
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     // Over SSH an export would land on the server's disk: the report screen names the

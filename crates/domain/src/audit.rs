@@ -49,10 +49,15 @@ pub enum Action {
     SetPlan,
     /// A follow-up report was run (kind, scope and filters in the note).
     RunReport,
+    /// A backup of the whole register was taken (counts and size in the note).
+    Backup,
+    /// The register was restored from a backup (in the restored file: when the backup was
+    /// taken, what was re-applied from the erasure journal).
+    Restore,
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 34] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -85,6 +90,8 @@ impl Action {
         Action::RemoveConsent,
         Action::SetPlan,
         Action::RunReport,
+        Action::Backup,
+        Action::Restore,
     ];
 
     /// Stable key for filters and exports.
@@ -122,6 +129,8 @@ impl Action {
             Action::RemoveConsent => "remove-consent",
             Action::SetPlan => "set-plan",
             Action::RunReport => "run-report",
+            Action::Backup => "backup",
+            Action::Restore => "restore",
         }
     }
 

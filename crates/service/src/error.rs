@@ -62,6 +62,9 @@ pub enum ServiceError {
     /// A change to an intervention, its plan or volumes, or an association's settings.
     #[error("{0}")]
     Plan(#[from] insats_domain::planning::PlanRefusal),
+    /// A backup, a restore or the erasure journal.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -92,6 +95,7 @@ impl ServiceError {
             ServiceError::Import { row, message } => format!("rad {row}: {message}"),
             ServiceError::Rights(e) => e.message_sv(),
             ServiceError::Plan(e) => e.message_sv(),
+            ServiceError::Backup(e) => e.message(lang),
             ServiceError::Store(e) => e.to_string(),
         }
     }

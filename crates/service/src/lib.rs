@@ -3,12 +3,14 @@
 //! publishes a change notice for other sessions.
 
 mod admin;
+pub mod backup;
 mod batch;
 mod browse;
 mod clock;
 mod core;
 mod database;
 mod directory;
+mod erasures;
 mod error;
 mod import;
 mod login;
@@ -32,7 +34,9 @@ pub use admin::{
 pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
-pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook};
+pub use database::{
+    DatabaseError, Holdings, default_journal_path, default_key_path, quiet_panic_hook,
+};
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};
