@@ -89,8 +89,21 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
             std::thread::spawn(move || {
                 let mut k = 0u16;
                 while !stop.load(Ordering::Relaxed) {
-                    let who = pnr(date(1950 + i32::from(w), 1 + u32::from(k / 28 % 12), 1 + u32::from(k % 28)), k % 1000);
-                    register(&handler, intervention, &who, &format!("Skrivare {w} {k}"), "2026-06-10");
+                    let who = pnr(
+                        date(
+                            1950 + i32::from(w),
+                            1 + u32::from(k / 28 % 12),
+                            1 + u32::from(k % 28),
+                        ),
+                        k % 1000,
+                    );
+                    register(
+                        &handler,
+                        intervention,
+                        &who,
+                        &format!("Skrivare {w} {k}"),
+                        "2026-06-10",
+                    );
                     done.fetch_add(1, Ordering::Relaxed);
                     k += 1;
                 }
@@ -113,8 +126,12 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
 
     let to = f.dir.path().join("restored.redb");
     let journal = default_journal_path(&f.db_path);
-    let restored =
-        backup::restore(&options(&key, &keys, &file, Some(&journal)), &to, &mut |_| {}).unwrap();
+    let restored = backup::restore(
+        &options(&key, &keys, &file, Some(&journal)),
+        &to,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(restored.header.audit_seq, report.header.audit_seq);
     assert_eq!(restored.reapplied, backup::Reapplied::default());
 
@@ -124,17 +141,31 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
         let tx = store.read().unwrap();
         assert_eq!(check::check(&tx).unwrap(), Vec::<String>::new());
         let entries = audit::verify(&*tx, store.crypto()).unwrap().unwrap();
-        assert_eq!(entries, report.header.audit_seq + 1, "the log up to the snapshot, and the restore");
+        assert_eq!(
+            entries,
+            report.header.audit_seq + 1,
+            "the log up to the snapshot, and the restore"
+        );
     }
     let restored_log = raw_log(store.db());
     let live_log = raw_log(f.service.store().db());
     let s = report.header.audit_seq;
-    assert!(live_log.len() as u64 > s + 20, "the writers committed after the snapshot");
+    assert!(
+        live_log.len() as u64 > s + 20,
+        "the writers committed after the snapshot"
+    );
     // Its log is the live log up to the snapshot, entry for entry, then the restore.
     for seq in 1..=s {
-        assert_eq!(restored_log.get(&seq), live_log.get(&seq), "audit entry {seq}");
+        assert_eq!(
+            restored_log.get(&seq),
+            live_log.get(&seq),
+            "audit entry {seq}"
+        );
     }
-    assert_eq!(decoded(&restored_log[&(s + 1)]).draft.action, Action::Restore);
+    assert_eq!(
+        decoded(&restored_log[&(s + 1)]).draft.action,
+        Action::Restore
+    );
     assert_eq!(restored_log.len() as u64, s + 1);
 
     // Exactly the registrations whose entries are in that log: each complete with its entry.
@@ -145,8 +176,7 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
         .filter_map(|e| e.draft.subject.map(|p| p.0))
         .collect();
     let restored_rows = participations(store.db());
-    let restored_pseudonyms: BTreeSet<u64> =
-        restored_rows.iter().map(|p| p.pseudonym.0).collect();
+    let restored_pseudonyms: BTreeSet<u64> = restored_rows.iter().map(|p| p.pseudonym.0).collect();
     assert_eq!(restored_pseudonyms, registered_in_log);
     // And they are the live register's participations registered by then, nothing else.
     let live_by_then: BTreeSet<ParticipationId> = participations(f.service.store().db())
@@ -168,7 +198,10 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
     assert_eq!(backups.len(), 1);
     assert_eq!(backups[0].draft.user, Some(user_id(&f.admin)));
     assert!(
-        backups[0].draft.note.starts_with(&format!("snapshot at audit entry {s}: ")),
+        backups[0]
+            .draft
+            .note
+            .starts_with(&format!("snapshot at audit entry {s}: ")),
         "{}",
         backups[0].draft.note
     );
@@ -190,7 +223,10 @@ fn sealed(f: &Fixture, pnr_text: &str) -> Vec<(String, Vec<u8>)> {
     vec![
         (format!("sealed name of {person}"), row.name.clone()),
         (format!("sealed personnummer of {person}"), row.pnr.clone()),
-        (format!("personnummer hash of {person}"), row.pnr_hash.to_vec()),
+        (
+            format!("personnummer hash of {person}"),
+            row.pnr_hash.to_vec(),
+        ),
     ]
 }
 
@@ -198,9 +234,18 @@ fn plaintext(pnr_text: &str, name: &str) -> Vec<(String, Vec<u8>)> {
     let digits: String = pnr_text.chars().filter(char::is_ascii_digit).collect();
     vec![
         ("a plaintext name".into(), name.as_bytes().to_vec()),
-        ("a 12-digit personnummer".into(), digits.clone().into_bytes()),
-        ("a 10-digit personnummer".into(), digits[2..].as_bytes().to_vec()),
-        ("a personnummer as typed".into(), pnr_text.as_bytes().to_vec()),
+        (
+            "a 12-digit personnummer".into(),
+            digits.clone().into_bytes(),
+        ),
+        (
+            "a 10-digit personnummer".into(),
+            digits[2..].as_bytes().to_vec(),
+        ),
+        (
+            "a personnummer as typed".into(),
+            pnr_text.as_bytes().to_vec(),
+        ),
     ]
 }
 
@@ -225,9 +270,20 @@ fn erased_people_do_not_come_back_from_a_backup_taken_before_their_erasure() {
     );
     let erased = register(&f.handler, f.intervention, &erased_pnr, NAME, "2026-06-10");
     register(&f.handler, f.intervention, &other_pnr, OTHER, "2026-06-10");
-    let protected = register(&f.handler, f.intervention, &protected_pnr, PROTECTED, "2026-06-10");
+    let protected = register(
+        &f.handler,
+        f.intervention,
+        &protected_pnr,
+        PROTECTED,
+        "2026-06-10",
+    );
     // The protected person takes part in the other intervention too.
-    let consent = record(&f.other_handler, f.other_intervention, &protected_pnr, PROTECTED);
+    let consent = record(
+        &f.other_handler,
+        f.other_intervention,
+        &protected_pnr,
+        PROTECTED,
+    );
     f.other_handler
         .register_in(&register_input(consent, "2026-06-02", &f.other_handler))
         .unwrap();
@@ -253,12 +309,20 @@ fn erased_people_do_not_come_back_from_a_backup_taken_before_their_erasure() {
     let without = f.dir.path().join("without.redb");
     let r = backup::restore(&options(&key, &keys, &file, None), &without, &mut |_| {}).unwrap();
     assert!(!r.journal_used);
-    assert_eq!(found(&std::fs::read(&without).unwrap(), &gone).len(), gone.len());
+    assert_eq!(
+        found(&std::fs::read(&without).unwrap(), &gone).len(),
+        gone.len()
+    );
 
     // Restored with the journal, every erased person is gone from the file, to the byte.
     let journal = default_journal_path(&f.db_path);
     let to = f.dir.path().join("restored.redb");
-    let r = backup::restore(&options(&key, &keys, &file, Some(&journal)), &to, &mut |_| {}).unwrap();
+    let r = backup::restore(
+        &options(&key, &keys, &file, Some(&journal)),
+        &to,
+        &mut |_| {},
+    )
+    .unwrap();
     assert!(r.journal_used);
     assert_eq!(r.journal_after, 3);
     assert_eq!(r.reapplied.erasures, 3);
@@ -266,11 +330,23 @@ fn erased_people_do_not_come_back_from_a_backup_taken_before_their_erasure() {
     assert_eq!(r.reapplied.persons, 3, "{:?}", r.reapplied);
     let bytes = std::fs::read(&to).unwrap();
     let mut needles = gone.clone();
-    for (pnr_text, name) in [(&erased_pnr, NAME), (&protected_pnr, PROTECTED), (&unused_pnr, UNUSED)] {
+    for (pnr_text, name) in [
+        (&erased_pnr, NAME),
+        (&protected_pnr, PROTECTED),
+        (&unused_pnr, UNUSED),
+    ] {
         needles.extend(plaintext(pnr_text, name));
     }
-    assert_eq!(found(&bytes, &needles), Vec::<String>::new(), "still in the restored file");
-    assert_eq!(found(&bytes, &kept).len(), kept.len(), "the person kept is there");
+    assert_eq!(
+        found(&bytes, &needles),
+        Vec::<String>::new(),
+        "still in the restored file"
+    );
+    assert_eq!(
+        found(&bytes, &kept).len(),
+        kept.len(),
+        "the person kept is there"
+    );
 
     // The restored register is consistent, counts the protected person's two participations as
     // anonymous, and its log says what was applied again, after the restore's own entry.
@@ -280,16 +356,38 @@ fn erased_people_do_not_come_back_from_a_backup_taken_before_their_erasure() {
     audit::verify(&*tx, store.crypto()).unwrap().unwrap();
     let anonymous: u32 = [f.intervention, f.other_intervention]
         .iter()
-        .map(|i| insats_store::people::counters(&*tx, *i).unwrap().anonymous.total())
+        .map(|i| {
+            insats_store::people::counters(&*tx, *i)
+                .unwrap()
+                .anonymous
+                .total()
+        })
         .sum();
     assert_eq!(anonymous, 2);
     let log = raw_log(store.db());
     let tail: Vec<Entry> = log.values().rev().take(5).map(|r| decoded(r)).collect();
     assert_eq!(tail[0].draft.action, Action::Restore);
-    assert!(tail[0].draft.note.contains("3 erasures from the erasure journal applied again"), "{}", tail[0].draft.note);
+    assert!(
+        tail[0]
+            .draft
+            .note
+            .contains("3 erasures from the erasure journal applied again"),
+        "{}",
+        tail[0].draft.note
+    );
     let reapplied: BTreeSet<Action> = tail[1..].iter().map(|e| e.draft.action).collect();
-    assert!(reapplied.contains(&Action::Misregistration) && reapplied.contains(&Action::ProtectedIdentity) && reapplied.contains(&Action::RemoveConsent), "{reapplied:?}");
-    assert!(tail[1..].iter().all(|e| e.draft.note.starts_with("re-applied after a restore") && e.draft.user.is_none()));
+    assert!(
+        reapplied.contains(&Action::Misregistration)
+            && reapplied.contains(&Action::ProtectedIdentity)
+            && reapplied.contains(&Action::RemoveConsent),
+        "{reapplied:?}"
+    );
+    assert!(
+        tail[1..]
+            .iter()
+            .all(|e| e.draft.note.starts_with("re-applied after a restore")
+                && e.draft.user.is_none())
+    );
     // A registration made in the restored register never takes an erased one's id.
     let seq = tx
         .open_table(schema::META)
@@ -328,10 +426,16 @@ fn the_backup_file_without_its_key_reveals_nothing_and_opens_with_no_other_key()
     needles.extend(sealed(&f, &someone));
     needles.extend([
         ("the encoded participation row".into(), stored),
-        ("redb's file magic".into(), b"redb\x1a\x0a\xa9\x0d\x0a".to_vec()),
+        (
+            "redb's file magic".into(),
+            b"redb\x1a\x0a\xa9\x0d\x0a".to_vec(),
+        ),
         ("the backup's own magic".into(), b"insats-backup-1".to_vec()),
         ("a table name".into(), b"participations".to_vec()),
-        ("the association's name".into(), "Samordningsförbundet Test".as_bytes().to_vec()),
+        (
+            "the association's name".into(),
+            "Samordningsförbundet Test".as_bytes().to_vec(),
+        ),
         ("a user name".into(), b"hanna".to_vec()),
     ]);
     assert_eq!(found(&bytes, &needles), Vec::<String>::new());
@@ -339,7 +443,10 @@ fn the_backup_file_without_its_key_reveals_nothing_and_opens_with_no_other_key()
     let plain = keys.decrypt(&bytes);
     assert!(plain.starts_with(b"insats-backup-1\n"));
     assert!(found(&plain, &sealed(&f, &someone)).len() == 3);
-    assert!(found(&plain, &plaintext(&someone, NAME)).is_empty(), "identities stay sealed");
+    assert!(
+        found(&plain, &plaintext(&someone, NAME)).is_empty(),
+        "identities stay sealed"
+    );
 
     // Another age key does not open it; nothing is written.
     let wrong = other_identity(f.dir.path());
@@ -347,7 +454,10 @@ fn the_backup_file_without_its_key_reveals_nothing_and_opens_with_no_other_key()
     let mut opts = options(&key, &keys, &file, None);
     opts.identity = &wrong;
     let e = backup::restore(&opts, &to, &mut |_| {}).unwrap_err();
-    assert!(matches!(e, ServiceError::Backup(backup::BackupError::WrongIdentity)), "{e}");
+    assert!(
+        matches!(e, ServiceError::Backup(backup::BackupError::WrongIdentity)),
+        "{e}"
+    );
     assert!(!to.exists());
 }
 
@@ -356,7 +466,13 @@ fn a_restore_refuses_an_existing_path_a_damaged_backup_a_missing_journal_and_ano
     let f = Fixture::new();
     let keys = BackupKeys::new(f.dir.path());
     let key = default_key_path(&f.db_path);
-    register(&f.handler, f.intervention, &pnr(date(1985, 5, 17), 412), NAME, "2026-06-10");
+    register(
+        &f.handler,
+        f.intervention,
+        &pnr(date(1985, 5, 17), 412),
+        NAME,
+        "2026-06-10",
+    );
     let (file, _) = take(&f, &keys, "b.age");
     let journal = default_journal_path(&f.db_path);
     let fails = |opts: RestoreOptions<'_>, to: &Path| -> String {
@@ -371,15 +487,12 @@ fn a_restore_refuses_an_existing_path_a_damaged_backup_a_missing_journal_and_ano
     assert_eq!(std::fs::read(&f.db_path).unwrap(), live_before);
     // A backup cut short, or with a byte changed, fails to decrypt: nothing is restored.
     let bytes = std::fs::read(&file).unwrap();
-    for (k, damaged) in [
-        bytes[..bytes.len() - 100].to_vec(),
-        {
-            let mut b = bytes.clone();
-            let at = b.len() / 2;
-            b[at] ^= 1;
-            b
-        },
-    ]
+    for (k, damaged) in [bytes[..bytes.len() - 100].to_vec(), {
+        let mut b = bytes.clone();
+        let at = b.len() / 2;
+        b[at] ^= 1;
+        b
+    }]
     .into_iter()
     .enumerate()
     {
@@ -397,13 +510,27 @@ fn a_restore_refuses_an_existing_path_a_damaged_backup_a_missing_journal_and_ano
     assert!(m.contains("--without-erasure-journal"), "{m}");
     // The journal of another register is refused.
     let g = Fixture::new();
-    let m = fails(options(&key, &keys, &file, Some(&default_journal_path(&g.db_path))), &to);
+    let m = fails(
+        options(&key, &keys, &file, Some(&default_journal_path(&g.db_path))),
+        &to,
+    );
     assert!(m.contains("another register"), "{m}");
     // And a drill of the good file passes, leaving nothing behind.
-    let before: BTreeSet<_> = std::fs::read_dir(f.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    let r = backup::drill(&options(&key, &keys, &file, Some(&journal)), None, &mut |_| {}).unwrap();
+    let before: BTreeSet<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let r = backup::drill(
+        &options(&key, &keys, &file, Some(&journal)),
+        None,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(r.participations, 1);
-    let after: BTreeSet<_> = std::fs::read_dir(f.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let after: BTreeSet<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(before, after);
 }
 
@@ -421,6 +548,9 @@ fn only_a_system_administrator_takes_a_backup() {
         assert!(!path.exists());
     }
     // Without a recipient there is no backup either (it is never written unencrypted).
-    let e = f.admin.backup(None, &mut Vec::new(), &mut |_| {}).unwrap_err();
+    let e = f
+        .admin
+        .backup(None, &mut Vec::new(), &mut |_| {})
+        .unwrap_err();
     assert!(e.to_string().contains("age-keygen"), "{e}");
 }

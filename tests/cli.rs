@@ -894,3 +894,56 @@ fn a_report_reader_gets_each_report_as_a_table_csv_excel_and_json_with_the_same_
     ));
     assert!(log.contains("results 2026"), "{log}");
 }
+
+/// `association information I1` prints the information to a participant (GDPR art. 13) in
+/// --lang's language, for every role that reaches the intervention; one that does not is
+/// refused in one line.
+#[test]
+fn the_participants_information_prints_in_either_language_for_whoever_reaches_the_intervention() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.redb");
+    ok(&insats(&db, &["demo", "--summary"]));
+    let sv = ok(&insats(
+        &db,
+        &[
+            "--as",
+            "hanna",
+            "--lang",
+            "sv",
+            "association",
+            "information",
+            "I1",
+        ],
+    ));
+    assert!(sv.starts_with("Så behandlas dina personuppgifter"), "{sv}");
+    for w in [
+        "Personuppgiftsansvarig",
+        "dso@example.se",
+        "blankett 9443",
+        "IMY",
+    ] {
+        assert!(sv.contains(w), "{w}: {sv}");
+    }
+    let en = ok(&insats(
+        &db,
+        &[
+            "--as",
+            "rut",
+            "--lang",
+            "en",
+            "association",
+            "information",
+            "I1",
+        ],
+    ));
+    assert!(
+        en.starts_with("How your personal data is processed"),
+        "{en}"
+    );
+    assert!(en.contains("Complaints"), "{en}");
+    let err = fails(&insats(
+        &db,
+        &["--as", "hanna", "association", "information", "I99"],
+    ));
+    assert!(err.contains("I99"), "{err}");
+}

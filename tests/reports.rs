@@ -144,6 +144,21 @@ fn the_results_of_a_small_register_are_the_figures_written_by_hand() {
         row(work, "Moved into work or studies (neither before)"),
         ["1", "0", "1"]
     );
+    // A had no salary before and one after; B had none either time.
+    assert_eq!(
+        row(
+            work,
+            "Salary, not a source before (started or increased work)"
+        ),
+        ["1", "0", "1"]
+    );
+    assert_eq!(
+        row(
+            work,
+            "Student aid, not a source before (started or increased studies)"
+        ),
+        ["0", "0", "0"]
+    );
     let reasons = table(&r, "End reasons");
     assert_eq!(row(reasons, "Employment"), ["1", "0", "1"]);
     assert_eq!(row(reasons, "Completed as planned"), ["0", "1", "1"]);
@@ -299,7 +314,7 @@ fn no_cell_recoverable(t: &Table) {
     let leaks = |cells: Vec<&Cell>| {
         let hidden = cells
             .iter()
-            .filter(|c| matches!(c, Cell::Hidden { .. }))
+            .filter(|c| matches!(c, Cell::Hidden { .. } | Cell::Suppressed))
             .count();
         let visible = cells.iter().any(|c| c.count().is_some_and(|n| n > 0));
         hidden == 1 && visible
@@ -458,5 +473,83 @@ fn a_period_of_months_counts_only_the_participations_ended_in_it() {
     assert_eq!(
         row(table(&r, "Participations registered out"), "Registered out"),
         ["2", "1", "3"]
+    );
+}
+
+/// "Started or increased work or studies" (domain §9) from the sources of income: a salary kept
+/// from before is no start, a new salary or student aid is, whatever the occupation says.
+#[test]
+fn a_salary_kept_from_before_is_no_start_and_a_new_salary_or_student_aid_is() {
+    let f = Fixture::new();
+    let cat = f.service.catalogue().clone();
+    let h = &f.handler;
+    let with_income = |sources: &[&str]| {
+        let mut a = answers(&cat);
+        a.set(
+            "income_sources",
+            insats::domain::questionnaire::AnswerValue::Many(
+                sources.iter().map(|s| (*s).to_owned()).collect(),
+            ),
+        );
+        a
+    };
+    // F, a man: salary before and after (no start). G, a woman: student aid before, salary
+    // and student aid after (a new salary only). H, a man: nothing before, student aid after.
+    let people = [
+        (pnr(date(1985, 3, 3), 113), &["salary"][..], &["salary"][..]),
+        (
+            pnr(date(1999, 4, 4), 124),
+            &["student_aid"][..],
+            &["salary", "student_aid"][..],
+        ),
+        (
+            pnr(date(2001, 5, 5), 135),
+            &["none"][..],
+            &["student_aid"][..],
+        ),
+    ];
+    for (who, before, after) in &people {
+        let p = h
+            .register_new(
+                f.intervention,
+                &identity(who, "Test Person"),
+                &consent_by_participant("2026-02-01"),
+                &insats::service::NewRegistration {
+                    in_date: "2026-02-01".into(),
+                    gender: None,
+                    answers: with_income(before),
+                },
+            )
+            .unwrap();
+        h.register_out(
+            p,
+            "2026-05-01",
+            EndReason::CompletedAsPlanned,
+            Some(with_income(after)),
+        )
+        .unwrap();
+    }
+    let r = h.report(ReportKind::Results, &year_2026(), false).unwrap();
+    let work = table(&r, "Work or studies");
+    assert_eq!(
+        row(
+            work,
+            "Salary, not a source before (started or increased work)"
+        ),
+        ["1", "0", "1"]
+    );
+    assert_eq!(
+        row(
+            work,
+            "Student aid, not a source before (started or increased studies)"
+        ),
+        ["0", "1", "1"]
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("Started or increased work or studies")),
+        "{:?}",
+        r.notes
     );
 }

@@ -290,7 +290,12 @@ fn the_privacy_mask_and_the_idle_lock_hide_every_name() {
         "{s}"
     );
     assert!(!s.contains(&pnr) && !s.contains(&name), "{s}");
+    // Enter alone no longer opens it: the unlock code does (see tests/unlock.rs).
     press(&mut app, &["enter"]);
+    assert!(app.locked);
+    typed(&mut app, insats::cli::demo::DEMO_UNLOCK_CODE);
+    press(&mut app, &["enter"]);
+    assert!(!app.locked);
     assert!(screen(&app).contains("1990"));
 }
 
@@ -1028,5 +1033,174 @@ fn every_role_reads_the_reports_on_screen_and_small_cells_stay_hidden_for_a_read
     assert!(
         s.contains("ssh … report results --year 2026 --format xlsx"),
         "{s}"
+    );
+}
+
+/// `f` on the report screen opens its filter form: a period of months, several interventions, a
+/// gender and age groups. Saving runs the report over them (and the export names the same
+/// filters); a period that ends before it starts is refused in words with what was typed kept;
+/// Esc goes back to the report as it was.
+#[test]
+fn a_reader_narrows_a_report_to_a_period_of_months_and_several_interventions() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let mut app = app_for(&service, "rut", lang);
+        let (a, b) = (
+            app.interventions[0].intervention.clone(),
+            app.interventions[1].intervention.clone(),
+        );
+        press(&mut app, &["r", "f"]);
+        let s = screen(&app);
+        let title = match lang {
+            Lang::En => "Report: period and filters",
+            Lang::Sv => "Rapport: period och urval",
+        };
+        assert!(s.contains(title), "{s}");
+        // A period that ends before it starts.
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-09");
+        press(&mut app, &["tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-03");
+        press(&mut app, &["ctrl-s"]);
+        let s = screen(&app);
+        let backwards = match lang {
+            Lang::En => "the period ends before it starts",
+            Lang::Sv => "perioden slutar innan den börjar",
+        };
+        assert!(s.contains(backwards), "{s}");
+        assert!(s.contains("2025-09") && s.contains(title), "kept: {s}");
+        // March to August, the first two interventions, women, two age groups.
+        press(&mut app, &["shift-tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-03");
+        press(&mut app, &["tab"]);
+        press(&mut app, &["backspace"; 7]);
+        typed(&mut app, "2025-08");
+        press(
+            &mut app,
+            &["tab", "2", "3", "tab", "2", "tab", "3", "4", "ctrl-s"],
+        );
+        let s = screen(&app);
+        let head = match lang {
+            Lang::En => format!(
+                "2025-03 – 2025-08 · {},{} · women · 20–24,25–29",
+                a.id, b.id
+            ),
+            Lang::Sv => format!(
+                "2025-03 – 2025-08 · {},{} · kvinnor · 20–24,25–29",
+                a.id, b.id
+            ),
+        };
+        assert!(s.contains(&head), "{head}\n{s}");
+        assert!(!s.contains(title), "{s}");
+        // The run is in the log with the same filters.
+        let log = insats::service::Session::sign_in(&service, "siv", None)
+            .unwrap()
+            .audit_page(&insats::service::AuditFilter::default(), None, 5)
+            .unwrap();
+        assert!(
+            log.iter()
+                .any(|e| e.draft.note.contains("2025-03 – 2025-08")),
+            "{log:?}"
+        );
+        // `]` moves the period a year; the export names the same filters.
+        press(&mut app, &["]", "x"]);
+        let s = screen(&app);
+        let command = format!(
+            "report results --from 2026-03 --to 2026-08 --gender women --intervention {},{} --age 20-24,25-29",
+            a.id, b.id
+        );
+        assert!(s.contains(&command), "{command}\n{s}");
+        // Esc in the form goes back to the report as it was.
+        press(&mut app, &["f", "tab", "tab", "1", "esc"]);
+        let s = screen(&app);
+        assert!(s.contains("2026-03 – 2026-08"), "{s}");
+        assert!(!s.contains(title), "{s}");
+        press(&mut app, &["esc"]);
+    }
+}
+
+/// `i` on the participants pane shows the information to the participant (GDPR art. 13) from
+/// the association's settings; `l` switches it to the other language whatever the screen's
+/// language; over SSH (no export folder) `x` names the command that streams it. Every role that
+/// reaches the intervention may show it: it holds no personal data.
+#[test]
+fn the_participants_information_is_shown_in_either_language_and_saved_to_print() {
+    let (_dir, service) = fresh_demo();
+    for lang in [Lang::En, Lang::Sv] {
+        let mut app = app_for(&service, "hanna", lang);
+        press(&mut app, &["enter", "i"]);
+        let s = screen(&app);
+        let (title, controller, imy) = match lang {
+            Lang::En => ("Information to the participant", "Controller", "IMY"),
+            Lang::Sv => (
+                "Information till deltagaren",
+                "Personuppgiftsansvarig",
+                "IMY",
+            ),
+        };
+        assert!(s.contains(title), "{s}");
+        assert!(s.contains(controller), "{s}");
+        // The demo association's contacts fill it.
+        assert!(s.contains("dso@example.se"), "{s}");
+        press(&mut app, &["pagedown", "pagedown"]);
+        assert!(screen(&app).contains(imy), "{}", screen(&app));
+        // The other language, for a participant who reads it better.
+        press(&mut app, &["l"]);
+        let s = screen(&app);
+        let other = match lang {
+            Lang::En => "Personuppgiftsansvarig",
+            Lang::Sv => "Controller",
+        };
+        assert!(s.contains(other), "{s}");
+        press(&mut app, &["x"]);
+        let s = screen(&app);
+        let code = if lang == Lang::En { "sv" } else { "en" };
+        assert!(
+            s.contains(&format!("association information I1 --lang {code}")),
+            "{s}"
+        );
+        press(&mut app, &["esc"]);
+        assert!(!screen(&app).contains(title));
+    }
+    // A report reader reaches the intervention too.
+    let mut rut = app_for(&service, "rut", Lang::Sv);
+    press(&mut rut, &["enter", "i"]);
+    assert!(screen(&rut).contains("Information till deltagaren"));
+}
+
+/// Another session's burst of changes is read in as one batch, not once per change, and within
+/// a second: a hundred sessions on one intervention do not all reload for every registration
+/// (the 100-session keystroke tail, issue 15 item 8).
+#[test]
+fn a_burst_of_other_sessions_changes_is_read_in_once_and_within_a_second() {
+    let (_dir, service) = fresh_demo();
+    let hanna = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let other = insats::service::Session::sign_in(&service, "hanna", None).unwrap();
+    let start = Instant::now();
+    let mut app = App::new(hanna, screens::options(Lang::En, false).unwrap(), start).unwrap();
+    let shown = app.interventions[0].intervention.id;
+    let anonymous = |app: &App| app.interventions[0].counters.anonymous.total();
+    let before = anonymous(&app);
+    let ms = std::time::Duration::from_millis;
+    // Twenty registrations, one every 10 ms, the screen ticking every 10 ms meanwhile.
+    let mut t = start;
+    for _ in 0..20 {
+        other.register_anonymous(shown, 2026, 1, 0).unwrap();
+        t += ms(10);
+        app.tick(t);
+    }
+    // Ticks for up to a second more: all twenty are read in, in at most two batches.
+    while t < start + ms(1200) && anonymous(&app) < before + 20 {
+        t += ms(10);
+        app.tick(t);
+    }
+    assert_eq!(anonymous(&app), before + 20);
+    assert!(t <= start + ms(1000), "read in after {:?}", t - start);
+    assert!(
+        (1..=2).contains(&app.reloads),
+        "{} reloads for a burst of 20",
+        app.reloads
     );
 }

@@ -71,5 +71,10 @@ pub fn setup(path: &std::path::Path) -> Setup {
             until: None,
         });
     }
+    // hanna has set her unlock code, so her screen opens on the panes (not on the question).
+    Session::sign_in(&service, "hanna", None)
+        .unwrap()
+        .set_unlock_code(None, "bench-kod-1")
+        .unwrap();
     Setup { service, targets }
 }

@@ -96,7 +96,7 @@ pub(super) fn today() -> String {
 pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
     let path = db_path(g);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
+        super::modes::create_private_dir(parent)
             .map_err(|e| CliError::Io(format!("cannot create {}: {e}", parent.display())))?;
     }
     let admin =

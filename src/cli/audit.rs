@@ -3,6 +3,7 @@
 
 use super::CliError;
 use super::admin::io;
+use crate::domain::checkpoint::Checkpoint;
 use crate::domain::ids::{InterventionId, UserId};
 use crate::domain::user::Role;
 use crate::service::{AuditFilter, ChainState, Lang, Session};
@@ -17,8 +18,15 @@ pub struct LookupArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Replay the hash chain and report the first broken link
-    Verify,
+    /// Replay the hash chain and report the first broken link; with --checkpoint, also prove
+    /// that the log still holds each checkpointed head (a rewritten log is caught)
+    Verify {
+        /// A checkpoint as `audit checkpoint` printed it (quote it), or SEQ:MAC; repeatable
+        #[arg(long, value_name = "CHECKPOINT")]
+        checkpoint: Vec<String>,
+    },
+    /// Print the chain's head as one line to keep outside the server (mail it, print it)
+    Checkpoint,
     /// Show the newest entries in your scope
     List {
         #[arg(long, default_value_t = 30)]
@@ -71,13 +79,36 @@ pub(super) fn lookup_lines(s: &Session, pnr: &str, l: Lang) -> Result<Vec<String
 /// reviewer), `list` lists what the user may see. The service checks the role of each.
 pub(super) fn audit_in(s: &Session, c: AuditCommand, out: &mut dyn Write) -> Result<(), CliError> {
     match c {
-        AuditCommand::Verify => match s.verify_audit()? {
-            ChainState::Intact(n) => {
-                writeln!(out, "audit chain intact: {n} entries").map_err(io)?;
-                Ok(())
+        AuditCommand::Verify { checkpoint } => {
+            let checkpoints = checkpoint
+                .iter()
+                .map(|c| Checkpoint::parse(c).map_err(crate::service::ServiceError::from))
+                .collect::<Result<Vec<_>, _>>()?;
+            match s.verify_audit_against(&checkpoints)? {
+                ChainState::Intact(n) if checkpoints.is_empty() => {
+                    writeln!(out, "audit chain intact: {n} entries").map_err(io)?;
+                    Ok(())
+                }
+                ChainState::Intact(n) => {
+                    let seqs: Vec<String> = checkpoints.iter().map(|c| c.seq.to_string()).collect();
+                    writeln!(
+                        out,
+                        "audit chain intact: {n} entries; it holds the checkpointed entries {}",
+                        seqs.join(", ")
+                    )
+                    .map_err(io)?;
+                    Ok(())
+                }
+                ChainState::Broken(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
             }
-            ChainState::Broken(b) => Err(CliError::Usage(format!("audit chain broken: {b}"))),
-        },
+        }
+        AuditCommand::Checkpoint => {
+            match s.audit_checkpoint()? {
+                Some(c) => writeln!(out, "{}", c.text()).map_err(io)?,
+                None => writeln!(out, "the audit log is empty").map_err(io)?,
+            }
+            Ok(())
+        }
         AuditCommand::List {
             limit,
             intervention,

@@ -109,7 +109,11 @@ pub(super) fn backup_in(
     let h = &report.header;
     let summary = format!(
         "{} {}: {} {}, {} {}, {} {}; {} MB, {:.1} s",
-        sv_en(lang, "säkerhetskopia vid granskningspost", "backup at audit entry"),
+        sv_en(
+            lang,
+            "säkerhetskopia vid granskningspost",
+            "backup at audit entry"
+        ),
         h.audit_seq,
         h.participations,
         sv_en(lang, "deltaganden", "participations"),
@@ -180,11 +184,15 @@ fn print_report(
     restored: Option<(&Path, &Path)>,
 ) {
     let h = &r.header;
-    let taken = chrono::DateTime::from_timestamp_millis(h.taken_ms)
-        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+    let taken = chrono::DateTime::from_timestamp_millis(h.taken_ms).map_or_else(String::new, |t| {
+        t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    });
     let sv = lang == Lang::Sv;
     if sv {
-        println!("säkerhetskopia tagen {taken} (granskningspost {})", h.audit_seq);
+        println!(
+            "säkerhetskopia tagen {taken} (granskningspost {})",
+            h.audit_seq
+        );
     } else {
         println!("backup taken {taken} (audit entry {})", h.audit_seq);
     }
@@ -198,8 +206,12 @@ fn print_report(
             "erasure journal: {} erasures after the backup; {} applied again ({} participations, {} consents, {} persons)",
             r.journal_after, x.erasures, x.participations, x.consents, x.persons
         ),
-        (false, true) => println!("UTAN raderingsjournal: raderingar efter säkerhetskopian är inte gjorda"),
-        (false, false) => println!("WITHOUT an erasure journal: erasures after the backup are not applied"),
+        (false, true) => {
+            println!("UTAN raderingsjournal: raderingar efter säkerhetskopian är inte gjorda")
+        }
+        (false, false) => {
+            println!("WITHOUT an erasure journal: erasures after the backup are not applied")
+        }
     }
     if sv {
         println!(
@@ -295,9 +307,7 @@ impl Meter {
                 "applying the erasure journal again",
             )
             .to_owned(),
-            Progress::Checking => {
-                sv_en(l, "kontrollerar", "checking").to_owned()
-            }
+            Progress::Checking => sv_en(l, "kontrollerar", "checking").to_owned(),
         };
         eprint!("\r\x1b[2K{line}");
         let _ = std::io::stderr().flush();

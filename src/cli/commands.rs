@@ -47,7 +47,9 @@ pub(super) const TABLE: &[Row] = &[
     row("association add", &[SystemAdmin], true),
     row("association questions", &[AssociationAdmin], true),
     row("association edit", &[AssociationAdmin], true),
+    row("association information", &[], true),
     row("audit verify", &[SystemAdmin, LogReviewer], true),
+    row("audit checkpoint", &[SystemAdmin, LogReviewer], true),
     row("audit list", &[LogReviewer, SystemAdmin], true),
     row("check", &[SystemAdmin], true),
     row("extract", &[SystemAdmin], true),
@@ -78,7 +80,9 @@ pub(super) fn row_of(c: &Command) -> Option<&'static Row> {
         Command::Association(AssociationCommand::Add { .. }) => "association add",
         Command::Association(AssociationCommand::Questions { .. }) => "association questions",
         Command::Association(AssociationCommand::Edit(_)) => "association edit",
-        Command::Audit(AuditCommand::Verify) => "audit verify",
+        Command::Association(AssociationCommand::Information { .. }) => "association information",
+        Command::Audit(AuditCommand::Verify { .. }) => "audit verify",
+        Command::Audit(AuditCommand::Checkpoint) => "audit checkpoint",
         Command::Audit(AuditCommand::List { .. }) => "audit list",
         Command::Check => "check",
         Command::Extract(_) => "extract",
@@ -183,7 +187,9 @@ pub(super) fn dispatch(
         Command::Retention(a) => rights::retention_in(s, &a, l, out),
         Command::Report(a) => super::report::report_in(s, &a, l, out),
         Command::Reveal(a) => rights::reveal_in(s, &a, l, out),
-        Command::Backup(a) if a.command.is_none() => super::backup::backup_in(s, a, l, ctx.files, out),
+        Command::Backup(a) if a.command.is_none() => {
+            super::backup::backup_in(s, a, l, ctx.files, out)
+        }
         Command::Init(_)
         | Command::Demo(_)
         | Command::Serve(_)
@@ -235,7 +241,9 @@ mod tests {
             ],
             &["association", "questions", "F1", "--file", "q.toml"],
             &["association", "edit", "F1"],
+            &["association", "information", "I1"],
             &["audit", "verify"],
+            &["audit", "checkpoint"],
             &["audit", "list"],
             &["check"],
             &["extract", "19121212-1212", "--reason", "r"],

@@ -31,6 +31,8 @@ pub fn clock() -> Box<dyn crate::service::Clock> {
 
 /// The handler a demo session signs in as.
 pub const DEMO_HANDLER: &str = "hanna";
+/// Every demo user's unlock code for the idle lock (fictitious, like everything in the demo).
+pub const DEMO_UNLOCK_CODE: &str = "demo1234";
 
 mod activity;
 mod cast;
@@ -59,7 +61,7 @@ fn input(name: &str, org: &str, municipalities: &str, start: &str) -> Associatio
 /// leaves a half-made demo database to be reused.
 pub fn create(path: &Path) -> Result<Summary, ServiceError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
+        super::modes::create_private_dir(parent)
             .map_err(|_| ServiceError::Conflict("cannot create the data directory"))?;
     }
     let mut partial = path.as_os_str().to_owned();
@@ -73,10 +75,7 @@ pub fn create(path: &Path) -> Result<Summary, ServiceError> {
     let summary = build(&partial)?;
     let moved = std::fs::rename(&partial_key, crate::service::default_key_path(path))
         .and_then(|()| {
-            std::fs::rename(
-                &partial_journal,
-                crate::service::default_journal_path(path),
-            )
+            std::fs::rename(&partial_journal, crate::service::default_journal_path(path))
         })
         .and_then(|()| std::fs::rename(&partial, path));
     moved
@@ -138,6 +137,11 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
             };
             sys.assign(id, role, scope, "2018-01-01", "")?;
         }
+    }
+    // Every demo user has set an unlock code, so the idle lock can be tried at once.
+    sys.set_unlock_code(None, DEMO_UNLOCK_CODE)?;
+    for (username, ..) in USERS {
+        Session::sign_in(&service, username, None)?.set_unlock_code(None, DEMO_UNLOCK_CODE)?;
     }
     // The bulk of the history, imported as a migration from an earlier system would be.
     let catalogue = service.catalogue().clone();

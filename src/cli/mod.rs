@@ -6,6 +6,7 @@ mod backup;
 mod commands;
 pub mod demo;
 mod keeping;
+pub mod modes;
 mod org;
 pub mod paths;
 mod remote;
@@ -154,13 +155,18 @@ pub enum CliError {
     /// A look-up found nothing: not a mistake, but exit status 1.
     #[error("{0}")]
     NoMatch(String),
+    /// The terminal UI ended by itself, saying why (in the user's language).
+    #[error("{0}")]
+    Ended(String),
 }
 
 impl CliError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             CliError::Service(e) => e.message(lang),
-            CliError::Usage(m) | CliError::Io(m) | CliError::NoMatch(m) => m.clone(),
+            CliError::Usage(m) | CliError::Io(m) | CliError::NoMatch(m) | CliError::Ended(m) => {
+                m.clone()
+            }
         }
     }
 }

@@ -36,6 +36,12 @@ pub enum AssociationCommand {
     /// Change an association's settings: only the options given change; with none, show them
     /// (association administrator)
     Edit(settings::AssociationEditArgs),
+    /// The information to a participant (GDPR art. 13) of an intervention, from its
+    /// association's settings, in --lang's language: to show or print when consent is recorded
+    Information {
+        /// The intervention (I1)
+        intervention: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +125,13 @@ pub(super) fn association_in(
             writeln!(out, "{id}: {} supplementary questions", questions.len()).map_err(io)?;
         }
         AssociationCommand::Edit(a) => settings::association_edit(s, a, l, out)?,
+        AssociationCommand::Information { intervention } => {
+            let id = crate::domain::ids::InterventionId::parse(&intervention)
+                .filter(|_| intervention.trim().starts_with('I'))
+                .ok_or_else(|| CliError::Usage("name the intervention as I1, I2, …".into()))?;
+            let info = s.participant_information(id, l == Lang::Sv)?;
+            write!(out, "{}", info.text()).map_err(io)?;
+        }
     }
     Ok(())
 }

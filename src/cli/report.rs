@@ -78,13 +78,7 @@ fn month(text: &str, l: Lang) -> Result<i32, CliError> {
             "en månad skrivs ÅÅÅÅ-MM, t.ex. 2026-03",
         )
     };
-    let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
-    let y: i32 = y.parse().map_err(|_| bad())?;
-    let m: i32 = m.parse().map_err(|_| bad())?;
-    if !(1..=12).contains(&m) || !(1900..=9999).contains(&y) {
-        return Err(bad());
-    }
-    Ok(y * 12 + m - 1)
+    crate::domain::follow_up::parse_month(text).ok_or_else(bad)
 }
 
 fn age_group(text: &str, l: Lang) -> Result<u8, CliError> {
@@ -206,9 +200,15 @@ fn head_lines(r: &Report, sv: bool) -> Vec<String> {
     let mut lines = vec![r.title.clone(), r.filters.clone()];
     if let Some(below) = r.protected_below {
         lines.push(if sv {
-            format!("Tal från 1 till {} visas som \"<{below}\".", below - 1)
+            format!(
+                "Tal från 1 till {} visas som \"<{below}\"; \"..\" är ett tal som döljs för att ett litet tal inte ska kunna räknas fram ur en summa.",
+                below - 1
+            )
         } else {
-            format!("Counts from 1 to {} are shown as \"<{below}\".", below - 1)
+            format!(
+                "Counts from 1 to {} are shown as \"<{below}\"; \"..\" is a count hidden so that a small one cannot be worked out from a total.",
+                below - 1
+            )
         });
     }
     lines

@@ -5,7 +5,7 @@
 
 use super::CliError;
 use crate::service::backup::{self, Recipients};
-use crate::service::{ServiceError, Service};
+use crate::service::{Service, ServiceError};
 use clap::Args;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};

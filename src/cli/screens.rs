@@ -41,6 +41,12 @@ pub const SCENES: &[Scene] = &[
     scene("consent-withdrawn-confirm", "hanna", &["enter", "w"]),
     scene("anonymous-form", "hanna", &["enter", "a"]),
     scene("unused-consents", "hanna", &["enter", "u"]),
+    scene("participant-information", "hanna", &["enter", "i"]),
+    scene(
+        "participant-information-other-language",
+        "hanna",
+        &["enter", "i", "l"],
+    ),
     scene("unused-consent-remove", "hanna", &["enter", "u", "d"]),
     scene("lookup", "hanna", &["ctrl-f"]),
     scene("help", "hanna", &["?"]),
@@ -51,7 +57,17 @@ pub const SCENES: &[Scene] = &[
         "hanna",
         &["enter", "/", "text:olsson", "enter"],
     ),
-    scene("locked", "hanna", &["ctrl-l"]),
+    scene("locked", "hanna", &["ctrl-l", "text:demo"]),
+    scene(
+        "locked-wrong-code",
+        "hanna",
+        &["ctrl-l", "text:gissning", "enter"],
+    ),
+    scene(
+        "unlock-code-form",
+        "hanna",
+        &["ctrl-k", "text:demo1234", "tab", "text:ny-kod"],
+    ),
     scene("manager-aggregates", "maja", &["enter"]),
     scene("manager-interventions", "maja", &[]),
     scene("intervention-edit-form", "maja", &["e"]),
@@ -63,6 +79,8 @@ pub const SCENES: &[Scene] = &[
     scene("report-results-reader", "rut", &["r"]),
     scene("report-interventions", "maja", &["r", "tab", "tab"]),
     scene("report-costs", "agnes", &["r", "shift-tab"]),
+    scene("report-filter-form", "rut", &["r", "f", "tab", "tab"]),
+    scene("report-period", "rut", REPORT_PERIOD),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),
     scene("switch-role-demo", "hanna", &["ctrl-r"]),
 ];
@@ -70,6 +88,33 @@ pub const SCENES: &[Scene] = &[
 const fn scene(name: &'static str, user: &'static str, keys: &'static [&'static str]) -> Scene {
     Scene { name, user, keys }
 }
+
+/// A results report from March to August of 2025 over the first two interventions.
+const REPORT_PERIOD: &[&str] = &[
+    "r",
+    "f",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "text:2025-03",
+    "tab",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "backspace",
+    "text:2025-08",
+    "tab",
+    "2",
+    "3",
+    "ctrl-s",
+];
 
 /// The consent form with a municipality code of five digits: checked as typed.
 const CONSENT_TYPO: &[&str] = &[

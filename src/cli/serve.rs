@@ -43,6 +43,21 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         .with_writer(std::io::stderr)
         .try_init();
     let path = db_path(g);
+    let lang = paths::lang(g.lang.as_deref());
+    // Files another local user could read are refused before anything is opened.
+    {
+        use super::modes::{Private, require_closed_dir, require_private};
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            require_closed_dir(dir, lang)?;
+        }
+        let key = g
+            .key
+            .clone()
+            .unwrap_or_else(|| crate::service::default_key_path(&path));
+        require_private(&path, Private::Database, lang)?;
+        require_private(&key, Private::KeyFile, lang)?;
+        require_private(&ssh::host_key_path(&path), Private::HostKey, lang)?;
+    }
     // A demo database lives on its own fixed day, as `insats demo` does.
     let service = Service::open_with(
         &path,
@@ -57,7 +72,7 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         },
     )?;
     super::schedule::start(&service, &a.backup)?;
-    let lang = paths::lang(g.lang.as_deref());
+    daily_checkpoints(&service);
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     // Over SSH an export would land on the server's disk: the report screen names the
     // command that streams it to the user instead.
@@ -79,6 +94,29 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         let _ = std::io::stdout().flush();
     })
     .map_err(|e| CliError::Io(e.to_string()))
+}
+
+/// Writes the audit chain's head to the log at start and once a day, for whoever keeps the
+/// system log elsewhere (journald forwarded, mailed): a checkpoint the server cannot take back.
+fn daily_checkpoints(service: &Service) {
+    let service = service.clone();
+    let spawned = std::thread::Builder::new()
+        .name("insats-checkpoint".into())
+        .spawn(move || {
+            loop {
+                match service.checkpoint() {
+                    Ok(Some(c)) => tracing::info!(checkpoint = %c.text(), "audit checkpoint"),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!("could not read the audit head for a checkpoint: {e}");
+                    }
+                }
+                std::thread::sleep(Duration::from_hours(24));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("could not start the daily checkpoint: {e}");
+    }
 }
 
 /// One command over `ssh host COMMAND` (see `remote`): the same output, access rules and audit

@@ -29,5 +29,10 @@ pub fn options(g: &Global) -> Result<Options, CliError> {
 /// Runs the UI for `session` on this terminal.
 pub fn run(session: Session, opts: Options) -> Result<(), CliError> {
     let mut app = App::new(session, opts, Instant::now())?;
-    crate::server::local::run(&mut app).map_err(|e| CliError::Io(format!("terminal: {e}")))
+    crate::server::local::run(&mut app).map_err(|e| CliError::Io(format!("terminal: {e}")))?;
+    // Ended by itself (access withdrawn, too many wrong unlock codes): say why, exit non-zero.
+    match app.ended.take() {
+        Some(text) => Err(CliError::Ended(text)),
+        None => Ok(()),
+    }
 }

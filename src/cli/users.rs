@@ -34,6 +34,8 @@ pub enum UserCommand {
     Deactivate { username: String },
     /// Let a deactivated user sign in again
     Activate { username: String },
+    /// Remove a user's unlock code (e.g. a forgotten one); their screen asks for a new one
+    ResetUnlockCode { username: String },
     /// SSH keys
     #[command(subcommand)]
     Key(KeyCommand),
@@ -78,7 +80,8 @@ pub struct AssignArgs {
 pub struct UnassignArgs {
     /// The assignment (A12), as `insats user list` shows it
     pub assignment: String,
-    /// Last day of access (YYYY-MM-DD) [default: today]
+    /// Last day of access (YYYY-MM-DD) [default: yesterday: access ends now, and open
+    /// sessions narrow at once]
     #[arg(long)]
     pub on: Option<String>,
 }
@@ -158,6 +161,9 @@ pub(super) fn user_in(
         UserCommand::Activate { username } => {
             s.update_user(user_id(s, &username)?, None, Some(true))?;
         }
+        UserCommand::ResetUnlockCode { username } => {
+            s.reset_unlock_code(user_id(s, &username)?)?;
+        }
         UserCommand::Key(KeyCommand::Add {
             username,
             line,
@@ -221,6 +227,9 @@ pub(super) fn assign_in(s: &Session, a: &AssignArgs, out: &mut dyn Write) -> Res
 pub(super) fn unassign_in(s: &Session, a: &UnassignArgs) -> Result<(), CliError> {
     let id = AssignmentId::parse(&a.assignment)
         .ok_or_else(|| CliError::Usage("name the assignment as A12".into()))?;
-    s.end_assignment(id, &a.on.clone().unwrap_or_else(today))?;
+    match &a.on {
+        Some(on) => s.end_assignment(id, on)?,
+        None => s.end_assignment_now(id)?,
+    }
     Ok(())
 }

@@ -106,6 +106,15 @@ actions! {
     ReportIntervention = "report_intervention",
         label("One intervention or all", "En insats eller alla");
     ReportAge = "report_age", label("One age group or all", "En åldersgrupp eller alla");
+    ReportFilter = "report_filter",
+        label("Period, interventions, gender and age groups", "Period, insatser, kön och åldersgrupper");
+    ParticipantInformation = "participant_information",
+        label("Information to the participant (GDPR art. 13)", "Information till deltagaren (GDPR art. 13)"),
+        hint("information", "information");
+    InformationLanguage = "information_language",
+        label("The other language (Swedish or English)", "Det andra språket (svenska eller engelska)");
+    ExportInformation = "export_information",
+        label("Save it as a text file to print", "Spara den som textfil att skriva ut");
     ExportReport = "export_report",
         label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
         hint("export", "exportera");
@@ -114,6 +123,9 @@ actions! {
         label("Hide or show names (privacy mask)", "Dölj eller visa namn (integritetsskydd)"),
         hint("mask", "dölj");
     Lock = "lock", label("Lock the screen", "Lås skärmen");
+    SetUnlockCode = "set_unlock_code",
+        label("Set or change your unlock code", "Ange eller byt din upplåsningskod"),
+        hint("unlock code", "upplåsningskod");
     SwitchRole = "switch_role", label("Switch role", "Byt roll"), hint("role", "roll");
     Refresh = "refresh", label("Reload", "Läs om");
     Submit = "submit", label("Save or confirm", "Spara eller bekräfta"), hint("save", "spara");

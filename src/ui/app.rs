@@ -80,12 +80,8 @@ pub struct Confirm {
 /// The report screen: which report, for which year and gender, scrolled how far.
 pub struct ReportView {
     pub kind: crate::service::reports::ReportKind,
-    pub year: Year,
-    pub gender: Option<crate::domain::person::Gender>,
-    /// One intervention, or every one in reach.
-    pub intervention: Option<InterventionId>,
-    /// One age group (an index of `AGE_GROUPS`), or all.
-    pub age: Option<u8>,
+    /// The period (months), interventions, gender and age groups the report is narrowed to.
+    pub filter: crate::service::reports::ReportFilter,
     pub report: crate::service::reports::Report,
     pub scroll: u16,
     /// Columns scrolled to the right (wide tables: ← and →).
@@ -126,6 +122,19 @@ pub enum Overlay {
         targets: Vec<SwitchTarget>,
         selected: usize,
     },
+    /// Setting or changing the user's unlock code (typed masked).
+    UnlockCode(Box<super::unlock::CodeForm>),
+    /// The information to a participant (GDPR art. 13), in the participant's language.
+    Information(Box<InformationView>),
+}
+
+/// The information to a participant of one intervention, as shown.
+#[derive(Debug)]
+pub struct InformationView {
+    pub intervention: InterventionId,
+    pub swedish: bool,
+    pub info: crate::service::Information,
+    pub scroll: u16,
 }
 
 /// The participants pane: individuals for assigned handlers, aggregates for everyone.
@@ -179,10 +188,29 @@ pub struct App {
     pub user_names: HashMap<UserId, String>,
     pub association: Option<String>,
     pub overlay: Option<Overlay>,
+    /// The report screen while its filter form is open over it (back to it on save or cancel).
+    pub report_behind: Option<Box<ReportView>>,
     /// While set, `/` input for the focused list.
     pub filtering: Option<TextArea<'static>>,
     pub mask: bool,
+    /// The idle lock: personal data hidden until the user's unlock code is typed.
     pub locked: bool,
+    /// What is typed at the lock, and what the last try said.
+    pub lock: super::unlock::LockState,
+    /// Why the session ended by itself (access withdrawn, too many wrong unlock codes): the
+    /// terminal shows it as the session closes.
+    pub ended: Option<String>,
+    /// Why it ended, in a word for the system log ("deactivated", "wrong-unlock-codes", …).
+    pub end_reason: Option<&'static str>,
+    /// The day the lists were read on: on a new day they are read again (an assignment that
+    /// ended yesterday no longer reaches anything).
+    pub(super) day: chrono::NaiveDate,
+    /// When other sessions' changes are next read in (see [`RELOAD_SPACING`]).
+    pub reload_due: Option<Instant>,
+    /// When they were last read in.
+    pub last_reload: Option<Instant>,
+    /// How many times other sessions' changes were read in.
+    pub reloads: u64,
     pub last_input: Instant,
     pub status: Option<Status>,
     pub quit: bool,
@@ -196,7 +224,8 @@ impl App {
     /// Opens the screen for a signed-in session and loads the first windows.
     pub fn new(session: Session, opts: Options, now: Instant) -> Result<App, ServiceError> {
         let notices = session.service().subscribe();
-        let year = crate::domain::date::budget_year(session.service().clock().today());
+        let today = session.service().clock().today();
+        let year = crate::domain::date::budget_year(today);
         let mut app = App {
             session,
             opts,
@@ -211,9 +240,17 @@ impl App {
             user_names: HashMap::new(),
             association: None,
             overlay: None,
+            report_behind: None,
+            reload_due: None,
+            last_reload: None,
+            reloads: 0,
             filtering: None,
             mask: false,
             locked: false,
+            lock: super::unlock::LockState::default(),
+            ended: None,
+            end_reason: None,
+            day: today,
             last_input: now,
             status: None,
             quit: false,
@@ -221,6 +258,11 @@ impl App {
             scroll_marks: Cell::new([None, None]),
         };
         app.reload_all()?;
+        // A user without an unlock code is asked for one at once (they may put it off; until
+        // they set one, the idle lock cannot be opened and leaving it ends the session).
+        if !app.session.has_unlock_code()? {
+            app.open_code_form(true);
+        }
         Ok(app)
     }
 
@@ -252,26 +294,54 @@ impl App {
     }
 
     /// Called often by the session loop: applies change notices from other sessions and locks
-    /// the screen after the idle time. Returns whether the screen must be redrawn.
+    /// the screen after the idle time. A change to who may see what is checked first: a
+    /// session whose access was withdrawn ends, one whose assignments narrowed drops what it
+    /// may no longer show. Returns whether the screen must be redrawn.
     pub fn tick(&mut self, now: Instant) -> bool {
+        // The database file cannot be written or read any more (a full disk): nothing more can
+        // be saved, and the server stops to be started again. Say so, and end.
+        if let Some(cause) = crate::service::storage_failure() {
+            let text = storage_failed(cause, self.lang());
+            self.end_session("storage-failed", text);
+            return true;
+        }
         let mut redraw = false;
         if !self.locked && now.duration_since(self.last_input) >= self.opts.idle_lock {
-            self.locked = true;
+            self.lock_now();
             redraw = true;
         }
         let shown = self.participants.intervention;
         let mut reload = false;
         let mut lagged = false;
+        let mut organisation = false;
         loop {
             match self.notices.try_recv() {
                 // The service says whom a change concerns; this session's own changes were
                 // reloaded when it made them.
-                Ok(n) => reload |= n.concerns(self.session.session_id(), shown),
+                Ok(n) => {
+                    reload |= n.concerns(self.session.session_id(), shown);
+                    organisation |= n.scope == crate::service::NoticeScope::Organisation;
+                }
                 Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
                 Err(_) => break,
             }
         }
-        if lagged || reload {
+        let new_day = self.today() != self.day;
+        if organisation || lagged || new_day {
+            self.day = self.today();
+            if self.check_standing() {
+                return true;
+            }
+            self.reload_narrowing();
+            return true;
+        }
+        if reload && self.reload_due.is_none() {
+            self.reload_due = Some(self.reload_time(now));
+        }
+        if self.reload_due.is_some_and(|due| now >= due) {
+            self.reload_due = None;
+            self.last_reload = Some(now);
+            self.reloads += 1;
             let result = self
                 .load_interventions()
                 .and_then(|()| self.refresh_participants())
@@ -282,6 +352,21 @@ impl App {
             redraw = true;
         }
         redraw
+    }
+
+    /// When to read in other sessions' changes that arrived at `now`. A hundred sessions on one
+    /// intervention all hear of every registration at the same moment; were they all to read
+    /// their windows at once, for every registration, a keystroke arriving then would wait
+    /// behind a hundred reloads on two cores. So each session reads in at most one batch of
+    /// changes per [`RELOAD_SPACING`], and at its own offset in that interval (from its session
+    /// id), so the reloads of many sessions are spread rather than stacked.
+    fn reload_time(&self, now: Instant) -> Instant {
+        let spacing = u64::try_from(RELOAD_SPACING.as_millis()).unwrap_or(500);
+        let offset = std::time::Duration::from_millis(self.session.session_id() % spacing);
+        let earliest = self
+            .last_reload
+            .map_or(now, |last| (last + RELOAD_SPACING).max(now));
+        earliest + offset / 2
     }
 
     /// Records where list `which` (0 participants, 1 audit) drew its rows.
@@ -307,5 +392,21 @@ impl App {
                 "DEMODATA · alla personer är påhittade",
             )
         })
+    }
+}
+
+/// The shortest time between two reads of other sessions' changes in one session; with the
+/// session's own offset (up to half of it) a change by another session shows within about
+/// three quarters of a second, plus the loop's tick.
+pub const RELOAD_SPACING: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// What a user is told when the database's storage fails under their session.
+fn storage_failed(cause: &str, lang: Lang) -> String {
+    let full = cause.contains("os error 28") || cause.contains("No space left");
+    match (lang, full) {
+        (Lang::En, true) => "the server's disk is full, so nothing more can be saved. What you saved before is kept; what was not yet saved is not. The server restarts on its own once there is room: sign in again in a few minutes.".to_owned(),
+        (Lang::Sv, true) => "serverns disk är full, så inget mer kan sparas. Det du sparat tidigare finns kvar; det som ännu inte var sparat är inte sparat. Servern startar om av sig själv när det finns plats: logga in igen om några minuter.".to_owned(),
+        (Lang::En, false) => "the server cannot write to its database file (a disk error), so nothing more can be saved. What you saved before is kept. The server restarts on its own: sign in again in a few minutes.".to_owned(),
+        (Lang::Sv, false) => "servern kan inte skriva till sin databasfil (ett diskfel), så inget mer kan sparas. Det du sparat tidigare finns kvar. Servern startar om av sig själv: logga in igen om några minuter.".to_owned(),
     }
 }

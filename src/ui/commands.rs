@@ -63,6 +63,7 @@ fn global(app: &App) -> Vec<CommandInfo> {
         CommandInfo::on(Action::Report),
         CommandInfo::on(Action::ToggleMask),
         CommandInfo::on(Action::Lock),
+        CommandInfo::on(Action::SetUnlockCode),
         CommandInfo::when(Action::SwitchRole, switch),
         CommandInfo::on(Action::Refresh),
         CommandInfo::on(Action::Quit),

@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::app::{App, Overlay, Pane};
-use super::forms::Kind;
+use super::forms::{Kind, Purpose};
 use super::keymap::{Context, Key};
 use super::update::is_editing;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -88,6 +88,9 @@ impl App {
             Some(Action::NextField) => form.next(),
             Some(Action::PrevField) => form.prev(),
             Some(Action::Toggle) => form.toggle(),
+            Some(Action::Cancel) if form.purpose == Purpose::ReportFilter => {
+                self.cancel_report_filter();
+            }
             Some(Action::Cancel) => self.overlay = None,
             Some(Action::Advance) if !form.is_last() => form.next(),
             Some(Action::Advance | Action::Submit) => self.submit_form(),

@@ -107,6 +107,10 @@ impl App {
             return;
         }
         let purpose = form.purpose;
+        if purpose == Purpose::ReportFilter {
+            self.submit_report_filter();
+            return;
+        }
         let result = self.send(purpose, today);
         match result {
             Ok(Some(next)) => self.overlay = Some(Overlay::Form(Box::new(next))),
@@ -228,6 +232,8 @@ impl App {
                 self.say(saved(lang, &fields));
                 Ok(None)
             }
+            // Saved by the report screen (see `submit_report_filter`).
+            Purpose::ReportFilter => Ok(None),
             Purpose::Anonymous { intervention } => {
                 let Some((year, women, men)) = build::anonymous_input(form) else {
                     return Ok(None);

@@ -10,14 +10,17 @@ mod dialogs;
 mod flows;
 pub mod forms;
 pub mod i18n;
+mod information;
 mod keeping;
 pub mod keymap;
 mod lists;
 mod overlays;
 mod panes;
 mod reports;
+mod revoke;
 pub mod screenshot;
 pub mod theme;
+pub mod unlock;
 mod update;
 pub mod view;
 mod window;
@@ -43,6 +46,8 @@ opaque_debug!(
     app::Lookup,
     app::Overlay,
     app::Participants,
+    unlock::LockState,
+    unlock::CodeForm,
     app::App,
     forms::Kind,
     forms::Field,

@@ -54,11 +54,13 @@ impl App {
     /// Pasted text (bracketed paste) goes to whatever text input is open.
     pub fn on_paste(&mut self, text: &str, now: Instant) {
         self.last_input = now;
+        let line = text.lines().next().unwrap_or("");
         if self.locked {
+            self.lock_paste(line);
             return;
         }
-        let line = text.lines().next().unwrap_or("");
         match &mut self.overlay {
+            Some(Overlay::UnlockCode(_)) => self.code_paste(line),
             Some(Overlay::Form(f)) => f.paste(line),
             Some(Overlay::Lookup(l)) => {
                 l.input.insert_str(line);
@@ -82,9 +84,7 @@ impl App {
         }
         self.last_input = now;
         if self.locked {
-            if key.code == KeyCode::Enter {
-                self.locked = false;
-            }
+            self.lock_key(key);
             return;
         }
         if self.filtering.is_some() {
@@ -104,7 +104,9 @@ impl App {
             Some(Overlay::Lookup(_)) => self.lookup_key(key, k),
             Some(Overlay::Consents(_)) => self.consents_key(k),
             Some(Overlay::Report(_)) => self.report_key(k),
+            Some(Overlay::Information(_)) => self.information_key(k),
             Some(Overlay::Roles { .. }) => self.roles_key(k),
+            Some(Overlay::UnlockCode(_)) => self.code_key(key, k),
             Some(Overlay::Help { .. }) => {
                 let action = self.opts.keymap.resolve(Context::Help, k, |_| false);
                 if let Some(Overlay::Help { scroll }) = &mut self.overlay {
@@ -204,7 +206,11 @@ impl App {
                 Ok(())
             }
             Action::Lock => {
-                self.locked = true;
+                self.lock_now();
+                Ok(())
+            }
+            Action::SetUnlockCode => {
+                self.open_code_form(false);
                 Ok(())
             }
             Action::SwitchRole => self.session.switch_targets().map(|targets| {
@@ -218,6 +224,7 @@ impl App {
             }),
             Action::Refresh => self.reload_all(),
             Action::UnusedConsents => self.open_consents(),
+            Action::ParticipantInformation => self.open_information(),
             Action::Report => self.open_report(),
             Action::EditIntervention
             | Action::SetPlan
@@ -246,6 +253,9 @@ impl App {
             | Action::ReportGender
             | Action::ReportIntervention
             | Action::ReportAge
+            | Action::ReportFilter
+            | Action::InformationLanguage
+            | Action::ExportInformation
             | Action::ExportReport => Ok(()),
         };
         if let Err(e) = result {

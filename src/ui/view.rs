@@ -56,6 +56,8 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Roles { targets, selected }) => {
             overlays::roles(f, body, app, targets, *selected);
         }
+        Some(Overlay::UnlockCode(form)) => overlays::code_form(f, body, app, form),
+        Some(Overlay::Information(i)) => overlays::information(f, body, app, i),
     }
 }
 

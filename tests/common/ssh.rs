@@ -119,6 +119,11 @@ impl Server {
         )
     }
 
+    /// The exit status, once the server has stopped by itself.
+    pub fn try_status(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
     pub fn stop(&mut self) {
         if self.child.try_wait().unwrap().is_some() {
             return;

@@ -49,6 +49,12 @@ pub enum Action {
     SetPlan,
     /// A follow-up report was run (kind, scope and filters in the note).
     RunReport,
+    /// A user set or changed their unlock code (never the code itself).
+    SetUnlockCode,
+    /// A system administrator removed a user's unlock code (e.g. a forgotten one).
+    ResetUnlockCode,
+    /// A wrong unlock code was typed at the idle lock (the try, and whether the session ended).
+    UnlockFailed,
     /// A backup of the whole register was taken (counts and size in the note).
     Backup,
     /// The register was restored from a backup (in the restored file: when the backup was
@@ -57,7 +63,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 37] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -90,6 +96,9 @@ impl Action {
         Action::RemoveConsent,
         Action::SetPlan,
         Action::RunReport,
+        Action::SetUnlockCode,
+        Action::ResetUnlockCode,
+        Action::UnlockFailed,
         Action::Backup,
         Action::Restore,
     ];
@@ -131,6 +140,9 @@ impl Action {
             Action::RunReport => "run-report",
             Action::Backup => "backup",
             Action::Restore => "restore",
+            Action::SetUnlockCode => "set-unlock-code",
+            Action::ResetUnlockCode => "reset-unlock-code",
+            Action::UnlockFailed => "unlock-failed",
         }
     }
 

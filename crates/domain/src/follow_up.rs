@@ -56,6 +56,19 @@ pub fn year_months(year: Year) -> (i32, i32) {
     (year * 12, year * 12 + 11)
 }
 
+/// A month written `YYYY-MM` (years 1900–9999), as a month index; `None` when it is not one.
+pub fn parse_month(text: &str) -> Option<i32> {
+    let (y, m) = text.trim().split_once('-')?;
+    let y: i32 = y.trim().parse().ok()?;
+    let m: i32 = m.trim().parse().ok()?;
+    ((1..=12).contains(&m) && (1900..=9999).contains(&y)).then_some(y * 12 + m - 1)
+}
+
+/// A month index written `YYYY-MM`.
+pub fn month_text(m: i32) -> String {
+    format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
 /// Where a participation's contribution is kept: (intervention, month index, gender, age group).
 pub type CellKey = (u64, i32, u8, u8);
 
@@ -380,6 +393,28 @@ mod tests {
         assert_eq!(age_group_label(0, false), "under 20");
         assert_eq!(age_group_label(3, false), "30–39");
         assert_eq!(age_group_label(6, true), "60 och äldre");
+    }
+
+    #[test]
+    fn a_month_is_written_yyyy_mm_and_read_back() {
+        assert_eq!(parse_month("2026-03"), Some(2026 * 12 + 2));
+        assert_eq!(parse_month(" 2025-12 "), Some(2025 * 12 + 11));
+        for bad in [
+            "2026-13",
+            "2026-0",
+            "2026",
+            "26-03",
+            "2026-03-01",
+            "",
+            "abcd-ef",
+        ] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+        assert_eq!(month_text(2026 * 12 + 2), "2026-03");
+        assert_eq!(
+            parse_month(&month_text(2024 * 12 + 11)),
+            Some(2024 * 12 + 11)
+        );
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 pub mod anonymous;
 pub mod audit;
+pub mod checkpoint;
 pub mod consent;
 pub mod date;
 pub mod follow_up;
 pub mod ids;
+pub mod information;
 pub mod intervention;
 pub mod organisation;
 pub mod participation;
@@ -15,4 +17,5 @@ pub mod planning;
 pub mod questionnaire;
 pub mod report;
 pub mod sshkey;
+pub mod unlock;
 pub mod user;

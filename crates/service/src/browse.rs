@@ -27,6 +27,7 @@ impl Session {
     /// participant data.
     pub fn user_names(&self) -> Result<Vec<(UserId, String)>, ServiceError> {
         let tx = self.service.store().read()?;
+        self.live(&*tx)?;
         Ok(org::users(&*tx)?
             .into_iter()
             .map(|u| (u.id, u.username))
@@ -71,6 +72,9 @@ impl Session {
     /// roles (so every role's view can be tried); otherwise the user's own other roles.
     pub fn switch_targets(&self) -> Result<Vec<SwitchTarget>, ServiceError> {
         let tx = self.service.store().read()?;
+        if let Some(r) = self.revocation(&*tx, org::user(&*tx, self.user.id)?.as_ref())? {
+            return Err(ServiceError::Denied(r.denial()));
+        }
         let users = if self.is_demo() {
             org::users(&*tx)?
         } else {
@@ -92,6 +96,11 @@ impl Session {
 
     /// Becomes `target`: the same user in another role, or (demo databases only) another user.
     pub fn switch_to(&self, target: &SwitchTarget) -> Result<Session, ServiceError> {
+        if self.has_ended() {
+            return Err(ServiceError::Denied(
+                super::standing::Revocation::Ended.denial(),
+            ));
+        }
         if target.username == self.user.username {
             let mut s = self.clone();
             s.switch_role(target.role)?;

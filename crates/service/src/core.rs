@@ -99,6 +99,9 @@ pub(crate) struct Inner {
     pub(crate) journal: Option<std::sync::Mutex<insats_store::journal::Journal>>,
     /// Where backups taken through the server are encrypted to (`serve --backup-recipient`).
     pub(crate) backup_recipients: OnceLock<crate::backup::Recipients>,
+    /// Held while an unlock code is hashed or checked: one at a time in the process, so many
+    /// sessions unlocking at once take one core and one hash's memory (see `unlock.rs`).
+    pub(crate) hashing: std::sync::Mutex<()>,
 }
 
 /// The register, shared by every session of the process (cheap to clone).
@@ -158,6 +161,7 @@ impl Service {
                 writing: std::sync::atomic::AtomicUsize::new(0),
                 journal: journal.map(std::sync::Mutex::new),
                 backup_recipients: OnceLock::new(),
+                hashing: std::sync::Mutex::new(()),
             }),
         }
     }

@@ -41,6 +41,13 @@ pub fn default_journal_path(db: &Path) -> PathBuf {
     insats_store::journal::default_path(db)
 }
 
+/// The first failure of the database file's storage in this process (e.g. "No space left on
+/// device (os error 28)"), after which every read and write of the file fails until the process
+/// opens it again. Never personal data.
+pub fn storage_failure() -> Option<&'static str> {
+    insats_store::storage_failure()
+}
+
 /// Wraps the process's panic hook so that a panic deep inside redb while it opens a damaged
 /// file (caught, and reported as a damaged database) prints no crash report.
 pub fn quiet_panic_hook() {

@@ -54,6 +54,7 @@ impl Session {
             return Err(ServiceError::Denied(DENIED_VERIFY));
         }
         let tx = self.service.store().read()?;
+        self.live(&*tx)?;
         Ok(chain_state(audit::verify(
             &*tx,
             self.service.store().crypto(),

@@ -75,11 +75,7 @@ impl Service {
         if erased.steps.is_empty() {
             return self.commit(tx, notices);
         }
-        let journal = self
-            .inner
-            .journal
-            .as_ref()
-            .ok_or(BackupError::NoJournal)?;
+        let journal = self.inner.journal.as_ref().ok_or(BackupError::NoJournal)?;
         let mut journal = journal.lock().map_err(|_| BackupError::NoJournal)?;
         let n = journal
             .append(self.clock().now_ms(), erased.kind, erased.steps)

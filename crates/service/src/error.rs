@@ -8,6 +8,7 @@ use insats_domain::person::TextError;
 use insats_domain::personnummer::PnrError;
 use insats_domain::questionnaire::AnswerError;
 use insats_domain::sshkey::SshKeyError;
+use insats_domain::unlock::UnlockCodeError;
 use insats_domain::user::UserError;
 use insats_store::StoreError;
 
@@ -65,6 +66,12 @@ pub enum ServiceError {
     /// A backup, a restore or the erasure journal.
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
+    /// A checkpoint of the audit chain that could not be read.
+    #[error("{0}")]
+    Checkpoint(#[from] insats_domain::checkpoint::CheckpointError),
+    /// A new unlock code was refused, or one could not be checked.
+    #[error("{0}")]
+    UnlockCode(#[from] UnlockCodeError),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -96,6 +103,8 @@ impl ServiceError {
             ServiceError::Rights(e) => e.message_sv(),
             ServiceError::Plan(e) => e.message_sv(),
             ServiceError::Backup(e) => e.message(lang),
+            ServiceError::Checkpoint(e) => e.message_sv(),
+            ServiceError::UnlockCode(e) => e.message_sv(),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -105,7 +114,7 @@ impl ServiceError {
         !matches!(
             self,
             ServiceError::Store(e) if e.is_system_failure()
-        )
+        ) && !matches!(self, ServiceError::UnlockCode(UnlockCodeError::Hashing))
     }
 
     /// A date the user typed into `field` could not be read (forms check as they are typed).
@@ -133,6 +142,7 @@ fn what_sv(what: &str) -> &str {
         "pseudonym" => "pseudonymen",
         "scope" => "omfattningen",
         "user" => "användaren",
+        "unlock code" => "upplåsningskoden",
         other => other,
     }
 }
@@ -176,6 +186,11 @@ fn denied_sv(what: &str) -> &'static str {
         DENIED_ROLE => "användaren har inte den rollen",
         DENIED_VERIFY => "att verifiera loggkedjan kräver systemadministratör eller logggranskare",
         DENIED_INACTIVE => "användaren är avstängd",
+        DENIED_KEY_REMOVED => "SSH-nyckeln sessionen loggade in med har tagits bort",
+        DENIED_ROLE_WITHDRAWN => "rollen sessionen agerar i har dragits in",
+        DENIED_SESSION_ENDED => "sessionen är avslutad; logga in igen",
+        DENIED_UNLOCK_CODE => "fel upplåsningskod",
+        DENIED_NO_UNLOCK_CODE => "ingen upplåsningskod är satt",
         DENIED_LOG_REVIEWER => "kräver logggranskare med uppdrag i förbundet",
         DENIED_REVIEW_SCOPE => "pseudonymen hör inte till något förbund du granskar",
         _ => "saknar behörighet",
@@ -200,6 +215,11 @@ pub(crate) const DENIED_KEEPER: &str =
     "requires the intervention's manager or an association administrator of its association";
 pub(crate) const DENIED_ROLE: &str = "the user does not have that role";
 pub(crate) const DENIED_INACTIVE: &str = "the user is deactivated";
+pub(crate) const DENIED_KEY_REMOVED: &str = "the SSH key this session signed in with was removed";
+pub(crate) const DENIED_ROLE_WITHDRAWN: &str = "the role this session acts in was withdrawn";
+pub(crate) const DENIED_SESSION_ENDED: &str = "the session has ended; sign in again";
+pub(crate) const DENIED_UNLOCK_CODE: &str = "wrong unlock code";
+pub(crate) const DENIED_NO_UNLOCK_CODE: &str = "no unlock code is set";
 pub(crate) const DENIED_LOG_REVIEWER: &str = "requires a log reviewer assigned to the association";
 pub(crate) const DENIED_REVIEW_SCOPE: &str = "the pseudonym belongs to no association you review";
 

@@ -6,6 +6,7 @@ mod admin;
 pub mod backup;
 mod batch;
 mod browse;
+mod checkpoint;
 mod clock;
 mod core;
 mod database;
@@ -13,6 +14,7 @@ mod directory;
 mod erasures;
 mod error;
 mod import;
+mod information;
 mod login;
 mod policy;
 mod query;
@@ -24,7 +26,9 @@ mod retention;
 mod rights;
 mod session;
 mod signin;
+mod standing;
 pub mod synth;
+mod unlock;
 mod unused_consents;
 
 pub use admin::{
@@ -36,10 +40,12 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
 pub use database::{
     DatabaseError, Holdings, default_journal_path, default_key_path, quiet_panic_hook,
+    storage_failure,
 };
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};
+pub use information::Information;
 pub use query::{
     AuditFilter, InterventionView, LookupHit, ParticipantDetail, ParticipantRow, YearFigures,
 };
@@ -50,6 +56,8 @@ pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, Retent
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;
 pub use signin::{Refusal, Verdict};
+pub use standing::{Revocation, Standing};
+pub use unlock::CodeCheck;
 pub use unused_consents::{
     UNUSED_CONSENT_DAYS, UnusedConsent, UnusedConsentCount, UnusedConsentReport,
 };

@@ -60,7 +60,10 @@ impl Service {
 
 /// The associations a sign-in entry of `user` goes under: those of every assignment they have or
 /// had; `[None]` for a user without any.
-fn associations_of(tx: &impl Tx, user: UserId) -> Result<Vec<Option<AssociationId>>, ServiceError> {
+pub(crate) fn associations_of(
+    tx: &impl Tx,
+    user: UserId,
+) -> Result<Vec<Option<AssociationId>>, ServiceError> {
     let mut found = BTreeSet::new();
     for a in org::assignments_of(tx, user)? {
         match a.scope {

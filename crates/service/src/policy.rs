@@ -2,7 +2,7 @@
 //! assignments, interventions, associations and their questionnaires), read once and kept while
 //! nothing it depends on changes, so that a command does not read them again every time.
 
-use super::error::{DENIED_INACTIVE, ServiceError};
+use super::error::{DENIED_ROLE_WITHDRAWN, ServiceError};
 use super::session::Session;
 use chrono::NaiveDate;
 use insats_domain::ids::{AssociationId, InterventionId};
@@ -24,8 +24,9 @@ pub(crate) struct Policy {
     stamp: u64,
     today: NaiveDate,
     role: Role,
-    /// The user exists, is active and still has the role.
-    active: bool,
+    /// Why the session may not act (`None`: it may): the user deactivated, the key it signed in
+    /// with removed, the role withdrawn, the session ended.
+    denial: Option<&'static str>,
     /// The user's assignments in the role that are active today.
     assignments: Arc<[Assignment]>,
     /// The association a personnummer search is logged under: that of the first intervention
@@ -66,10 +67,9 @@ impl Clone for PolicyCache {
 impl Policy {
     /// The user's active assignments in the role, or a refusal if the user cannot act now.
     pub(crate) fn assignments(&self) -> Result<&[Assignment], ServiceError> {
-        if self.active {
-            Ok(&self.assignments)
-        } else {
-            Err(ServiceError::Denied(DENIED_INACTIVE))
+        match self.denial {
+            None => Ok(&self.assignments),
+            Some(why) => Err(ServiceError::Denied(why)),
         }
     }
 
@@ -132,8 +132,14 @@ impl Policy {
 impl Session {
     /// The facts this session's policy checks need, as of `tx`: kept from an earlier command
     /// while the organisation stamp, the day and the role are the same, else read afresh (an
-    /// ended assignment or a deactivated user takes effect at once).
+    /// ended assignment or a deactivated user takes effect at once). An ended session is
+    /// refused before anything is read.
     pub(crate) fn policy(&self, tx: &impl Tx) -> Result<Arc<Policy>, ServiceError> {
+        if self.has_ended() {
+            return Err(ServiceError::Denied(
+                super::standing::Revocation::Ended.denial(),
+            ));
+        }
         let stamp = org::stamp(tx)?;
         let today = self.service.clock().today();
         let mut cached = self.policy.0.lock().unwrap_or_else(PoisonError::into_inner);
@@ -145,9 +151,14 @@ impl Session {
             return Ok(Arc::clone(p));
         }
         let user = org::user(tx, self.user.id)?;
-        let active = user
-            .as_ref()
-            .is_some_and(|u| u.active && u.roles.contains(&self.role));
+        let denial = match self.revocation(tx, user.as_ref())? {
+            Some(r) => Some(r.denial()),
+            None if !user.as_ref().is_some_and(|u| u.roles.contains(&self.role)) => {
+                Some(DENIED_ROLE_WITHDRAWN)
+            }
+            None => None,
+        };
+        let active = denial.is_none();
         let assignments: Vec<Assignment> = if active {
             org::assignments_of(tx, self.user.id)?
                 .into_iter()
@@ -169,7 +180,7 @@ impl Session {
             stamp,
             today,
             role: self.role,
-            active,
+            denial,
             assignments: assignments.into(),
             search_association,
             interventions: Mutex::default(),

@@ -12,6 +12,7 @@ use insats_domain::organisation::Association;
 use insats_domain::user::{Access, Assignment, Role, User, access_to};
 use insats_store::{Tx, org};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8};
 
 /// A user signed in, acting in one of their roles.
 #[derive(Debug, Clone)]
@@ -21,10 +22,24 @@ pub struct Session {
     pub(crate) role: Role,
     pub(crate) id: u64,
     pub(crate) policy: PolicyCache,
+    /// The fingerprint of the SSH key the user signed in with (`None`: signed in on this
+    /// machine's terminal). Removing that key ends the session.
+    pub(crate) key: Option<String>,
+    /// What every clone of this sign-in shares: whether it has ended, and the wrong unlock
+    /// codes typed in a row.
+    pub(crate) state: Arc<SignInState>,
+}
+
+/// The state every clone of one sign-in shares (the SSH connection keeps a clone, so a session
+/// ended on its screen cannot be taken up again through the same connection).
+#[derive(Debug, Default)]
+pub(crate) struct SignInState {
+    pub(crate) ended: AtomicBool,
+    pub(crate) wrong_codes: AtomicU8,
 }
 
 /// The order in which a role is picked when a user signs in without naming one.
-const ROLE_PREFERENCE: [Role; 6] = [
+pub(crate) const ROLE_PREFERENCE: [Role; 6] = [
     Role::ParticipantHandler,
     Role::InterventionManager,
     Role::AssociationAdmin,
@@ -76,6 +91,8 @@ impl Session {
             role,
             id: random_session_id(),
             policy: PolicyCache::default(),
+            key: None,
+            state: Arc::default(),
         })
     }
 
@@ -91,16 +108,27 @@ impl Session {
         &self.service
     }
 
+    /// The fingerprint of the SSH key this session signed in with, if any.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
     /// The random id of this session, carried in its audit entries.
     pub fn session_id(&self) -> u64 {
         self.id
     }
 
-    /// Acts in another of the user's roles from now on.
+    /// Acts in another of the user's roles from now on. The roles are read afresh: a role
+    /// withdrawn since sign-in cannot be taken up.
     pub fn switch_role(&mut self, role: Role) -> Result<(), ServiceError> {
-        if !self.user.roles.contains(&role) {
+        let tx = self.service.store().read()?;
+        let user = org::user(&*tx, self.user.id)?
+            .filter(|u| u.active)
+            .ok_or(ServiceError::Denied(DENIED_INACTIVE))?;
+        if !user.roles.contains(&role) {
             return Err(ServiceError::Denied(DENIED_ROLE));
         }
+        self.user = user;
         self.role = role;
         Ok(())
     }

@@ -69,10 +69,14 @@ fn check(service: &Service, login: &str, key_blob: &[u8]) -> Result<Verdict, Ser
         }
     };
     match Session::for_user(service, user, None) {
-        Ok(session) => Ok(Verdict::Accept {
-            session: Box::new(session),
-            fingerprint,
-        }),
+        Ok(mut session) => {
+            // Removing this key ends the session (see `Session::standing`).
+            session.key = Some(fingerprint.clone());
+            Ok(Verdict::Accept {
+                session: Box::new(session),
+                fingerprint,
+            })
+        }
         Err(ServiceError::Denied(_)) => Ok(Verdict::Refuse(Refusal::new(
             Some(key.user),
             format!("user may not sign in {fingerprint}"),

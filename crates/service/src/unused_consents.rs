@@ -118,7 +118,10 @@ impl Session {
         let person_deleted = delete_person_if_unreferenced(&tx, c.person)?;
         let erased = Erased {
             kind: Kind::UnusedConsentRemoved,
-            steps: vec![Step::DeleteConsent(c.id), Step::PersonIfUnreferenced(c.person)],
+            steps: vec![
+                Step::DeleteConsent(c.id),
+                Step::PersonIfUnreferenced(c.person),
+            ],
         };
         let draft = self.draft(
             Action::RemoveConsent,

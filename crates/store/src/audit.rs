@@ -107,6 +107,15 @@ pub fn verify(tx: &impl Tx, crypto: &Crypto) -> Result<Result<u64, ChainBreak>, 
     Ok(Ok(last))
 }
 
+/// The entry with sequence number `seq`, if the log holds one.
+pub fn entry(tx: &impl Tx, seq: u64) -> Result<Option<Entry>, StoreError> {
+    let table = tx.table(AUDIT)?;
+    let Some(v) = table.get(seq)? else {
+        return Ok(None);
+    };
+    Ok(Some(decode::<Entry>(v.value())?))
+}
+
 /// Where a window of the log is read from.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {

@@ -76,7 +76,11 @@ enum Line {
     },
     Erasure(Erasure),
     /// The erasure on line `record` did not commit.
-    Void { n: u64, at_ms: i64, record: u64 },
+    Void {
+        n: u64,
+        at_ms: i64,
+        record: u64,
+    },
 }
 
 /// What can go wrong with the journal. Messages name the file and line, never personal data.
@@ -233,7 +237,12 @@ impl Journal {
     }
 
     /// Appends an erasure and makes it durable; returns its line number (for [`Journal::void`]).
-    pub fn append(&mut self, at_ms: i64, kind: Kind, steps: Vec<Step>) -> Result<u64, JournalError> {
+    pub fn append(
+        &mut self,
+        at_ms: i64,
+        kind: Kind,
+        steps: Vec<Step>,
+    ) -> Result<u64, JournalError> {
         let n = self.next;
         self.write(&Line::Erasure(Erasure {
             n,

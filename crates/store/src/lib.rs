@@ -7,8 +7,8 @@ pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod crypto;
-pub mod journal;
 mod db;
+pub mod journal;
 pub use db::{
     default_key_path, get, next_id, panics_are_quiet, put, quiet_panic_hook, raise_sequence,
     reserve_ids,
@@ -20,4 +20,4 @@ pub mod pseudonym;
 pub mod schema;
 pub mod summary;
 
-pub use db::{Reader, Store, StoreError, Tx};
+pub use db::{Reader, Store, StoreError, Tx, storage_failure};

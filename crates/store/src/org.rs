@@ -4,12 +4,13 @@ use super::codec::Stored;
 use super::db::{StoreError, Tx, get, put};
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, ASSOCIATIONS, INTERVENTIONS, INTERVENTIONS_BY_ASSOCIATION,
-    META, META_ORG_STAMP, SSH_KEYS, SSH_KEYS_BY_USER, USERS, USERS_BY_NAME,
+    META, META_ORG_STAMP, SSH_KEYS, SSH_KEYS_BY_USER, UNLOCK_CODES, USERS, USERS_BY_NAME,
 };
 use insats_domain::ids::{AssignmentId, AssociationId, InterventionId, UserId};
 use insats_domain::intervention::Intervention;
 use insats_domain::organisation::Association;
 use insats_domain::sshkey::SshKey;
+use insats_domain::unlock::UnlockCode;
 use insats_domain::user::{Assignment, User};
 use redb::{ReadableTable, WriteTransaction};
 
@@ -31,6 +32,9 @@ impl Stored for Assignment {
 }
 impl Stored for SshKey {
     const WHAT: &'static str = "SSH key";
+}
+impl Stored for UnlockCode {
+    const WHAT: &'static str = "unlock code";
 }
 
 /// The organisation stamp (see [`META_ORG_STAMP`]); 0 before the first change.
@@ -169,6 +173,8 @@ pub fn put_ssh_key(tx: &WriteTransaction, key: &SshKey) -> Result<(), StoreError
 }
 
 pub fn remove_ssh_key(tx: &WriteTransaction, key: &SshKey) -> Result<(), StoreError> {
+    // A session signed in with this key must end: its policy checks read the stamp.
+    restamp(tx)?;
     tx.open_table(SSH_KEYS)?.remove(key.fingerprint.as_str())?;
     tx.open_table(SSH_KEYS_BY_USER)?
         .remove((key.user.0, key.fingerprint.as_str()))?;
@@ -198,4 +204,22 @@ pub fn put_assignment(tx: &WriteTransaction, a: &Assignment) -> Result<(), Store
     tx.open_table(ASSIGNMENTS_BY_USER)?
         .insert((a.user.0, a.id.0), ())?;
     Ok(())
+}
+
+/// A user's unlock code (its hash), if they have set one.
+pub fn unlock_code(tx: &impl Tx, user: UserId) -> Result<Option<UnlockCode>, StoreError> {
+    get(&tx.table(UNLOCK_CODES)?, user.0)
+}
+
+pub fn put_unlock_code(
+    tx: &WriteTransaction,
+    user: UserId,
+    code: &UnlockCode,
+) -> Result<(), StoreError> {
+    put(&mut tx.open_table(UNLOCK_CODES)?, user.0, code)
+}
+
+/// Removes a user's unlock code; whether there was one.
+pub fn remove_unlock_code(tx: &WriteTransaction, user: UserId) -> Result<bool, StoreError> {
+    Ok(tx.open_table(UNLOCK_CODES)?.remove(user.0)?.is_some())
 }

@@ -20,7 +20,8 @@ use redb::{TableDefinition, TableHandle};
 /// - 7: [`OUTCOMES`] and [`STARTS`] keep the follow-up aggregates.
 /// - 8: the aggregates name options by a 64-bit code instead of their keys (rebuilt).
 /// - 9: [`OUTCOMES_BY_YEAR`] rolls the outcomes up per budget year.
-pub const SCHEMA_VERSION: u32 = 9;
+/// - 10: [`UNLOCK_CODES`] keeps each user's idle-lock unlock code as an argon2 hash.
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -30,7 +31,7 @@ pub const META_DEMO: &str = "demo";
 pub const META_AUDIT_HEAD: &str = "audit_head";
 pub const META_SCRUB: &str = "scrub";
 /// A random stamp rewritten by every change to associations, interventions, users and
-/// assignments: while it stays the same, what a session's policy checks read stays valid.
+/// assignments, and by every removal of an SSH key: while it stays the same, what a session's policy checks read stays valid.
 pub const META_ORG_STAMP: &str = "org_stamp";
 
 pub const ASSOCIATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("associations");
@@ -47,6 +48,10 @@ pub const SSH_KEYS: TableDefinition<&str, &[u8]> = TableDefinition::new("ssh_key
 /// (user, fingerprint)
 pub const SSH_KEYS_BY_USER: TableDefinition<(u64, &str), ()> =
     TableDefinition::new("ssh_keys_by_user");
+
+/// user → their unlock code for the idle lock (`insats_domain::unlock::UnlockCode`: an argon2
+/// hash as a PHC string, never the code).
+pub const UNLOCK_CODES: TableDefinition<u64, &[u8]> = TableDefinition::new("unlock_codes");
 
 pub const ASSIGNMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("assignments");
 /// (user, assignment)
@@ -138,6 +143,7 @@ pub fn for_each_table<T: TableVisitor>(v: &mut T) -> Result<(), T::Error> {
     v.table(USERS_BY_NAME)?;
     v.table(SSH_KEYS)?;
     v.table(SSH_KEYS_BY_USER)?;
+    v.table(UNLOCK_CODES)?;
     v.table(ASSIGNMENTS)?;
     v.table(ASSIGNMENTS_BY_USER)?;
     v.table(PERSONS)?;

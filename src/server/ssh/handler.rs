@@ -204,7 +204,11 @@ impl russh::server::Handler for Connection {
         if self.blocked() {
             return Ok(self.refuse(Refusal::new(None, "too many failed sign-ins")));
         }
-        match self.verdict(user, offer.public_key).await {
+        let verdict = self.verdict(user, offer.public_key).await;
+        if super::storage::has_failed() {
+            return Err(russh::Error::Disconnect);
+        }
+        match verdict {
             Verdict::Accept { .. } => Ok(Auth::Accept),
             Verdict::Refuse(r) => Ok(self.refuse(r)),
         }
@@ -218,7 +222,13 @@ impl russh::server::Handler for Connection {
         if self.blocked() {
             return Ok(self.refuse(Refusal::new(None, "too many failed sign-ins")));
         }
-        match self.verdict(user, key.public_key).await {
+        let verdict = self.verdict(user, key.public_key).await;
+        // A store that cannot be read or written refuses no key: the connection closes, and the
+        // server stops with the cause in its log.
+        if super::storage::has_failed() {
+            return Err(russh::Error::Disconnect);
+        }
+        match verdict {
             Verdict::Accept {
                 session,
                 fingerprint,
@@ -230,6 +240,8 @@ impl russh::server::Handler for Connection {
                     tracing::info!(user = %session.user().id, "signed in over SSH");
                     self.session = Some(*session);
                     Ok(Auth::Accept)
+                } else if super::storage::has_failed() {
+                    Err(russh::Error::Disconnect)
                 } else {
                     // A sign-in that cannot be logged does not happen.
                     Ok(self.refuse(Refusal::new(None, "sign-in could not be logged")))

@@ -9,6 +9,7 @@ mod hostkey;
 mod input;
 mod limits;
 mod server;
+mod storage;
 mod tty;
 
 pub use backend::{ChannelWriter, ENTER, LEAVE, Out, SshBackend, TermSize};

@@ -114,10 +114,22 @@ pub fn serve(
         let slots = Arc::new(Semaphore::new(max_sessions.saturating_mul(2)));
         let stop = stop_signal();
         tokio::pin!(stop);
+        let failed = super::storage::failed();
+        tokio::pin!(failed);
         loop {
             let accepted = tokio::select! {
                 a = listener.accept() => a,
                 () = &mut stop => return Ok(()),
+                cause = &mut failed => {
+                    tracing::error!(
+                        cause,
+                        "the database file cannot be written or read: stopping, to be started again once there is room"
+                    );
+                    // The sessions notice it on their next tick and tell their users why
+                    // they end: let them say it before the process goes.
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    return Err(SshError::Storage(cause.to_owned()));
+                }
             };
             let (socket, peer) = match accepted {
                 Ok(a) => a,

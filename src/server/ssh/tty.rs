@@ -138,6 +138,8 @@ impl InputQueue {
 enum End {
     Done,
     IdleTimeout,
+    /// The session ended itself, saying why (access withdrawn, too many wrong unlock codes).
+    Ended(String),
 }
 
 /// Everything a session thread needs.
@@ -207,6 +209,10 @@ fn guarded(
     let mut tail = LEAVE.to_vec();
     let status = match result {
         Ok(Ok(End::Done)) => 0,
+        Ok(Ok(End::Ended(text))) => {
+            tail.extend_from_slice(format!("insats: {text}\r\n").as_bytes());
+            1
+        }
         Ok(Ok(End::IdleTimeout)) => {
             let text = if sv {
                 format!("insats: sessionen stängdes efter {minutes} minuter utan aktivitet\r\n")
@@ -268,9 +274,15 @@ fn run(
             viewport: Viewport::Fixed(queue.size.rect()),
         },
     )?;
+    let user = session.user().id;
     let mut app = App::new(session, opts, Instant::now())?;
     session::run(&mut terminal, mute, &mut app, |t| Ok(queue.next(t)))?;
     ratatui::backend::Backend::flush(terminal.backend_mut())?;
+    if let Some(text) = app.ended.take() {
+        let reason = app.end_reason.unwrap_or("ended");
+        tracing::info!(user = %user, reason, "SSH session ended by the server");
+        return Ok(End::Ended(text));
+    }
     Ok(if queue.timed_out {
         End::IdleTimeout
     } else {

@@ -54,6 +54,8 @@ pub enum Purpose {
     Association {
         association: crate::domain::ids::AssociationId,
     },
+    /// The report screen's period and filters; saving runs the report anew.
+    ReportFilter,
 }
 
 /// An open form.

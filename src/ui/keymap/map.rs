@@ -61,6 +61,8 @@ contexts! {
     Consents = consents,
     /// The follow-up reports.
     Report = report,
+    /// The information to a participant.
+    Information = information,
 }
 
 /// A condition on the selected row under which a binding applies.

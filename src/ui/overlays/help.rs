@@ -61,6 +61,11 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             Context::Confirm => tr(lang, "Dialogs", "Dialoger"),
             Context::Consents => tr(lang, "Unused consents", "Oanvända samtycken"),
             Context::Report => tr(lang, "Reports", "Rapporter"),
+            Context::Information => tr(
+                lang,
+                "Information to the participant",
+                "Information till deltagaren",
+            ),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

@@ -7,6 +7,7 @@ mod confirm;
 mod consents;
 mod detail;
 mod help;
+mod information;
 mod lock;
 mod lookup;
 mod report;
@@ -16,7 +17,8 @@ pub use confirm::confirm;
 pub use consents::consents;
 pub use detail::detail;
 pub use help::help;
-pub use lock::lock;
+pub use information::information;
+pub use lock::{code_form, lock};
 pub use lookup::lookup;
 pub use report::report;
 pub use roles::roles;
@@ -32,10 +34,11 @@ use ratatui::widgets::Clear;
 pub fn context(overlay: &Overlay) -> Context {
     match overlay {
         Overlay::Help { .. } => Context::Help,
-        Overlay::Form(_) => Context::Form,
+        Overlay::Form(_) | Overlay::UnlockCode(_) => Context::Form,
         Overlay::Confirm(_) | Overlay::Lookup(_) | Overlay::Roles { .. } => Context::Confirm,
         Overlay::Consents(_) => Context::Consents,
         Overlay::Report(_) => Context::Report,
+        Overlay::Information(_) => Context::Information,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

@@ -43,8 +43,8 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
         spans.push(Span::styled(format!(" {} ", kind_label(k, lang)), style));
     }
     let tabs_line = Line::from(spans);
-    // The year, the gender and the keys.
-    let who = match (r.gender, lang) {
+    // The period and filters, and the keys.
+    let who = match (r.filter.gender, lang) {
         (None, Lang::En) => "everyone",
         (None, Lang::Sv) => "alla",
         (Some(crate::domain::person::Gender::Woman), Lang::En) => "women",
@@ -59,35 +59,42 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
             .map_or_else(|| "—".to_owned(), |k| k.to_string())
     };
     // The filters name a gender when one is chosen; otherwise say it is everyone.
-    let mut first = if r.gender.is_some() {
+    let mut first = if r.filter.gender.is_some() {
         r.report.filters.clone()
     } else {
         format!("{} · {who}", r.report.filters)
     };
-    if let Some(name) = r.intervention.and_then(|i| {
-        app.interventions
-            .iter()
-            .find(|v| v.intervention.id == i)
-            .map(|v| v.intervention.name.clone())
-    }) {
+    // One intervention by name (several are named by their codes in the filters).
+    if let [one] = r.filter.interventions.as_slice()
+        && let Some(v) = app.interventions.iter().find(|v| v.intervention.id == *one)
+    {
         first.push_str(" · ");
-        first.push_str(&name);
+        first.push_str(&v.intervention.name);
     }
     if let Some(below) = r.report.protected_below {
         let note = match lang {
-            Lang::En => format!(" · counts under {below} shown as <{below}"),
-            Lang::Sv => format!(" · tal under {below} visas som <{below}"),
+            Lang::En => format!(
+                " · counts under {below} shown as <{below} (.. hides one that would give them away)"
+            ),
+            Lang::Sv => format!(
+                " · tal under {below} visas som <{below} (.. döljer ett tal som skulle avslöja dem)"
+            ),
         };
         first.push_str(&note);
     }
     // Each hint: its keys (from the keymap), then its word in the user's language.
-    let hints: [(&[Action], &str, &str); 8] = [
+    let hints: [(&[Action], &str, &str); 9] = [
         (
             &[Action::NextReport, Action::PrevReport],
             "report",
             "rapport",
         ),
         (&[Action::PrevYear, Action::NextYear], "year", "år"),
+        (
+            &[Action::ReportFilter],
+            "period & filters",
+            "period & urval",
+        ),
         (&[Action::ReportGender], "women/men", "kvinnor/män"),
         (&[Action::ReportIntervention], "intervention", "insats"),
         (&[Action::ReportAge], "age", "ålder"),
@@ -109,8 +116,12 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
         .collect::<Vec<_>>()
         .join(" · ");
     // The keys wrap rather than lose their end at 80 columns.
-    let mut head_lines = vec![Line::styled(first, theme.heading(true))];
-    for l in super::wrap_words(&keys, usize::from(inner.width.max(1))) {
+    let width = usize::from(inner.width.max(1));
+    let mut head_lines: Vec<Line> = super::wrap_words(&first, width)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.heading(true)))
+        .collect();
+    for l in super::wrap_words(&keys, width) {
         head_lines.push(Line::styled(l, theme.dim()));
     }
     let head_h = u16::try_from(head_lines.len()).unwrap_or(2);
@@ -131,7 +142,7 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
     let sv = lang == Lang::Sv;
     let text = crate::cli::report::text(&r.report, sv);
     let skip = 2 + usize::from(r.report.protected_below.is_some());
-    let width = usize::from(body.width.max(1));
+    let body_width = usize::from(body.width.max(1));
     let mut lines: Vec<Line> = Vec::new();
     for l in text.lines().skip(skip) {
         if r.report.tables.iter().any(|t| t.title == l) {
@@ -139,7 +150,7 @@ pub fn report(f: &mut Frame, area: Rect, app: &App, r: &ReportView) {
         } else if r.report.notes.iter().any(|n| n == l) {
             // Notes wrap (and do not scroll sideways with the tables).
             let pad = " ".repeat(usize::from(r.hscroll));
-            for w in super::wrap_words(l, width) {
+            for w in super::wrap_words(l, body_width) {
                 lines.push(Line::styled(format!("{pad}{w}"), theme.dim()));
             }
         } else {
@@ -250,6 +261,7 @@ fn draw_chart(f: &mut Frame, area: Rect, app: &App, report: &Report) {
                     Cell::Count(n) => (*n, n.to_string()),
                     Cell::Kronor(Some(n)) => (*n, short_kronor(*n)),
                     Cell::Hidden { below } => (0, format!("<{below}")),
+                    Cell::Suppressed => (0, "..".to_owned()),
                     other => (0, other.text(lang == Lang::Sv)),
                 };
                 Bar::default()

@@ -308,6 +308,13 @@ pub fn participant_commands(app: &App) -> Vec<CommandInfo> {
         CommandInfo::when(Action::RecordConsent, handler.clone()),
         CommandInfo::when(Action::RegisterAnonymous, handler.clone()),
         CommandInfo::when(Action::UnusedConsents, handler.clone()),
+        // No personal data in it: every role that reaches the intervention may show it.
+        CommandInfo::when(
+            Action::ParticipantInformation,
+            app.selected_intervention().map(|_| ()).ok_or_else(|| {
+                tr(lang, "Choose an intervention first", "Välj en insats först").to_owned()
+            }),
+        ),
         CommandInfo::when(Action::RegisterOut, still_in),
         CommandInfo::when(Action::CorrectAnswers, chosen()),
         CommandInfo::when(Action::WithdrawConsent, chosen()),

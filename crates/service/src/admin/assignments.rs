@@ -3,6 +3,7 @@
 use super::setup::optional_date;
 use crate::error::{DENIED_ADMIN, DENIED_MANAGER, ServiceError};
 use crate::session::Session;
+use chrono::NaiveDate;
 use insats_domain::audit::Action;
 use insats_domain::date::parse_iso;
 use insats_domain::ids::{AssignmentId, AssociationId, UserId};
@@ -22,6 +23,7 @@ impl Session {
         to: &str,
     ) -> Result<AssignmentId, ServiceError> {
         let tx = self.service.store().write()?;
+        self.live(&tx)?;
         let target = org::user(&tx, user)?.ok_or_else(|| ServiceError::NotFound {
             what: "user",
             id: user.to_string(),
@@ -83,10 +85,27 @@ impl Session {
         Ok(a.id)
     }
 
-    /// Ends an assignment on `to` (access ends after that day).
+    /// Ends an assignment on `to` (access ends after that day). `to` may be the day before it
+    /// starts: the assignment is withdrawn before it gave any access.
     pub fn end_assignment(&self, id: AssignmentId, to: &str) -> Result<(), ServiceError> {
         let to = parse_iso(to).map_err(ServiceError::date("to"))?;
+        self.end_assignment_on(id, Some(to))
+    }
+
+    /// Ends an assignment now: its last day of access was yesterday (or, for one that starts
+    /// today or later, it never gives access). Open sessions narrow at once.
+    pub fn end_assignment_now(&self, id: AssignmentId) -> Result<(), ServiceError> {
+        self.end_assignment_on(id, None)
+    }
+
+    /// Ends an assignment on `to`, or now (`None`).
+    fn end_assignment_on(
+        &self,
+        id: AssignmentId,
+        to: Option<NaiveDate>,
+    ) -> Result<(), ServiceError> {
         let tx = self.service.store().write()?;
+        self.live(&tx)?;
         let mut a = org::assignment(&tx, id)?.ok_or_else(|| ServiceError::NotFound {
             what: "assignment",
             id: id.to_string(),
@@ -100,7 +119,12 @@ impl Session {
             };
             self.require_association_admin(&tx, association)?;
         }
-        if to < a.from {
+        let day_before_start = a.from.pred_opt().unwrap_or(a.from);
+        let to = to.unwrap_or_else(|| {
+            let yesterday = self.service.clock().today().pred_opt();
+            yesterday.map_or(day_before_start, |y| y.max(day_before_start))
+        });
+        if to < day_before_start {
             return Err(UserError::EndsBeforeStart.into());
         }
         a.to = Some(to);

@@ -170,12 +170,15 @@ impl Service {
 }
 
 impl Session {
+    /// Refuses unless this session acts in `role` and the user still may (read afresh: not
+    /// deactivated, the role and the SSH key still theirs). Called before a use case opens its
+    /// own transaction.
     pub(crate) fn require(&self, role: Role, denied: &'static str) -> Result<(), ServiceError> {
-        if self.role == role {
-            Ok(())
-        } else {
-            Err(ServiceError::Denied(denied))
+        if self.role != role {
+            return Err(ServiceError::Denied(denied));
         }
+        let tx = self.service.store().read()?;
+        self.live(&*tx)
     }
 
     pub(crate) fn commit_admin(
@@ -279,7 +282,10 @@ impl Session {
         tx: &impl Tx,
         association: AssociationId,
     ) -> Result<(), ServiceError> {
-        self.require(Role::AssociationAdmin, DENIED_ASSOCIATION_ADMIN)?;
+        if self.role != Role::AssociationAdmin {
+            return Err(ServiceError::Denied(DENIED_ASSOCIATION_ADMIN));
+        }
+        // The assignments are read afresh; a revoked session is refused there.
         let ok = self
             .assignments(tx)?
             .iter()

@@ -43,7 +43,9 @@ pub enum BackupError {
     NoJournal,
     #[error(transparent)]
     Journal(#[from] JournalError),
-    #[error("the restored register does not pass its check ({detail}); nothing was written to --to")]
+    #[error(
+        "the restored register does not pass its check ({detail}); nothing was written to --to"
+    )]
     CheckFailed { detail: String },
     #[error(
         "--backup-every: a number with s, m, h or d (e.g. 6h or 1d), from 1 s to 35 days (backups are kept at most 35 days)"

@@ -57,7 +57,9 @@ pub(crate) fn read_header(input: &mut dyn Read, path: &Path) -> Result<Header, B
         return Err(damaged("no insats backup inside the encryption"));
     }
     let mut len = [0u8; 4];
-    input.read_exact(&mut len).map_err(|_| damaged("too short"))?;
+    input
+        .read_exact(&mut len)
+        .map_err(|_| damaged("too short"))?;
     let len = u32::from_le_bytes(len);
     if len > MAX_HEADER {
         return Err(damaged("header too long"));

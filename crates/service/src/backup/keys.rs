@@ -23,10 +23,13 @@ impl Recipients {
     pub fn load(given: &[String], files: &[std::path::PathBuf]) -> Result<Self, BackupError> {
         let mut out = Vec::new();
         for (k, text) in given.iter().enumerate() {
-            out.push(parse(text, || format!("--backup-recipient number {}", k + 1))?);
+            out.push(parse(text, || {
+                format!("--backup-recipient number {}", k + 1)
+            })?);
         }
         for file in files {
-            let text = std::fs::read_to_string(file).map_err(BackupError::io("cannot read", file))?;
+            let text =
+                std::fs::read_to_string(file).map_err(BackupError::io("cannot read", file))?;
             for (k, line) in text.lines().enumerate() {
                 let line = line.trim();
                 if line.is_empty() || line.starts_with('#') {
@@ -49,10 +52,7 @@ impl Recipients {
     }
 }
 
-fn parse(
-    text: &str,
-    what: impl FnOnce() -> String,
-) -> Result<age::x25519::Recipient, BackupError> {
+fn parse(text: &str, what: impl FnOnce() -> String) -> Result<age::x25519::Recipient, BackupError> {
     age::x25519::Recipient::from_str(text.trim()).map_err(|detail| BackupError::BadRecipient {
         what: what(),
         detail,
@@ -73,7 +73,7 @@ pub(crate) fn identities(path: &Path) -> Result<Vec<Box<dyn age::Identity>>, Bac
         .map_err(|_| bad("it holds no age X25519 identity (AGE-SECRET-KEY-1…)".into()))?;
     if identities.is_empty() {
         return Err(bad(
-            "it holds no age X25519 identity (AGE-SECRET-KEY-1…)".into(),
+            "it holds no age X25519 identity (AGE-SECRET-KEY-1…)".into()
         ));
     }
     Ok(identities)

@@ -4,9 +4,9 @@
 //! are moved past every id the journal names, so a record made after the restore never takes
 //! the id of one erased before it (and a later restore cannot mistake one for the other).
 
+use crate::ServiceError;
 use crate::core::Service;
 use crate::register::{anonymise, delete_person_if_unreferenced};
-use crate::ServiceError;
 use insats_domain::audit::{Action, Draft};
 use insats_domain::ids::InterventionId;
 use insats_store::journal::{Erasure, Kind, Step};
@@ -83,8 +83,9 @@ impl Service {
         for (i, n) in &changed.consents {
             interventions.entry(*i).or_default().1 += n;
         }
-        let when = chrono::DateTime::from_timestamp_millis(e.at_ms)
-            .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+        let when = chrono::DateTime::from_timestamp_millis(e.at_ms).map_or_else(String::new, |t| {
+            t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        });
         let note = |p: u64, c: u64| {
             format!(
                 "re-applied after a restore: erasure of {when} (erasure journal line {}): {p} participations, {c} consents, {} persons",
@@ -202,8 +203,9 @@ pub(crate) fn still_present(tx: &impl Tx, erasures: &[Erasure]) -> Result<u64, S
     for step in erasures.iter().flat_map(|e| &e.steps) {
         let present = match *step {
             Step::Erase(id) | Step::Anonymise(id) => people::participation(tx, id)?.is_some(),
-            Step::DeleteConsent(id) => people::consent(tx, id)?
-                .is_some_and(|c| c.used_by.is_none()),
+            Step::DeleteConsent(id) => {
+                people::consent(tx, id)?.is_some_and(|c| c.used_by.is_none())
+            }
             Step::ProtectPerson(id) => people::person(tx, id)?.is_some(),
             Step::PersonIfUnreferenced(_) => false,
         };

@@ -59,7 +59,10 @@ pub fn restore(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RestoreReport, ServiceError> {
     if to.exists() {
-        return Err(BackupError::TargetExists { path: to.to_owned() }.into());
+        return Err(BackupError::TargetExists {
+            path: to.to_owned(),
+        }
+        .into());
     }
     let dir = folder_of(to);
     let tmp = restoring_path(to);
@@ -84,7 +87,10 @@ pub fn drill(
     let dir = tempfile::Builder::new()
         .prefix(".insats-drill-")
         .tempdir_in(&base)
-        .map_err(BackupError::io("cannot create a temporary folder in", &base))?;
+        .map_err(BackupError::io(
+            "cannot create a temporary folder in",
+            &base,
+        ))?;
     let tmp = dir.path().join("restored.redb");
     restore_into(opts, dir.path(), &tmp, progress)
 }
@@ -101,7 +107,10 @@ fn hand_over(tmp: &Path, to: &Path) -> Result<(), ServiceError> {
     match std::fs::hard_link(tmp, to) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(BackupError::TargetExists { path: to.to_owned() }.into());
+            return Err(BackupError::TargetExists {
+                path: to.to_owned(),
+            }
+            .into());
         }
         // A file system without hard links: rename, having looked first.
         Err(_) if !to.exists() => {
@@ -128,7 +137,10 @@ fn restore_into(
         None => None,
     };
     let (header, scratch) = decrypt(opts, dir, progress)?;
-    if journal.as_ref().is_some_and(|j| j.register != header.register) {
+    if journal
+        .as_ref()
+        .is_some_and(|j| j.register != header.register)
+    {
         return Err(BackupError::OtherRegister.into());
     }
     let erasures = journal.map(|j| j.erasures).unwrap_or_default();
@@ -143,7 +155,10 @@ fn restore_into(
     progress(Progress::Reapplying);
     let reapplied = service.reapply(&erasures)?;
     let tx = service.store().write()?;
-    service.audit(&tx, restore_entry(&header, opts.journal.is_some(), &reapplied))?;
+    service.audit(
+        &tx,
+        restore_entry(&header, opts.journal.is_some(), &reapplied),
+    )?;
     service.commit(tx, &[])?;
 
     // A fresh copy of its tables under the temporary name.
@@ -171,7 +186,10 @@ fn restore_into(
     let failed = |detail: String| -> ServiceError { BackupError::CheckFailed { detail }.into() };
     let problems = check::check(&tx)?;
     if let Some(first) = problems.first() {
-        return Err(failed(format!("{} index problems, the first: {first}", problems.len())));
+        return Err(failed(format!(
+            "{} index problems, the first: {first}",
+            problems.len()
+        )));
     }
     if let Err(b) = audit::verify(&*tx, store.crypto())? {
         return Err(failed(format!("audit chain: {b}")));
@@ -254,7 +272,9 @@ fn decrypt(
 /// The restored register's own record of the restore.
 fn restore_entry(header: &Header, journal: bool, r: &Reapplied) -> Draft {
     let taken = chrono::DateTime::from_timestamp_millis(header.taken_ms)
-        .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+        .map_or_else(String::new, |t| {
+            t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+        });
     let journal = if journal {
         format!(
             "{} erasures from the erasure journal applied again ({} participations, {} consents, {} persons)",

@@ -97,9 +97,8 @@ impl Service {
             k += 1;
         }
         remove_partials(dir);
-        let report = write_atomically(&path, |out| {
-            self.write_backup(recipients, out, &mut |_| {})
-        })?;
+        let report =
+            write_atomically(&path, |out| self.write_backup(recipients, out, &mut |_| {}))?;
         self.audit_backup(Draft {
             user: None,
             role: Some(Role::SystemAdmin),
@@ -160,7 +159,17 @@ mod tests {
         assert_eq!(parse_interval("6h").unwrap(), Duration::from_secs(21_600));
         assert_eq!(parse_interval("1d").unwrap(), Duration::from_secs(86_400));
         assert_eq!(parse_interval("2s").unwrap(), Duration::from_secs(2));
-        for bad in ["", "6", "h", "0h", "36d", "1w", "-1h", "1.5h", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "6",
+            "h",
+            "0h",
+            "36d",
+            "1w",
+            "-1h",
+            "1.5h",
+            "99999999999999999999d",
+        ] {
             assert!(parse_interval(bad).is_err(), "{bad}");
         }
     }

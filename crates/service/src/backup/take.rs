@@ -95,7 +95,8 @@ impl Service {
         let started = Instant::now();
         let store = self.store();
         let dir = folder_of(store.path());
-        let scratch = tempfile::tempfile_in(&dir).map_err(BackupError::io("cannot create a temporary file in", &dir))?;
+        let scratch = tempfile::tempfile_in(&dir)
+            .map_err(BackupError::io("cannot create a temporary file in", &dir))?;
         let mut copy = scratch
             .try_clone()
             .map_err(BackupError::io("cannot create a temporary file in", &dir))?;
@@ -210,7 +211,8 @@ pub(crate) fn write_atomically<T>(
         let file = buffered
             .into_inner()
             .map_err(|e| BackupError::io("cannot write", &tmp)(e.into_error()))?;
-        file.sync_all().map_err(BackupError::io("cannot write", &tmp))?;
+        file.sync_all()
+            .map_err(BackupError::io("cannot write", &tmp))?;
         drop(file);
         std::fs::rename(&tmp, path).map_err(BackupError::io("cannot rename", &tmp))?;
         insats_store::journal::sync_dir(path).map_err(BackupError::io("cannot write", path))?;

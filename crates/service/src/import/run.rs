@@ -65,9 +65,7 @@ impl Session {
         rows: impl IntoIterator<Item = ImportRow>,
         batch: u64,
     ) -> Result<ImportReport, ServiceError> {
-        if self.role != Role::SystemAdmin {
-            return Err(ServiceError::Denied(DENIED_ADMIN));
-        }
+        self.require(Role::SystemAdmin, DENIED_ADMIN)?;
         let store = self.service.store();
         let tx = store.write()?;
         // The database as this import found it, for looking up people already in it while the

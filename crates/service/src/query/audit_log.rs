@@ -32,6 +32,8 @@ impl Session {
         limit: usize,
     ) -> Result<Vec<Entry>, ServiceError> {
         let tx = self.service.store().read()?;
+        // Every role's scope is read afresh; a revoked session sees nothing.
+        self.live(&*tx)?;
         let wide = matches!(self.role, Role::SystemAdmin | Role::LogReviewer);
         let reach: Vec<InterventionId> = if wide {
             Vec::new()

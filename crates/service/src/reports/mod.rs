@@ -110,7 +110,7 @@ impl ReportFilter {
     }
 
     fn month_text(m: i32) -> String {
-        format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+        insats_domain::follow_up::month_text(m)
     }
 
     /// The filters in words, for the report's head and its audit entry (no personal data).
@@ -168,6 +168,9 @@ pub enum Cell {
     Hidden {
         below: u32,
     },
+    /// A count hidden only because, beside a total, it would give a small one back; shown as
+    /// "..": it may be of any size.
+    Suppressed,
     /// A percentage (one decimal), or none where it would divide by zero.
     Percent(Option<f64>),
     Kronor(Option<u64>),
@@ -181,6 +184,7 @@ impl Cell {
         match self {
             Cell::Count(n) | Cell::Kronor(Some(n)) => n.to_string(),
             Cell::Hidden { below } => format!("<{below}"),
+            Cell::Suppressed => "..".to_owned(),
             Cell::Percent(Some(p)) => {
                 let t = format!("{p:.1}");
                 if swedish { t.replace('.', ",") } else { t }

@@ -1,7 +1,8 @@
 //! Small-cell protection (domain §9, Swedish statistics practice): for roles without
 //! personal-data access, a count of 1 to threshold − 1 people is shown as "<threshold"; where a
 //! total a reader also sees would give a hidden cell back by subtraction, the next smallest
-//! cell of that line is hidden too, until no line has exactly one hidden cell. Zero is shown.
+//! cell of that line is hidden too (shown as "..", since it may be of any size), until no line
+//! has exactly one hidden cell. Zero is shown.
 
 use super::{Cell, Table};
 
@@ -34,7 +35,12 @@ pub fn protect(table: &mut Table, threshold: u32) {
         for line in &lines {
             let hidden = line
                 .iter()
-                .filter(|(r, c)| matches!(cell(table, *r, *c), Some(Cell::Hidden { .. })))
+                .filter(|(r, c)| {
+                    matches!(
+                        cell(table, *r, *c),
+                        Some(Cell::Hidden { .. } | Cell::Suppressed)
+                    )
+                })
                 .count();
             if hidden != 1 {
                 continue;
@@ -49,7 +55,7 @@ pub fn protect(table: &mut Table, threshold: u32) {
             if let Some((_, r, c)) = next
                 && let Some(x) = table.rows.get_mut(r).and_then(|row| row.cells.get_mut(c))
             {
-                *x = Cell::Hidden { below: threshold };
+                *x = Cell::Suppressed;
                 changed = true;
             }
         }
@@ -93,10 +99,15 @@ mod tests {
 
     #[test]
     fn a_small_cell_and_the_one_that_would_give_it_back_are_hidden() {
-        // Women 2, men 40, total 42: 2 is hidden, and so is 40 (42 − 40 = 2).
+        // Women 2, men 40, total 42: 2 is hidden, and so is 40 (42 − 40 = 2), as "..": it is
+        // not small.
         let mut t = table(&[[2, 40, 42]], Vec::new());
         protect(&mut t, 3);
-        assert_eq!(shown(&t), vec![vec!["<3", "<3", "42"]]);
+        assert_eq!(shown(&t), vec![vec!["<3", "..", "42"]]);
+        // Women 2, men 3, total 5: "<3" beside "<3" would say the total is at most 4.
+        let mut t = table(&[[2, 3, 5]], Vec::new());
+        protect(&mut t, 3);
+        assert_eq!(shown(&t), vec![vec!["<3", "..", "5"]]);
         // With a zero beside it, the total goes instead (42 − 0 would give it back).
         let mut t = table(&[[2, 0, 2]], Vec::new());
         protect(&mut t, 3);
@@ -117,13 +128,18 @@ mod tests {
         // Column 1: 10 hidden → next smallest (5). Row 1 and 2 then have one hidden each…
         for line in [&s[0], &s[1], &s[2]] {
             assert_ne!(
-                line.iter().filter(|c| c.starts_with('<')).count(),
+                line.iter()
+                    .filter(|c| c.starts_with('<') || *c == "..")
+                    .count(),
                 1,
                 "{s:?}"
             );
         }
         for c in 0..3 {
-            let hidden = s.iter().filter(|r| r[c].starts_with('<')).count();
+            let hidden = s
+                .iter()
+                .filter(|r| r[c].starts_with('<') || r[c] == "..")
+                .count();
             assert_ne!(hidden, 1, "column {c}: {s:?}");
         }
     }

@@ -37,7 +37,7 @@ pub enum StoreError {
     #[error(transparent)]
     Pseudonym(#[from] crate::pseudonym::PseudonymError),
     #[error("database error: {0}")]
-    Db(#[from] redb::Error),
+    Db(redb::Error),
     #[error("{what} not found")]
     Missing { what: &'static str },
     #[error(
@@ -53,11 +53,44 @@ pub enum StoreError {
     DuplicateId,
 }
 
+/// The first failure of the database file's storage in this process (one process owns one
+/// register file). After an I/O error, redb fails every later read and write of that file
+/// ("previous I/O error") until it is closed and opened again; the server watches this to stop
+/// with the real cause in its log rather than go on refusing everyone.
+static STORAGE_FAILURE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The first storage failure seen in this process: the operating system's words (e.g. "No space
+/// left on device (os error 28)"), never data.
+pub fn storage_failure() -> Option<&'static str> {
+    STORAGE_FAILURE.get().map(String::as_str)
+}
+
+fn latch(e: &redb::Error) {
+    match e {
+        redb::Error::Io(io) => {
+            let _ = STORAGE_FAILURE.set(io.to_string());
+        }
+        redb::Error::PreviousIo => {
+            let _ = STORAGE_FAILURE.set("an earlier write to the database file failed".into());
+        }
+        _ => {}
+    }
+}
+
+impl From<redb::Error> for StoreError {
+    fn from(e: redb::Error) -> Self {
+        latch(&e);
+        StoreError::Db(e)
+    }
+}
+
 macro_rules! from_redb {
     ($($t:ty),*) => {$(
         impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                StoreError::Db(e.into())
+                let e: redb::Error = e.into();
+                latch(&e);
+                StoreError::Db(e)
             }
         }
     )*};

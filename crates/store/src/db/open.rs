@@ -88,6 +88,18 @@ fn open_guarded(path: &Path) -> Result<Database, StoreError> {
     }
 }
 
+/// Creates an empty file at `path` that only its owner may read or write (0600).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
 /// The key file that belongs to a database when none is named: `<db>.key` beside it.
 pub fn default_key_path(db: &Path) -> PathBuf {
     let mut name = db
@@ -109,6 +121,9 @@ impl Store {
         let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
         let key = KeyFile::create(&key_path)?;
         let crypto = key.crypto();
+        // The file holds answers in clear: made readable by its owner only before redb fills
+        // it (redb takes an empty file as a new database).
+        create_private_file(path).map_err(|e| map_open_error(path, e.into()))?;
         let db = Database::builder()
             .create(path)
             .map_err(|e| map_open_error(path, e))?;

@@ -21,7 +21,11 @@ fn erasures_survive_reopening_and_a_void_takes_its_erasure_out() {
     assert_eq!((a, b), (1, 2));
     j.void(b, 13).unwrap();
     assert!(j.last_open().is_none());
-    let c = j.append(14, Kind::ProtectedIdentity, vec![Step::ProtectPerson(PersonId(9))]);
+    let c = j.append(
+        14,
+        Kind::ProtectedIdentity,
+        vec![Step::ProtectPerson(PersonId(9))],
+    );
     assert_eq!(c.unwrap(), 4);
     drop(j);
 
@@ -53,7 +57,11 @@ fn a_line_cut_short_by_a_crash_is_dropped_and_the_next_append_starts_a_line_of_i
     // A reader (a restore while the server writes) sees the whole lines only.
     assert_eq!(read(&path).unwrap().erasures.len(), 1);
     let mut j = Journal::open(&path, "r1", 4).unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), whole, "cut back to the whole lines");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        whole,
+        "cut back to the whole lines"
+    );
     assert_eq!(j.append(5, Kind::UnusedConsentPurge, steps(7)).unwrap(), 2);
     drop(j);
     let contents = read(&path).unwrap();
@@ -91,10 +99,14 @@ fn the_journal_holds_ids_and_times_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db.erasures");
     let mut j = Journal::open(&path, "abcd", 1).unwrap();
-    j.append(1_700_000_000_000, Kind::ProtectedIdentity, vec![
-        Step::Anonymise(ParticipationId(5)),
-        Step::ProtectPerson(PersonId(6)),
-    ])
+    j.append(
+        1_700_000_000_000,
+        Kind::ProtectedIdentity,
+        vec![
+            Step::Anonymise(ParticipationId(5)),
+            Step::ProtectPerson(PersonId(6)),
+        ],
+    )
     .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let second = text.lines().nth(1).unwrap();

@@ -8,6 +8,7 @@ mod checks;
 mod consent;
 mod keeping;
 mod registration;
+mod report;
 
 pub use anonymous::{anonymous, anonymous_input};
 pub use association::{association, association_edit};
@@ -17,3 +18,4 @@ pub use registration::{
     correct, corrected_answers, register_in, register_in_input, register_out, register_out_input,
     registration_input,
 };
+pub use report::{report_filter, report_filter_input};

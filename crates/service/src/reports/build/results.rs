@@ -94,7 +94,16 @@ pub(super) fn results(
             },
         });
         if q.key == "occupation" {
-            tables.push(work_or_studies(q, &w, &m, swedish));
+            let income = catalogue
+                .questions
+                .iter()
+                .find(|q| q.key == "income_sources");
+            tables.push(work_or_studies(q, income, &w, &m, swedish));
+            notes.push(t(
+                swedish,
+                "Started or increased work or studies: the questionnaire asks for one occupation and no hours, so a start is a move into work or studies, and an increase shows as a salary or student aid that was not a source of income before.",
+                "Började eller ökade arbete eller studier: enkäten frågar efter en sysselsättning och inga timmar, så en början är en övergång till arbete eller studier, och en ökning syns som lön eller studiemedel som inte var en försörjningskälla före.",
+            ));
         }
         if q.kind == QuestionKind::Multi {
             tables.push(transitions(q, &w, &m, swedish));
@@ -160,9 +169,13 @@ pub(super) fn results(
     Ok(tables)
 }
 
-/// In work or studies after, and moved into them (neither before, one of them after).
+/// In work or studies after; moved into them (neither before, one of them after); and, from the
+/// sources of income, salary or student aid new after. A participation with a source both
+/// before and after adds one to that source's own transition, so "after but not before" is its
+/// count after less that transition.
 fn work_or_studies(
     q: &insats_domain::questionnaire::Question,
+    income: Option<&insats_domain::questionnaire::Question>,
     w: &Sum,
     m: &Sum,
     swedish: bool,
@@ -205,7 +218,33 @@ fn work_or_studies(
                 ),
                 cells: counts(moved(w), moved(m)),
             },
-        ],
+        ]
+        .into_iter()
+        .chain(income.into_iter().flat_map(|income| {
+            let new_source = move |x: &Sum, o: &str| {
+                let [_, after] = x.answer(&income.key, o);
+                after.saturating_sub(x.transition(&income.key, o, o))
+            };
+            [
+                (
+                    "salary",
+                    "Salary, not a source before (started or increased work)",
+                    "Lön, ingen försörjningskälla före (började eller ökade arbete)",
+                ),
+                (
+                    "student_aid",
+                    "Student aid, not a source before (started or increased studies)",
+                    "Studiemedel, ingen försörjningskälla före (började eller ökade studier)",
+                ),
+            ]
+            .into_iter()
+            .filter(|(o, _, _)| income.options.iter().any(|x| x.key == *o))
+            .map(move |(o, en, sv)| Row {
+                label: t(swedish, en, sv),
+                cells: counts(new_source(w, o), new_source(m, o)),
+            })
+        }))
+        .collect(),
         row_sums: vec![vec![0, 1, 2]],
         column_sums: Vec::new(),
     }
