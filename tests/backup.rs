@@ -1,78 +1,22 @@
 //! Backups while the register runs (domain.md §10): a snapshot taken in the middle of a burst of
 //! commits restores to the state of exactly one commit; a backup file without its age key
 //! reveals nothing; a restore applies the erasure journal, so people erased after the backup
-//! was taken do not come back (raw-file scan as in `tests/erasure.rs`); restores refuse what
-//! they must.
+//! was taken do not come back (raw-file scan as in `tests/erasure.rs`). Refusals, roles, the
+//! killed backup process and SSH exec are in `tests/backup_process.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use common::backup::{BackupKeys, other_identity};
+use common::backup::*;
 use common::*;
 use insats::domain::audit::{Action, Entry};
 use insats::domain::ids::ParticipationId;
-use insats::domain::participation::Participation;
-use insats::service::backup::{self, RestoreOptions};
+use insats::service::backup;
 use insats::service::{ServiceError, default_journal_path, default_key_path};
 use insats_store::{Store, audit, check, schema};
-use redb::{ReadableDatabase, ReadableTable};
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-/// A backup of the fixture's register into `dir/name`.
-fn take(f: &Fixture, keys: &BackupKeys, name: &str) -> (PathBuf, backup::BackupReport) {
-    let path = f.dir.path().join(name);
-    let report = f
-        .admin
-        .backup_to_file(Some(&keys.recipients()), &path, &mut |_| {})
-        .unwrap();
-    (path, report)
-}
-
-/// What a restore of `file` reads: the fixture's key file beside its database.
-fn options<'a>(
-    key: &'a Path,
-    keys: &'a BackupKeys,
-    file: &'a Path,
-    journal: Option<&'a Path>,
-) -> RestoreOptions<'a> {
-    RestoreOptions {
-        backup: file,
-        identity: &keys.identity_file,
-        key,
-        journal,
-    }
-}
-
-/// Every audit entry of a database, by sequence number, as stored (encoded).
-fn raw_log(db: &redb::Database) -> BTreeMap<u64, Vec<u8>> {
-    let tx = db.begin_read().unwrap();
-    tx.open_table(schema::AUDIT)
-        .unwrap()
-        .iter()
-        .unwrap()
-        .map(|r| {
-            let (k, v) = r.unwrap();
-            (k.value(), v.value().to_vec())
-        })
-        .collect()
-}
-
-fn decoded(raw: &[u8]) -> Entry {
-    postcard::from_bytes(&raw[1..]).unwrap()
-}
-
-fn participations(db: &redb::Database) -> Vec<Participation> {
-    let tx = db.begin_read().unwrap();
-    tx.open_table(schema::PARTICIPATIONS)
-        .unwrap()
-        .iter()
-        .unwrap()
-        .map(|r| postcard::from_bytes(&r.unwrap().1.value()[1..]).unwrap())
-        .collect()
-}
 
 #[test]
 fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_commit() {
@@ -95,7 +39,7 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
                             1 + u32::from(k / 28 % 12),
                             1 + u32::from(k % 28),
                         ),
-                        k % 1000,
+                        1 + k % 998,
                     );
                     register(
                         &handler,
@@ -110,15 +54,21 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
             })
         })
         .collect();
-    while done.load(Ordering::Relaxed) < 30 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let wait_for = |n: usize| {
+        let started = std::time::Instant::now();
+        while done.load(Ordering::Relaxed) < n {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "the writers stopped registering"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    wait_for(30);
     let (file, report) = take(&f, &keys, "burst.age");
     // The writers go on after the snapshot, so the live register moves past it.
     let at_backup = done.load(Ordering::Relaxed);
-    while done.load(Ordering::Relaxed) < at_backup + 15 {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    wait_for(at_backup + 15);
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         w.join().unwrap();
@@ -205,56 +155,6 @@ fn a_backup_taken_while_writers_commit_restores_to_the_state_of_exactly_one_comm
         "{}",
         backups[0].draft.note
     );
-}
-
-const NAME: &str = "Zäta Qwertyson-Unikt";
-const OTHER: &str = "Ypsilon Kvarstår-Ensam";
-const PROTECTED: &str = "Xerxes Skyddad-Hemlig";
-const UNUSED: &str = "Wilma Oanvänd-Samtycke";
-
-/// The sealed name, personnummer and blind-index hash of the person with `pnr_text`.
-fn sealed(f: &Fixture, pnr_text: &str) -> Vec<(String, Vec<u8>)> {
-    let store = f.service.store();
-    let tx = store.read().unwrap();
-    let person = insats_store::people::person_by_pnr(&*tx, store.crypto(), &parsed(pnr_text))
-        .unwrap()
-        .unwrap();
-    let row = insats_store::people::person(&*tx, person).unwrap().unwrap();
-    vec![
-        (format!("sealed name of {person}"), row.name.clone()),
-        (format!("sealed personnummer of {person}"), row.pnr.clone()),
-        (
-            format!("personnummer hash of {person}"),
-            row.pnr_hash.to_vec(),
-        ),
-    ]
-}
-
-fn plaintext(pnr_text: &str, name: &str) -> Vec<(String, Vec<u8>)> {
-    let digits: String = pnr_text.chars().filter(char::is_ascii_digit).collect();
-    vec![
-        ("a plaintext name".into(), name.as_bytes().to_vec()),
-        (
-            "a 12-digit personnummer".into(),
-            digits.clone().into_bytes(),
-        ),
-        (
-            "a 10-digit personnummer".into(),
-            digits[2..].as_bytes().to_vec(),
-        ),
-        (
-            "a personnummer as typed".into(),
-            pnr_text.as_bytes().to_vec(),
-        ),
-    ]
-}
-
-fn found(file: &[u8], needles: &[(String, Vec<u8>)]) -> Vec<String> {
-    needles
-        .iter()
-        .filter(|(_, n)| count(file, n) > 0)
-        .map(|(label, _)| label.clone())
-        .collect()
 }
 
 #[test]
@@ -459,98 +359,4 @@ fn the_backup_file_without_its_key_reveals_nothing_and_opens_with_no_other_key()
         "{e}"
     );
     assert!(!to.exists());
-}
-
-#[test]
-fn a_restore_refuses_an_existing_path_a_damaged_backup_a_missing_journal_and_another_register() {
-    let f = Fixture::new();
-    let keys = BackupKeys::new(f.dir.path());
-    let key = default_key_path(&f.db_path);
-    register(
-        &f.handler,
-        f.intervention,
-        &pnr(date(1985, 5, 17), 412),
-        NAME,
-        "2026-06-10",
-    );
-    let (file, _) = take(&f, &keys, "b.age");
-    let journal = default_journal_path(&f.db_path);
-    let fails = |opts: RestoreOptions<'_>, to: &Path| -> String {
-        let e = backup::restore(&opts, to, &mut |_| {}).unwrap_err();
-        assert!(!to.exists() || to == f.db_path, "{}", to.display());
-        e.message(insats::service::Lang::En)
-    };
-    // An existing file is never overwritten: not even the live database.
-    let live_before = std::fs::read(&f.db_path).unwrap();
-    let m = fails(options(&key, &keys, &file, Some(&journal)), &f.db_path);
-    assert!(m.contains("never overwrites"), "{m}");
-    assert_eq!(std::fs::read(&f.db_path).unwrap(), live_before);
-    // A backup cut short, or with a byte changed, fails to decrypt: nothing is restored.
-    let bytes = std::fs::read(&file).unwrap();
-    for (k, damaged) in [bytes[..bytes.len() - 100].to_vec(), {
-        let mut b = bytes.clone();
-        let at = b.len() / 2;
-        b[at] ^= 1;
-        b
-    }]
-    .into_iter()
-    .enumerate()
-    {
-        let bad = f.dir.path().join(format!("damaged{k}.age"));
-        std::fs::write(&bad, damaged).unwrap();
-        let to = f.dir.path().join(format!("r{k}.redb"));
-        let m = fails(options(&key, &keys, &bad, Some(&journal)), &to);
-        assert!(m.contains("damaged or cut short"), "{m}");
-        assert!(!PathBuf::from(format!("{}.restoring", to.display())).exists());
-    }
-    // A missing journal is named, with the way to go on without it.
-    let to = f.dir.path().join("r.redb");
-    let missing = f.dir.path().join("no.erasures");
-    let m = fails(options(&key, &keys, &file, Some(&missing)), &to);
-    assert!(m.contains("--without-erasure-journal"), "{m}");
-    // The journal of another register is refused.
-    let g = Fixture::new();
-    let m = fails(
-        options(&key, &keys, &file, Some(&default_journal_path(&g.db_path))),
-        &to,
-    );
-    assert!(m.contains("another register"), "{m}");
-    // And a drill of the good file passes, leaving nothing behind.
-    let before: BTreeSet<_> = std::fs::read_dir(f.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    let r = backup::drill(
-        &options(&key, &keys, &file, Some(&journal)),
-        None,
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!(r.participations, 1);
-    let after: BTreeSet<_> = std::fs::read_dir(f.dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(before, after);
-}
-
-#[test]
-fn only_a_system_administrator_takes_a_backup() {
-    let f = Fixture::new();
-    let keys = BackupKeys::new(f.dir.path());
-    let key = default_key_path(&f.db_path);
-    for s in [&f.handler, &f.manager, &f.report_reader, &f.log_reviewer] {
-        let path = f.dir.path().join("x.age");
-        let e = s
-            .backup_to_file(Some(&keys.recipients()), &path, &mut |_| {})
-            .unwrap_err();
-        assert!(matches!(e, ServiceError::Denied(_)), "{e}");
-        assert!(!path.exists());
-    }
-    // Without a recipient there is no backup either (it is never written unencrypted).
-    let e = f
-        .admin
-        .backup(None, &mut Vec::new(), &mut |_| {})
-        .unwrap_err();
-    assert!(e.to_string().contains("age-keygen"), "{e}");
 }

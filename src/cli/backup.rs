@@ -5,6 +5,7 @@
 
 use super::admin::{Files, db_path};
 use super::{CliError, Global, paths};
+use crate::domain::checkpoint::Checkpoint;
 use crate::service::backup::{self, BackupError, Progress, Recipients, RestoreOptions};
 use crate::service::{Lang, Session};
 use clap::{Args, Subcommand};
@@ -46,6 +47,10 @@ pub struct OpenArgs {
     /// taken come back, until backups older than them age out
     #[arg(long)]
     pub without_erasure_journal: bool,
+    /// A checkpoint of the audit chain as `audit checkpoint` printed it (quote it), or SEQ:MAC;
+    /// the restored log must hold each one taken before the backup (repeatable)
+    #[arg(long, value_name = "CHECKPOINT")]
+    pub checkpoint: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -93,16 +98,23 @@ pub(super) fn backup_in(
         s.backup(None, out, &mut |_| {})?;
         return Ok(());
     }
-    let recipients = Recipients::load(&a.recipients, &a.recipient_files)
-        .map_err(crate::service::ServiceError::from)?;
+    // Without --recipient or --recipients-file: the file beside the database.
+    let recipients = if a.recipients.is_empty() && a.recipient_files.is_empty() {
+        None
+    } else {
+        Some(
+            Recipients::load(&a.recipients, &a.recipient_files)
+                .map_err(crate::service::ServiceError::from)?,
+        )
+    };
     let mut progress = Meter::new(lang);
     let report = match &a.to {
-        Some(path) => s.backup_to_file(Some(&recipients), path, &mut |p| progress.show(p))?,
+        Some(path) => s.backup_to_file(recipients.as_ref(), path, &mut |p| progress.show(p))?,
         None => {
             if std::io::stdout().is_terminal() {
                 return Err(crate::service::ServiceError::from(BackupError::Terminal).into());
             }
-            s.backup(Some(&recipients), out, &mut |p| progress.show(p))?
+            s.backup(recipients.as_ref(), out, &mut |p| progress.show(p))?
         }
     };
     progress.done();
@@ -133,7 +145,8 @@ pub(super) fn backup_in(
 pub(super) fn drill(g: &Global, a: &DrillArgs) -> Result<(), CliError> {
     let lang = paths::lang(g.lang.as_deref());
     let (key, journal) = live_files(g, &a.open);
-    let opts = options(&a.open, &key, journal.as_deref());
+    let checkpoints = checkpoints(&a.open)?;
+    let opts = options(&a.open, &key, journal.as_deref(), &checkpoints);
     let mut progress = Meter::new(lang);
     let report = backup::drill(&opts, a.work_dir.as_deref(), &mut |p| progress.show(p))?;
     progress.done();
@@ -145,7 +158,8 @@ pub(super) fn drill(g: &Global, a: &DrillArgs) -> Result<(), CliError> {
 pub(super) fn restore(g: &Global, a: &RestoreArgs) -> Result<(), CliError> {
     let lang = paths::lang(g.lang.as_deref());
     let (key, journal) = live_files(g, &a.open);
-    let opts = options(&a.open, &key, journal.as_deref());
+    let checkpoints = checkpoints(&a.open)?;
+    let opts = options(&a.open, &key, journal.as_deref(), &checkpoints);
     let mut progress = Meter::new(lang);
     let report = backup::restore(&opts, &a.to, &mut |p| progress.show(p))?;
     progress.done();
@@ -169,12 +183,25 @@ fn live_files(g: &Global, a: &OpenArgs) -> (PathBuf, Option<PathBuf>) {
     (key, journal)
 }
 
-fn options<'a>(a: &'a OpenArgs, key: &'a Path, journal: Option<&'a Path>) -> RestoreOptions<'a> {
+fn checkpoints(a: &OpenArgs) -> Result<Vec<Checkpoint>, CliError> {
+    Ok(a.checkpoint
+        .iter()
+        .map(|c| Checkpoint::parse(c).map_err(crate::service::ServiceError::from))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+fn options<'a>(
+    a: &'a OpenArgs,
+    key: &'a Path,
+    journal: Option<&'a Path>,
+    checkpoints: &'a [Checkpoint],
+) -> RestoreOptions<'a> {
     RestoreOptions {
         backup: &a.file,
         identity: &a.identity,
         key,
         journal,
+        checkpoints,
     }
 }
 
@@ -223,6 +250,19 @@ fn print_report(
             "ok: indexes and counters consistent, audit chain intact ({} entries); {} participations, {} persons, {} consents",
             r.audit_entries, r.participations, r.persons, r.consents
         );
+    }
+    if r.checkpoints_held + r.checkpoints_after > 0 {
+        if sv {
+            println!(
+                "kontrollpunkter: {} finns i den återställda loggen; {} togs efter säkerhetskopian",
+                r.checkpoints_held, r.checkpoints_after
+            );
+        } else {
+            println!(
+                "checkpoints: {} held by the restored log; {} taken after the backup",
+                r.checkpoints_held, r.checkpoints_after
+            );
+        }
     }
     match restored {
         Some((to, key)) if sv => println!(

@@ -38,10 +38,13 @@ pub fn start(service: &Service, a: &ServeBackupArgs) -> Result<(), CliError> {
         return Err(ServiceError::from(backup::BackupError::BadKeep).into());
     }
     let given = !a.recipients.is_empty() || !a.recipient_files.is_empty();
-    if given || a.backup_dir.is_some() {
+    if given {
         let recipients =
             Recipients::load(&a.recipients, &a.recipient_files).map_err(ServiceError::from)?;
         service.set_backup_recipients(recipients);
+    } else if a.backup_dir.is_some() {
+        // The file beside the database: refused now, not at the first scheduled run.
+        service.backup_recipients()?;
     }
     let Some(dir) = a.backup_dir.clone() else {
         return Ok(());

@@ -1,8 +1,14 @@
 //! Backup keys for tests: an age X25519 key pair made here, its identity file on disk (as
 //! `age-keygen` writes one), and decryption of what a backup wrote.
 
+use super::{Fixture, count, parsed};
 use age::secrecy::ExposeSecret;
-use insats::service::backup::Recipients;
+use insats::domain::audit::Entry;
+use insats::domain::participation::Participation;
+use insats::service::backup::{self, Recipients, RestoreOptions};
+use insats_store::schema;
+use redb::{ReadableDatabase, ReadableTable};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -62,4 +68,108 @@ pub fn other_identity(dir: &Path) -> PathBuf {
     let path = dir.join("other-identity.txt");
     std::fs::write(&path, format!("{}\n", other.to_string().expose_secret())).unwrap();
     path
+}
+
+/// A backup of the fixture's register into `dir/name`.
+pub fn take(f: &Fixture, keys: &BackupKeys, name: &str) -> (PathBuf, backup::BackupReport) {
+    let path = f.dir.path().join(name);
+    let report = f
+        .admin
+        .backup_to_file(Some(&keys.recipients()), &path, &mut |_| {})
+        .unwrap();
+    (path, report)
+}
+
+/// What a restore of `file` reads: the fixture's key file beside its database.
+pub fn options<'a>(
+    key: &'a Path,
+    keys: &'a BackupKeys,
+    file: &'a Path,
+    journal: Option<&'a Path>,
+) -> RestoreOptions<'a> {
+    RestoreOptions {
+        backup: file,
+        identity: &keys.identity_file,
+        key,
+        journal,
+        checkpoints: &[],
+    }
+}
+
+/// Every audit entry of a database, by sequence number, as stored (encoded).
+pub fn raw_log(db: &redb::Database) -> BTreeMap<u64, Vec<u8>> {
+    let tx = db.begin_read().unwrap();
+    tx.open_table(schema::AUDIT)
+        .unwrap()
+        .iter()
+        .unwrap()
+        .map(|r| {
+            let (k, v) = r.unwrap();
+            (k.value(), v.value().to_vec())
+        })
+        .collect()
+}
+
+pub fn decoded(raw: &[u8]) -> Entry {
+    postcard::from_bytes(&raw[1..]).unwrap()
+}
+
+pub fn participations(db: &redb::Database) -> Vec<Participation> {
+    let tx = db.begin_read().unwrap();
+    tx.open_table(schema::PARTICIPATIONS)
+        .unwrap()
+        .iter()
+        .unwrap()
+        .map(|r| postcard::from_bytes(&r.unwrap().1.value()[1..]).unwrap())
+        .collect()
+}
+
+pub const NAME: &str = "Zäta Qwertyson-Unikt";
+pub const OTHER: &str = "Ypsilon Kvarstår-Ensam";
+pub const PROTECTED: &str = "Xerxes Skyddad-Hemlig";
+pub const UNUSED: &str = "Wilma Oanvänd-Samtycke";
+
+/// The sealed name, personnummer and blind-index hash of the person with `pnr_text`.
+pub fn sealed(f: &Fixture, pnr_text: &str) -> Vec<(String, Vec<u8>)> {
+    let store = f.service.store();
+    let tx = store.read().unwrap();
+    let person = insats_store::people::person_by_pnr(&*tx, store.crypto(), &parsed(pnr_text))
+        .unwrap()
+        .unwrap();
+    let row = insats_store::people::person(&*tx, person).unwrap().unwrap();
+    vec![
+        (format!("sealed name of {person}"), row.name.clone()),
+        (format!("sealed personnummer of {person}"), row.pnr.clone()),
+        (
+            format!("personnummer hash of {person}"),
+            row.pnr_hash.to_vec(),
+        ),
+    ]
+}
+
+pub fn plaintext(pnr_text: &str, name: &str) -> Vec<(String, Vec<u8>)> {
+    let digits: String = pnr_text.chars().filter(char::is_ascii_digit).collect();
+    vec![
+        ("a plaintext name".into(), name.as_bytes().to_vec()),
+        (
+            "a 12-digit personnummer".into(),
+            digits.clone().into_bytes(),
+        ),
+        (
+            "a 10-digit personnummer".into(),
+            digits[2..].as_bytes().to_vec(),
+        ),
+        (
+            "a personnummer as typed".into(),
+            pnr_text.as_bytes().to_vec(),
+        ),
+    ]
+}
+
+pub fn found(file: &[u8], needles: &[(String, Vec<u8>)]) -> Vec<String> {
+    needles
+        .iter()
+        .filter(|(_, n)| count(file, n) > 0)
+        .map(|(label, _)| label.clone())
+        .collect()
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     #[error(
-        "no backup recipient: name the public key of the backup key pair kept off the server (--backup-recipient age1… or --backup-recipients FILE; make a pair with age-keygen or rage-keygen)"
+        "no backup recipient: name the public key of the backup key pair kept off the server (--backup-recipient age1…, --backup-recipients FILE, or the file DATABASE.backup-recipients beside the database; make a pair with age-keygen or rage-keygen)"
     )]
     NoRecipient,
     #[error("{what} is not an age X25519 recipient (age1…): {detail}")]
@@ -65,7 +65,7 @@ impl BackupError {
             return self.to_string();
         }
         match self {
-            BackupError::NoRecipient => "ingen mottagare för säkerhetskopior: ange den publika nyckeln till nyckelparet som förvaras utanför servern (--backup-recipient age1… eller --backup-recipients FIL; skapa ett par med age-keygen eller rage-keygen)".into(),
+            BackupError::NoRecipient => "ingen mottagare för säkerhetskopior: ange den publika nyckeln till nyckelparet som förvaras utanför servern (--backup-recipient age1…, --backup-recipients FIL, eller filen DATABAS.backup-recipients bredvid databasen; skapa ett par med age-keygen eller rage-keygen)".into(),
             BackupError::BadRecipient { what, detail } => {
                 format!("{what} är ingen age X25519-mottagare (age1…): {detail}")
             }

@@ -15,7 +15,7 @@ pub use keys::Recipients;
 pub use reapply::Reapplied;
 pub use restore::{RestoreOptions, RestoreReport, drill, restore};
 pub use schedule::{MAX_AGE, ScheduledBackup, backups_in, parse_interval};
-pub use take::BackupReport;
+pub use take::{BackupReport, recipients_path};
 
 /// How far a long backup or restore is, for a progress line on a terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@ use super::{BackupError, Progress, keys};
 use crate::core::Service;
 use crate::{ServiceError, SystemClock};
 use insats_domain::audit::{Action, Draft};
+use insats_domain::checkpoint::Checkpoint;
 use insats_store::journal::{self, JournalError};
 use insats_store::{Store, audit, backup, check};
 use std::fs::File;
@@ -31,6 +32,9 @@ pub struct RestoreOptions<'a> {
     pub key: &'a Path,
     /// The erasure journal to apply; `None` when the administrator said it is lost.
     pub journal: Option<&'a Path>,
+    /// Checkpoints of the audit chain kept off the server (`audit checkpoint`): each one up to
+    /// the backup's point must be in the restored log, entry for entry; later ones are counted.
+    pub checkpoints: &'a [Checkpoint],
 }
 
 /// What a restore or drill found and did. Counts and times only.
@@ -49,6 +53,9 @@ pub struct RestoreReport {
     pub persons: u64,
     pub consents: u64,
     pub audit_entries: u64,
+    /// Checkpoints found in the restored log, and those taken after the backup (not in it).
+    pub checkpoints_held: u64,
+    pub checkpoints_after: u64,
     pub took: Duration,
 }
 
@@ -194,6 +201,8 @@ fn restore_into(
     if let Err(b) = audit::verify(&*tx, store.crypto())? {
         return Err(failed(format!("audit chain: {b}")));
     }
+    let (checkpoints_held, checkpoints_after) =
+        held_checkpoints(&*tx, opts.checkpoints, header.audit_seq).map_err(failed)?;
     let left = still_present(&*tx, &erasures)?;
     if left > 0 {
         return Err(failed(format!("{left} erased records still present")));
@@ -208,8 +217,36 @@ fn restore_into(
         persons: counts.persons,
         consents: counts.consents,
         audit_entries: counts.audit_seq,
+        checkpoints_held,
+        checkpoints_after,
         took: started.elapsed(),
     })
+}
+
+/// Proves that the restored log holds every checkpoint up to the backup's point `upto` (the
+/// same MAC and time at the same sequence number): a backup whose log was rewritten by someone
+/// holding the key file fails here. Returns how many were held and how many came after.
+fn held_checkpoints(
+    tx: &impl insats_store::Tx,
+    checkpoints: &[Checkpoint],
+    upto: u64,
+) -> Result<(u64, u64), String> {
+    let (mut held, mut after) = (0, 0);
+    for c in checkpoints {
+        if c.seq > upto {
+            after += 1;
+            continue;
+        }
+        let entry = audit::entry(tx, c.seq).map_err(|e| e.to_string())?;
+        if !entry.is_some_and(|e| c.matches(e.seq, e.at_ms, &e.mac)) {
+            return Err(format!(
+                "the log does not hold the checkpointed entry {}: it was rewritten at or before it",
+                c.seq
+            ));
+        }
+        held += 1;
+    }
+    Ok((held, after))
 }
 
 /// Decrypts the backup: its header, and its database in an unnamed temporary file in `dir`.

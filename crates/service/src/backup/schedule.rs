@@ -82,12 +82,15 @@ impl Service {
         if keep == 0 {
             return Err(BackupError::BadKeep.into());
         }
-        let recipients = self
-            .inner
-            .backup_recipients
-            .get()
-            .ok_or(BackupError::NoRecipient)?;
-        std::fs::create_dir_all(dir).map_err(BackupError::io("cannot create", dir))?;
+        let recipients = self.recipients(None)?;
+        // Only the service user may enter the folder (as the database's own, 0700).
+        let mut folder = std::fs::DirBuilder::new();
+        folder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+        folder
+            .create(dir)
+            .map_err(BackupError::io("cannot create", dir))?;
         let now: DateTime<Utc> = SystemTime::now().into();
         let stamp = now.format(STAMP).to_string();
         let mut path = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
@@ -97,8 +100,9 @@ impl Service {
             k += 1;
         }
         remove_partials(dir);
-        let report =
-            write_atomically(&path, |out| self.write_backup(recipients, out, &mut |_| {}))?;
+        let report = write_atomically(&path, |out| {
+            self.write_backup(&recipients, out, &mut |_| {})
+        })?;
         self.audit_backup(Draft {
             user: None,
             role: Some(Role::SystemAdmin),

@@ -37,7 +37,7 @@ impl Session {
     ) -> Result<BackupReport, ServiceError> {
         self.require(Role::SystemAdmin, DENIED_ADMIN)?;
         let recipients = self.service.recipients(recipients)?;
-        let report = self.service.write_backup(recipients, out, progress)?;
+        let report = self.service.write_backup(&recipients, out, progress)?;
         let draft = self.draft(Action::Backup, None, None, None, &[], note(&report, ""));
         self.service.audit_backup(draft)?;
         Ok(report)
@@ -54,7 +54,7 @@ impl Session {
         self.require(Role::SystemAdmin, DENIED_ADMIN)?;
         let recipients = self.service.recipients(recipients)?;
         let report = write_atomically(path, |out| {
-            self.service.write_backup(recipients, out, progress)
+            self.service.write_backup(&recipients, out, progress)
         })?;
         let draft = self.draft(Action::Backup, None, None, None, &[], note(&report, ""));
         self.service.audit_backup(draft)?;
@@ -69,13 +69,26 @@ impl Service {
         let _ = self.inner.backup_recipients.set(recipients);
     }
 
-    fn recipients<'a>(
-        &'a self,
-        given: Option<&'a Recipients>,
-    ) -> Result<&'a Recipients, ServiceError> {
-        Ok(given
-            .or_else(|| self.inner.backup_recipients.get())
-            .ok_or(BackupError::NoRecipient)?)
+    /// The recipients a backup is encrypted to: those given, else those the server was started
+    /// with, else those in the file beside the database ([`recipients_path`]).
+    pub(crate) fn recipients(
+        &self,
+        given: Option<&Recipients>,
+    ) -> Result<Recipients, ServiceError> {
+        if let Some(r) = given.or_else(|| self.inner.backup_recipients.get()) {
+            return Ok(r.clone());
+        }
+        let file = recipients_path(self.store().path());
+        if file.exists() {
+            return Ok(Recipients::load(&[], std::slice::from_ref(&file))?);
+        }
+        Err(BackupError::NoRecipient.into())
+    }
+
+    /// Whether backups can be encrypted (recipients given at start, or the file beside the
+    /// database): checked when a schedule starts, so a missing key is found at once.
+    pub fn backup_recipients(&self) -> Result<Recipients, ServiceError> {
+        self.recipients(None)
     }
 
     /// The audit entry of a backup, in a commit of its own.
@@ -164,6 +177,14 @@ impl Service {
             took: started.elapsed(),
         })
     }
+}
+
+/// The file of backup recipients beside a database, read when no recipient is given:
+/// `<db>.backup-recipients`, one age public key (age1…) a line, as `age -R` reads them.
+pub fn recipients_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".backup-recipients");
+    PathBuf::from(name)
 }
 
 /// The audit note of a backup: the point it was taken at, counts and size (no personal data).
