@@ -75,7 +75,7 @@ pub struct RestoreArgs {
 /// standard output; over SSH exec to the connection, encrypted to the server's recipients.
 pub(super) fn backup_in(
     s: &Session,
-    a: BackupArgs,
+    a: &BackupArgs,
     lang: Lang,
     files: Files,
     out: &mut dyn Write,
@@ -108,14 +108,13 @@ pub(super) fn backup_in(
         )
     };
     let mut progress = Meter::new(lang);
-    let report = match &a.to {
-        Some(path) => s.backup_to_file(recipients.as_ref(), path, &mut |p| progress.show(p))?,
-        None => {
-            if std::io::stdout().is_terminal() {
-                return Err(crate::service::ServiceError::from(BackupError::Terminal).into());
-            }
-            s.backup(recipients.as_ref(), out, &mut |p| progress.show(p))?
+    let report = if let Some(path) = &a.to {
+        s.backup_to_file(recipients.as_ref(), path, &mut |p| progress.show(p))?
+    } else {
+        if std::io::stdout().is_terminal() {
+            return Err(crate::service::ServiceError::from(BackupError::Terminal).into());
         }
+        s.backup(recipients.as_ref(), out, &mut |p| progress.show(p))?
     };
     progress.done();
     let h = &report.header;
@@ -234,10 +233,10 @@ fn print_report(
             r.journal_after, x.erasures, x.participations, x.consents, x.persons
         ),
         (false, true) => {
-            println!("UTAN raderingsjournal: raderingar efter säkerhetskopian är inte gjorda")
+            println!("UTAN raderingsjournal: raderingar efter säkerhetskopian är inte gjorda");
         }
         (false, false) => {
-            println!("WITHOUT an erasure journal: erasures after the backup are not applied")
+            println!("WITHOUT an erasure journal: erasures after the backup are not applied");
         }
     }
     if sv {

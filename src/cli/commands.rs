@@ -188,7 +188,7 @@ pub(super) fn dispatch(
         Command::Report(a) => super::report::report_in(s, &a, l, out),
         Command::Reveal(a) => rights::reveal_in(s, &a, l, out),
         Command::Backup(a) if a.command.is_none() => {
-            super::backup::backup_in(s, a, l, ctx.files, out)
+            super::backup::backup_in(s, &a, l, ctx.files, out)
         }
         Command::Init(_)
         | Command::Demo(_)

@@ -59,7 +59,7 @@ pub fn start(service: &Service, a: &ServeBackupArgs) -> Result<(), CliError> {
 }
 
 /// A failed run is tried again after this long (or the interval, if shorter).
-const RETRY: Duration = Duration::from_secs(600);
+const RETRY: Duration = Duration::from_mins(10);
 
 fn run(service: &Service, dir: &std::path::Path, every: Duration, keep: usize) {
     // The first backup is due one interval after the newest one already there (at once when

@@ -42,7 +42,7 @@ impl BackupKeys {
     }
 
     pub fn recipients(&self) -> Recipients {
-        Recipients::load(&[self.recipient.clone()], &[]).unwrap()
+        Recipients::load(std::slice::from_ref(&self.recipient), &[]).unwrap()
     }
 
     /// The plaintext of an age file encrypted to this key.
@@ -157,7 +157,7 @@ pub fn plaintext(pnr_text: &str, name: &str) -> Vec<(String, Vec<u8>)> {
         ),
         (
             "a 10-digit personnummer".into(),
-            digits[2..].as_bytes().to_vec(),
+            digits.as_bytes()[2..].to_vec(),
         ),
         (
             "a personnummer as typed".into(),

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// Backups are kept at most this long.
-pub const MAX_AGE: Duration = Duration::from_secs(35 * 24 * 3600);
+pub const MAX_AGE: Duration = Duration::from_hours(35 * 24);
 
 const PREFIX: &str = "insats-";
 const SUFFIX: &str = ".age";
@@ -159,9 +159,9 @@ mod tests {
 
     #[test]
     fn intervals_read_as_a_number_and_a_unit_up_to_35_days() {
-        assert_eq!(parse_interval("90m").unwrap(), Duration::from_secs(5400));
-        assert_eq!(parse_interval("6h").unwrap(), Duration::from_secs(21_600));
-        assert_eq!(parse_interval("1d").unwrap(), Duration::from_secs(86_400));
+        assert_eq!(parse_interval("90m").unwrap(), Duration::from_mins(90));
+        assert_eq!(parse_interval("6h").unwrap(), Duration::from_hours(6));
+        assert_eq!(parse_interval("1d").unwrap(), Duration::from_hours(24));
         assert_eq!(parse_interval("2s").unwrap(), Duration::from_secs(2));
         for bad in [
             "",
@@ -182,7 +182,7 @@ mod tests {
     fn pruning_keeps_the_newest_and_nothing_older_than_35_days() {
         let dir = tempfile::tempdir().unwrap();
         let now = SystemTime::now();
-        let day = Duration::from_secs(86_400);
+        let day = Duration::from_hours(24);
         for days in [0u64, 1, 2, 3, 40] {
             let at: DateTime<Utc> = (now - day * u32::try_from(days).unwrap()).into();
             let name = format!("{PREFIX}{}{SUFFIX}", at.format(STAMP));

@@ -222,8 +222,11 @@ impl Store {
             .key_check()
             .iter()
             .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+            .fold(String::with_capacity(16), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 
     pub fn path(&self) -> &Path {
