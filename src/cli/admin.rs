@@ -34,9 +34,12 @@ pub(super) fn db_path(g: &Global) -> PathBuf {
 }
 
 pub(super) fn open(g: &Global) -> Result<Service, CliError> {
-    Ok(Service::open(&db_path(g), g.key.as_deref(), |_| {
-        Box::new(SystemClock)
-    })?)
+    Ok(Service::open_with(
+        &db_path(g),
+        g.key.as_deref(),
+        g.erasure_journal.as_deref(),
+        |_| Box::new(SystemClock),
+    )?)
 }
 
 pub(super) fn role_arg(text: &str) -> Result<Role, CliError> {
@@ -106,7 +109,13 @@ pub fn init(g: &Global, a: &InitArgs) -> Result<(), CliError> {
         .map_err(crate::service::ServiceError::from)?;
     crate::domain::date::parse_iso(&a.start)
         .map_err(|e| CliError::Usage(format!("--start: {e}")))?;
-    let service = Service::create(&path, g.key.as_deref(), false, Box::new(SystemClock))?;
+    let service = Service::create_with(
+        &path,
+        g.key.as_deref(),
+        g.erasure_journal.as_deref(),
+        false,
+        Box::new(SystemClock),
+    )?;
     let key_path = g
         .key
         .clone()

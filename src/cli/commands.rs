@@ -59,6 +59,7 @@ pub(super) const TABLE: &[Row] = &[
     row("retention", &[SystemAdmin], true),
     row("report", &[], true),
     row("reveal", &[LogReviewer], true),
+    row("backup", &[SystemAdmin], true),
 ];
 
 const fn row(path: &'static str, roles: &'static [Role], exec: bool) -> Row {
@@ -92,7 +93,13 @@ pub(super) fn row_of(c: &Command) -> Option<&'static Row> {
         Command::Retention(_) => "retention",
         Command::Report(_) => "report",
         Command::Reveal(_) => "reveal",
-        Command::Init(_) | Command::Demo(_) | Command::Serve(_) | Command::Screenshots(_) => {
+        Command::Backup(a) if a.command.is_none() => "backup",
+        Command::Init(_)
+        | Command::Demo(_)
+        | Command::Serve(_)
+        | Command::Screenshots(_)
+        | Command::Backup(_)
+        | Command::Restore(_) => {
             return None;
         }
     };
@@ -183,9 +190,17 @@ pub(super) fn dispatch(
         Command::Retention(a) => rights::retention_in(s, &a, l, out),
         Command::Report(a) => super::report::report_in(s, &a, l, out),
         Command::Reveal(a) => rights::reveal_in(s, &a, l, out),
-        Command::Init(_) | Command::Demo(_) | Command::Serve(_) | Command::Screenshots(_) => Err(
-            CliError::Usage("this command does not run as a signed-in user".into()),
-        ),
+        Command::Backup(a) if a.command.is_none() => {
+            super::backup::backup_in(s, &a, l, ctx.files, out)
+        }
+        Command::Init(_)
+        | Command::Demo(_)
+        | Command::Serve(_)
+        | Command::Screenshots(_)
+        | Command::Backup(_)
+        | Command::Restore(_) => Err(CliError::Usage(
+            "this command does not run as a signed-in user".into(),
+        )),
     }
 }
 
@@ -247,6 +262,7 @@ mod tests {
             &["retention"],
             &["report", "results"],
             &["reveal", "X1", "--reason", "r"],
+            &["backup", "--to", "b.age"],
         ];
         let mut reached = Vec::new();
         for words in lines {

@@ -68,10 +68,15 @@ pub fn create(path: &Path) -> Result<Summary, ServiceError> {
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
     let partial_key = crate::service::default_key_path(&partial);
+    let partial_journal = crate::service::default_journal_path(&partial);
     let _ = std::fs::remove_file(&partial);
     let _ = std::fs::remove_file(&partial_key);
+    let _ = std::fs::remove_file(&partial_journal);
     let summary = build(&partial)?;
     let moved = std::fs::rename(&partial_key, crate::service::default_key_path(path))
+        .and_then(|()| {
+            std::fs::rename(&partial_journal, crate::service::default_journal_path(path))
+        })
         .and_then(|()| std::fs::rename(&partial, path));
     moved
         .map_err(|_| ServiceError::Conflict("cannot move the finished demo database into place"))?;

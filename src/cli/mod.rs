@@ -2,6 +2,7 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod commands;
 pub mod demo;
 mod keeping;
@@ -12,6 +13,7 @@ mod record;
 mod remote;
 pub mod report;
 mod rights;
+mod schedule;
 pub mod screens;
 mod serve;
 mod settings;
@@ -61,6 +63,9 @@ pub struct Global {
     /// Lock the screen after this many idle minutes [default: 5]
     #[arg(long, global = true, value_name = "MINUTES")]
     pub lock_after: Option<u64>,
+    /// The erasure journal, kept apart from backups [default: the database path + ".erasures"]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub erasure_journal: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,6 +110,13 @@ pub enum Command {
     /// Reveal the name and personnummer behind a pseudonym in the audit log (log reviewer;
     /// audited)
     Reveal(rights::RevealArgs),
+    /// Back the whole register up, encrypted to an age key kept off the server (system
+    /// administrator; audited): to --to FILE or standard output; `backup drill FILE` restores
+    /// one into a temporary place and times it
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new database file: decrypted, the erasure journal applied
+    /// again, checked (indexes, counters, audit chain), then given its name
+    Restore(backup::RestoreArgs),
     /// Run the SSH server: every connection signs in by public key and gets its own terminal
     /// UI over this database (`ssh -p 2222 USER@HOST`, or `ssh … lookup PNR`)
     Serve(serve::ServeArgs),
@@ -234,6 +246,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Demo(a)) => demo_command(&g, &a),
         Some(Command::Serve(a)) => serve::serve(&g, &a),
         Some(Command::Screenshots(a)) => screens::command(&a),
+        Some(Command::Restore(a)) => backup::restore(&g, &a),
+        Some(Command::Backup(backup::BackupArgs {
+            command: Some(backup::BackupCommand::Drill(a)),
+            ..
+        })) => backup::drill(&g, &a),
         Some(c) => match commands::row_of(&c) {
             Some(row) => commands::run_local(&g, c, row),
             None => Err(CliError::Usage(
@@ -273,6 +290,7 @@ fn demo_command(g: &Global, a: &DemoArgs) -> Result<(), CliError> {
         std::fs::remove_file(&path)
             .map_err(|e| CliError::Io(format!("cannot remove {}: {e}", path.display())))?;
         let _ = std::fs::remove_file(key);
+        let _ = std::fs::remove_file(crate::service::default_journal_path(&path));
     }
     let lang = paths::lang(g.lang.as_deref());
     let service = if path.exists() {

@@ -61,9 +61,10 @@ fn run_in(
         || g.keymap.is_some()
         || g.plain
         || g.lock_after.is_some()
+        || g.erasure_journal.is_some()
     {
         return Err(CliError::Usage(
-            "over SSH you act as the user your key signed in, on the server's database: --db, --key, --as, --keymap, --plain and --lock-after are not taken".into(),
+            "over SSH you act as the user your key signed in, on the server's database: --db, --key, --as, --keymap, --plain, --lock-after and --erasure-journal are not taken".into(),
         ));
     }
     paths::check_lang(g.lang.as_deref())?;
@@ -95,7 +96,15 @@ fn run_in(
 
 /// The options SSH exec refuses (they pick a database, a key file, another user, or the
 /// terminal UI's settings): hidden from its `--help`.
-const REFUSED_OVER_EXEC: [&str; 6] = ["db", "key", "user", "keymap", "plain", "lock_after"];
+const REFUSED_OVER_EXEC: [&str; 7] = [
+    "db",
+    "key",
+    "user",
+    "keymap",
+    "plain",
+    "lock_after",
+    "erasure_journal",
+];
 
 /// The command line as SSH exec offers it: the same definition, with the options it refuses
 /// left out of help.

@@ -33,6 +33,8 @@ pub struct ServeArgs {
     /// --lock-after minutes)
     #[arg(long, value_name = "MINUTES", default_value_t = 60)]
     pub hard_timeout_minutes: u64,
+    #[command(flatten)]
+    pub backup: super::schedule::ServeBackupArgs,
 }
 
 pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
@@ -83,13 +85,19 @@ pub fn serve(g: &Global, a: &ServeArgs) -> Result<(), CliError> {
         require_private(&ssh::host_key_path(&path), Private::HostKey, lang)?;
     }
     // A demo database lives on its own fixed day, as `insats demo` does.
-    let service = Service::open(&path, g.key.as_deref(), |demo| -> Box<dyn Clock> {
-        if demo {
-            demo::clock()
-        } else {
-            Box::new(SystemClock)
-        }
-    })?;
+    let service = Service::open_with(
+        &path,
+        g.key.as_deref(),
+        g.erasure_journal.as_deref(),
+        |demo| -> Box<dyn Clock> {
+            if demo {
+                demo::clock()
+            } else {
+                Box::new(SystemClock)
+            }
+        },
+    )?;
+    super::schedule::start(&service, &a.backup)?;
     daily_checkpoints(&service);
     let exec: Exec = Arc::new(move |s: &Session, command: &str| run_command(s, command, lang));
     // Over SSH an export would land on the server's disk: the report screen names the

@@ -55,6 +55,8 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::RemoveConsent => ("unused consent removed", "oanvänt samtycke borttaget"),
         A::SetPlan => ("year plan set", "årsplan angiven"),
         A::RunReport => ("report run", "rapport körd"),
+        A::Backup => ("backup taken", "säkerhetskopia tagen"),
+        A::Restore => ("restored from backup", "återställd från säkerhetskopia"),
         A::SetUnlockCode => ("unlock code set", "upplåsningskod satt"),
         A::ResetUnlockCode => ("unlock code reset", "upplåsningskod återställd"),
         A::UnlockFailed => ("wrong unlock code", "fel upplåsningskod"),

@@ -16,6 +16,7 @@ use insats::service::{
 use insats_store::Store;
 use std::path::PathBuf;
 
+pub mod backup;
 pub mod ssh;
 pub mod tmux;
 

@@ -58,10 +58,15 @@ pub enum Action {
     /// An association administrator changed the association's record of processing activities
     /// (GDPR art. 30); the fields name the sections that changed.
     UpdateProcessingRecord,
+    /// A backup of the whole register was taken (counts and size in the note).
+    Backup,
+    /// The register was restored from a backup (in the restored file: when the backup was
+    /// taken, what was re-applied from the erasure journal).
+    Restore,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -98,6 +103,8 @@ impl Action {
         Action::ResetUnlockCode,
         Action::UnlockFailed,
         Action::UpdateProcessingRecord,
+        Action::Backup,
+        Action::Restore,
     ];
 
     /// Stable key for filters and exports.
@@ -135,6 +142,8 @@ impl Action {
             Action::RemoveConsent => "remove-consent",
             Action::SetPlan => "set-plan",
             Action::RunReport => "run-report",
+            Action::Backup => "backup",
+            Action::Restore => "restore",
             Action::SetUnlockCode => "set-unlock-code",
             Action::ResetUnlockCode => "reset-unlock-code",
             Action::UnlockFailed => "unlock-failed",

@@ -94,6 +94,11 @@ pub(crate) struct Inner {
     pub(crate) committer: OnceLock<mpsc::Sender<Box<dyn Work>>>,
     /// Grouped changes under way (running alone or queued), see `batch.rs`.
     pub(crate) writing: std::sync::atomic::AtomicUsize,
+    /// The erasure journal every erasure is recorded in before it commits (`None` only for a
+    /// database being restored, where nothing is erased through the use cases).
+    pub(crate) journal: Option<std::sync::Mutex<insats_store::journal::Journal>>,
+    /// Where backups taken through the server are encrypted to (`serve --backup-recipient`).
+    pub(crate) backup_recipients: OnceLock<crate::backup::Recipients>,
     /// Held while an unlock code is hashed or checked: one at a time in the process, so many
     /// sessions unlocking at once take one core and one hash's memory (see `unlock.rs`).
     pub(crate) hashing: std::sync::Mutex<()>,
@@ -116,13 +121,35 @@ impl std::fmt::Debug for Service {
 impl Service {
     /// A service over an opened store, for tests and benchmarks (feature `test-internals`);
     /// the application opens one with [`Service::open`] or [`Service::create`].
+    /// Its erasure journal is the one beside the database file (created when missing).
+    ///
+    /// # Panics
+    /// When the journal cannot be opened (a test's or benchmark's set-up failed).
     #[cfg(any(test, feature = "test-internals"))]
     #[doc(hidden)]
+    #[allow(clippy::expect_used)]
     pub fn new(store: Store, clock: Box<dyn Clock>) -> Self {
-        Self::with_store(store, clock)
+        let path = insats_store::journal::default_path(store.path());
+        Self::with_journal(store, clock, &path).expect("the erasure journal opens")
     }
 
-    pub(crate) fn with_store(store: Store, clock: Box<dyn Clock>) -> Self {
+    /// A service over `store` whose erasures are recorded in the journal at `journal`
+    /// (created when missing; refused when it belongs to another register). An erasure whose
+    /// commit a crash cut off is voided here.
+    pub(crate) fn with_journal(
+        store: Store,
+        clock: Box<dyn Clock>,
+        journal: &std::path::Path,
+    ) -> Result<Self, ServiceError> {
+        let journal = crate::erasures::open(&store, clock.as_ref(), journal)?;
+        Ok(Self::with_parts(store, clock, Some(journal)))
+    }
+
+    pub(crate) fn with_parts(
+        store: Store,
+        clock: Box<dyn Clock>,
+        journal: Option<insats_store::journal::Journal>,
+    ) -> Self {
         let (notices, _) = broadcast::channel(1024);
         Self {
             inner: Arc::new(Inner {
@@ -132,6 +159,8 @@ impl Service {
                 notices,
                 committer: OnceLock::new(),
                 writing: std::sync::atomic::AtomicUsize::new(0),
+                journal: journal.map(std::sync::Mutex::new),
+                backup_recipients: OnceLock::new(),
                 hashing: std::sync::Mutex::new(()),
             }),
         }

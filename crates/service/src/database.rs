@@ -35,6 +35,12 @@ pub fn default_key_path(db: &Path) -> PathBuf {
     insats_store::default_key_path(db)
 }
 
+/// The erasure journal that belongs to a database when none is named: `<db>.erasures` beside
+/// it.
+pub fn default_journal_path(db: &Path) -> PathBuf {
+    insats_store::journal::default_path(db)
+}
+
 /// The first failure of the database file's storage in this process (e.g. "No space left on
 /// device (os error 28)"), after which every read and write of the file fails until the process
 /// opens it again. Never personal data.
@@ -56,21 +62,50 @@ impl Service {
         key: Option<&Path>,
         clock: impl FnOnce(bool) -> Box<dyn Clock>,
     ) -> Result<Self, ServiceError> {
-        let store = Store::open(path, key)?;
-        let clock = clock(store.is_demo());
-        Ok(Self::with_store(store, clock))
+        Self::open_with(path, key, None, clock)
     }
 
-    /// Creates a new register file and its key file (`<path>.key` unless `key` names one);
-    /// refuses to touch an existing file.
+    /// [`Service::open`] with the erasure journal at `journal` instead of the one beside the
+    /// database ([`default_journal_path`]); a journal that does not exist yet is made.
+    pub fn open_with(
+        path: &Path,
+        key: Option<&Path>,
+        journal: Option<&Path>,
+        clock: impl FnOnce(bool) -> Box<dyn Clock>,
+    ) -> Result<Self, ServiceError> {
+        let store = Store::open(path, key)?;
+        let clock = clock(store.is_demo());
+        let journal = journal.map_or_else(|| default_journal_path(path), Path::to_path_buf);
+        Self::with_journal(store, clock, &journal)
+    }
+
+    /// Creates a new register file and its key file (`<path>.key` unless `key` names one), and
+    /// its erasure journal beside it; refuses to touch an existing file.
     pub fn create(
         path: &Path,
         key: Option<&Path>,
         demo: bool,
         clock: Box<dyn Clock>,
     ) -> Result<Self, ServiceError> {
+        Self::create_with(path, key, None, demo, clock)
+    }
+
+    /// [`Service::create`] with the erasure journal at `journal` (when given).
+    pub fn create_with(
+        path: &Path,
+        key: Option<&Path>,
+        journal: Option<&Path>,
+        demo: bool,
+        clock: Box<dyn Clock>,
+    ) -> Result<Self, ServiceError> {
+        let journal = journal.map_or_else(|| default_journal_path(path), Path::to_path_buf);
+        // Checked before anything is made: a journal without its database belongs to a
+        // register that is gone, and the new one cannot take it over.
+        if journal.exists() && !path.exists() {
+            return Err(crate::backup::BackupError::JournalExists { path: journal }.into());
+        }
         let store = Store::create(path, key, demo)?;
-        Ok(Self::with_store(store, clock))
+        Self::with_journal(store, clock, &journal)
     }
 
     /// Whether this is a demo database (fictitious people; user switching allowed).

@@ -63,6 +63,9 @@ pub enum ServiceError {
     /// A change to an intervention, its plan or volumes, or an association's settings.
     #[error("{0}")]
     Plan(#[from] insats_domain::planning::PlanRefusal),
+    /// A backup, a restore or the erasure journal.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     /// A checkpoint of the audit chain that could not be read.
     #[error("{0}")]
     Checkpoint(#[from] insats_domain::checkpoint::CheckpointError),
@@ -102,6 +105,7 @@ impl ServiceError {
             ServiceError::Import { row, message } => format!("rad {row}: {message}"),
             ServiceError::Rights(e) => e.message_sv(),
             ServiceError::Plan(e) => e.message_sv(),
+            ServiceError::Backup(e) => e.message(lang),
             ServiceError::Checkpoint(e) => e.message_sv(),
             ServiceError::UnlockCode(e) => e.message_sv(),
             ServiceError::Record(e) => format!("registerförteckning: {}", e.message_sv()),

@@ -3,6 +3,7 @@
 //! publishes a change notice for other sessions.
 
 mod admin;
+pub mod backup;
 mod batch;
 mod browse;
 mod checkpoint;
@@ -10,6 +11,7 @@ mod clock;
 mod core;
 mod database;
 mod directory;
+mod erasures;
 mod error;
 mod import;
 mod information;
@@ -37,7 +39,10 @@ pub use admin::{
 pub use browse::SwitchTarget;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
-pub use database::{DatabaseError, Holdings, default_key_path, quiet_panic_hook, storage_failure};
+pub use database::{
+    DatabaseError, Holdings, default_journal_path, default_key_path, quiet_panic_hook,
+    storage_failure,
+};
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};
 pub use import::{ImportOut, ImportReport, ImportRow};

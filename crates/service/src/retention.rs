@@ -6,6 +6,7 @@
 //! consents no registration uses (see `unused_consents.rs`).
 
 use super::core::Notice;
+use super::erasures::Erased;
 use super::error::{DENIED_ADMIN, RightsError, ServiceError};
 use super::register::{anonymise, delete_person_if_unreferenced};
 use super::session::Session;
@@ -13,6 +14,7 @@ use chrono::{Months, NaiveDate};
 use insats_domain::audit::Action;
 use insats_domain::ids::InterventionId;
 use insats_domain::user::Role;
+use insats_store::journal::{Kind, Step};
 use insats_store::{Tx, org, people};
 use redb::WriteTransaction;
 use std::collections::BTreeMap;
@@ -129,6 +131,7 @@ impl Session {
         let tx = self.service.store().write()?;
         let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
         let mut persons_deleted = 0;
+        let mut erased = Erased::new(Kind::RetentionPurge);
         for (id, _) in batch {
             let Some(p) = people::participation(&tx, *id)? else {
                 continue;
@@ -136,6 +139,11 @@ impl Session {
             if p.out_date.is_none_or(|d| d >= cutoff) {
                 continue;
             }
+            erased.steps.extend([
+                Step::Anonymise(p.id),
+                Step::DeleteConsent(p.consent),
+                Step::PersonIfUnreferenced(p.person),
+            ]);
             anonymise(&tx, &p)?;
             people::delete_consent_of(&tx, p.consent)?;
             if delete_person_if_unreferenced(&tx, p.person)? {
@@ -146,7 +154,7 @@ impl Session {
         let notices = self.audit_purge(&tx, &counts, &["*"], |n| {
             format!("{n} participations registered out before {cutoff} made anonymous")
         })?;
-        self.service.commit(tx, &notices)?;
+        self.service.commit_erasure(tx, &notices, erased)?;
         Ok((counts, persons_deleted))
     }
 

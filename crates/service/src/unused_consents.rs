@@ -14,12 +14,14 @@ use super::register::delete_person_if_unreferenced;
 use super::retention::{Purged, intervention_names, purge_in_batches};
 use super::session::Session;
 use crate::core::Notice;
+use crate::erasures::Erased;
 use chrono::{Days, NaiveDate};
 use insats_domain::audit::Action;
 use insats_domain::consent::Consent;
 use insats_domain::ids::{ConsentId, InterventionId};
 use insats_domain::participation::Refusal;
 use insats_domain::person::Identity;
+use insats_store::journal::{Kind, Step};
 use insats_store::people;
 use std::collections::BTreeMap;
 
@@ -114,6 +116,13 @@ impl Session {
         }
         people::delete_consent(&tx, &c)?;
         let person_deleted = delete_person_if_unreferenced(&tx, c.person)?;
+        let erased = Erased {
+            kind: Kind::UnusedConsentRemoved,
+            steps: vec![
+                Step::DeleteConsent(c.id),
+                Step::PersonIfUnreferenced(c.person),
+            ],
+        };
         let draft = self.draft(
             Action::RemoveConsent,
             Some(association.association.id),
@@ -127,7 +136,7 @@ impl Session {
             },
         );
         self.service.audit(&tx, draft)?;
-        self.service.commit(
+        self.service.commit_erasure(
             tx,
             &[Notice::new(
                 self.id,
@@ -135,6 +144,7 @@ impl Session {
                 None,
                 Some(intervention.id),
             )],
+            erased,
         )?;
         self.service.store().scrub()?;
         Ok(())
@@ -187,6 +197,7 @@ impl Session {
         let tx = self.service.store().write()?;
         let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
         let mut persons_deleted = 0;
+        let mut erased = Erased::new(Kind::UnusedConsentPurge);
         for (id, _) in batch {
             let Some(c) = people::consent(&tx, *id)? else {
                 continue;
@@ -194,6 +205,10 @@ impl Session {
             if c.used_by.is_some() || c.recorded_on > cutoff {
                 continue;
             }
+            erased.steps.extend([
+                Step::DeleteConsent(c.id),
+                Step::PersonIfUnreferenced(c.person),
+            ]);
             people::delete_consent(&tx, &c)?;
             if delete_person_if_unreferenced(&tx, c.person)? {
                 persons_deleted += 1;
@@ -203,7 +218,7 @@ impl Session {
         let notices = self.audit_purge(&tx, &counts, &["consent"], |n| {
             format!("{n} unused consents recorded on or before {cutoff} deleted")
         })?;
-        self.service.commit(tx, &notices)?;
+        self.service.commit_erasure(tx, &notices, erased)?;
         Ok((counts, persons_deleted))
     }
 }

@@ -2,13 +2,16 @@
 //! the audit chain, and the index-consistency check.
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod check;
 pub mod codec;
 pub mod crypto;
 mod db;
+pub mod journal;
 pub use db::{
-    default_key_path, get, next_id, panics_are_quiet, put, quiet_panic_hook, reserve_ids,
+    default_key_path, get, next_id, panics_are_quiet, put, quiet_panic_hook, raise_sequence,
+    reserve_ids,
 };
 pub mod migrate;
 pub mod org;

@@ -4,12 +4,14 @@
 
 use super::erasure::{anonymise, delete_person_if_unreferenced, erase};
 use crate::core::Notice;
+use crate::erasures::Erased;
 use crate::error::ServiceError;
 use crate::session::Session;
 use insats_domain::date::parse_iso;
 use insats_domain::ids::ParticipationId;
 use insats_domain::participation::{self, Command, Facts, Occasion, Outcome, Participation};
 use insats_domain::questionnaire::{Answers, EndReason};
+use insats_store::journal::{Kind, Step};
 use insats_store::{org, people};
 use redb::WriteTransaction;
 
@@ -64,25 +66,29 @@ impl Session {
         self.run(id, &Command::ProtectedIdentity)
     }
 
-    /// Runs a participation command in its own transaction; scrubs after an erasure.
+    /// Runs a participation command in its own transaction; an erasure is recorded in the
+    /// erasure journal before it commits, and the file scrubbed after.
     fn run(&self, id: ParticipationId, cmd: &Command) -> Result<(), ServiceError> {
         let tx = self.service.store().write()?;
         let (erased, notices) = self.run_in(&tx, id, cmd)?;
-        self.service.commit(tx, &notices)?;
-        if erased {
-            self.service.store().scrub()?;
+        match erased {
+            Some(erased) => {
+                self.service.commit_erasure(tx, &notices, erased)?;
+                self.service.store().scrub()?;
+            }
+            None => self.service.commit(tx, &notices)?,
         }
         Ok(())
     }
 
-    /// Runs a participation command in `tx`. Returns whether something was erased (the caller
-    /// must scrub after the commit) and the notices to publish.
-    pub fn run_in(
+    /// Runs a participation command in `tx`. Returns what was erased, if anything (the caller
+    /// must journal it, and scrub after the commit), and the notices to publish.
+    fn run_in(
         &self,
         tx: &WriteTransaction,
         id: ParticipationId,
         cmd: &Command,
-    ) -> Result<(bool, Vec<Notice>), ServiceError> {
+    ) -> Result<(Option<Erased>, Vec<Notice>), ServiceError> {
         let current = people::participation(tx, id)?.ok_or_else(|| ServiceError::NotFound {
             what: "participation",
             id: id.to_string(),
@@ -111,18 +117,28 @@ impl Session {
                 }
                 people::update_participation(tx, &next)?;
                 audit(next.pseudonym)?;
-                Ok((false, vec![notice(intervention.id)]))
+                Ok((None, vec![notice(intervention.id)]))
             }
             Outcome::Erased => {
                 erase(tx, &current)?;
                 people::delete_consent_of(tx, current.consent)?;
                 delete_person_if_unreferenced(tx, current.person)?;
                 audit(current.pseudonym)?;
-                Ok((true, vec![notice(intervention.id)]))
+                let erased = Erased {
+                    kind: Kind::Misregistration,
+                    steps: vec![
+                        Step::Erase(current.id),
+                        Step::DeleteConsent(current.consent),
+                        Step::PersonIfUnreferenced(current.person),
+                    ],
+                };
+                Ok((Some(erased), vec![notice(intervention.id)]))
             }
             Outcome::Anonymised { .. } => {
                 let mut notices = Vec::new();
+                let mut erased = Erased::new(Kind::ProtectedIdentity);
                 for p in people::participations_of_person(tx, current.person)? {
+                    erased.steps.push(Step::Anonymise(p.id));
                     anonymise(tx, &p)?;
                     let i = org::intervention(tx, p.intervention)?;
                     let draft = self.draft(
@@ -137,10 +153,12 @@ impl Session {
                     notices.push(notice(p.intervention));
                 }
                 for c in people::consents_of(tx, current.person)? {
+                    erased.steps.push(Step::DeleteConsent(c.id));
                     people::delete_consent(tx, &c)?;
                 }
+                erased.steps.push(Step::ProtectPerson(current.person));
                 people::delete_person(tx, current.person)?;
-                Ok((true, notices))
+                Ok((Some(erased), notices))
             }
         }
     }
@@ -152,7 +170,7 @@ impl Session {
         tx: &WriteTransaction,
         current: &Participation,
         facts: &Facts<'_>,
-    ) -> Result<(bool, Vec<Notice>), ServiceError> {
+    ) -> Result<(Option<Erased>, Vec<Notice>), ServiceError> {
         let mut notices = Vec::new();
         for p in people::participations_of_person(tx, current.person)? {
             if p.consent_withdrawn {
@@ -185,12 +203,15 @@ impl Session {
             row.withdrawn_on = Some(facts.today);
             people::put_person(tx, current.person, &row)?;
         }
-        // A consent recorded but not yet used is void once the person withdraws.
+        // A consent recorded but not yet used is void once the person withdraws: deleted, and
+        // journalled and scrubbed as every erasure is.
+        let mut erased = Erased::new(Kind::ConsentWithdrawn);
         for c in people::consents_of(tx, current.person)? {
             if c.used_by.is_none() {
+                erased.steps.push(Step::DeleteConsent(c.id));
                 people::delete_consent(tx, &c)?;
             }
         }
-        Ok((false, notices))
+        Ok(((!erased.steps.is_empty()).then_some(erased), notices))
     }
 }

@@ -40,6 +40,10 @@ pub enum StoreError {
     Db(redb::Error),
     #[error("{what} not found")]
     Missing { what: &'static str },
+    #[error(
+        "the database holds a table this version of insats does not know ({name}); a backup would miss it, so none is made"
+    )]
+    UnknownTable { name: String },
     #[error("a worker holding the database stopped unexpectedly")]
     Poisoned,
     #[error(

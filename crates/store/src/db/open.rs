@@ -157,7 +157,28 @@ impl Store {
         }
         let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
         let db = open_guarded(path)?;
-        let crypto = KeyFile::load(&key_path)?.crypto();
+        Self::opened(db, path, &key_path)
+    }
+
+    /// Opens a database that a restore unpacked into `file` (an unnamed temporary file, named
+    /// `label` in messages), with the register's key file, migrating an older schema.
+    pub fn open_copy(
+        file: std::fs::File,
+        label: &Path,
+        key_path: &Path,
+    ) -> Result<Store, StoreError> {
+        QUIET_PANICS.with(|q| q.set(true));
+        let result = std::panic::catch_unwind(|| crate::backup::open_copy(file));
+        QUIET_PANICS.with(|q| q.set(false));
+        let db = result.map_err(|_| StoreError::Damaged {
+            path: label.to_owned(),
+            detail: "its pages cannot be read".into(),
+        })??;
+        Self::opened(db, label, key_path)
+    }
+
+    fn opened(db: Database, path: &Path, key_path: &Path) -> Result<Store, StoreError> {
+        let crypto = KeyFile::load(key_path)?.crypto();
         let mut store = Store {
             db,
             pseudonyms: Pseudonyms::new(&crypto, false)?,
@@ -192,6 +213,20 @@ impl Store {
         drop(meta);
         drop(tx);
         Ok(store)
+    }
+
+    /// A short public name of the register: the first bytes of its key check, in hex. The
+    /// erasure journal and backups carry it, so neither is mixed up with another register's.
+    pub fn register_id(&self) -> String {
+        self.crypto
+            .key_check()
+            .iter()
+            .take(8)
+            .fold(String::with_capacity(16), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 
     pub fn path(&self) -> &Path {

@@ -71,3 +71,22 @@ pub fn reserve_ids(tx: &WriteTransaction, sequence: &str, n: u64) -> Result<u64,
     meta.insert(key.as_str(), (current + n).to_le_bytes().as_slice())?;
     Ok(current + 1)
 }
+
+/// Moves a sequence kept in META up to at least `at_least` (its next id is then above it); a
+/// sequence further on already is left alone.
+pub fn raise_sequence(
+    tx: &WriteTransaction,
+    sequence: &str,
+    at_least: u64,
+) -> Result<(), StoreError> {
+    let key = format!("seq:{sequence}");
+    let mut meta = tx.open_table(META)?;
+    let current = meta
+        .get(key.as_str())?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map_or(0, u64::from_le_bytes);
+    if at_least > current {
+        meta.insert(key.as_str(), at_least.to_le_bytes().as_slice())?;
+    }
+    Ok(())
+}
