@@ -140,6 +140,11 @@ impl ProcessingRecord {
                     "Raderade uppgifter skrivs över: efter en radering nollställs databasfilens lediga sidor.",
                     "Erased data is overwritten: after an erasure the free pages of the database file are zeroed.",
                 ),
+                // insats_service::backup, insats_store::journal (README "Backups").
+                t(
+                    "Säkerhetskopior tas medan registret används och krypteras (age) till en nyckel som inte finns på servern; nyckelfilen ingår inte i dem. Varje radering förs också, utan personuppgifter, i en raderingsjournal utanför säkerhetskopiorna, och en återställning gör om varje radering som gjorts efter kopian, så att en raderad person aldrig kommer tillbaka. Schemalagda kopior sparas högst 35 dagar.",
+                    "Backups are taken while the register is in use and encrypted (age) to a key that is not on the server; the key file is not inside them. Every erasure is also recorded, without personal data, in an erasure journal kept apart from the backups, and a restore re-applies every erasure made after the backup, so an erased person never comes back. Scheduled backups are kept at most 35 days.",
+                ),
             ],
             transfers: t(
                 "Inga. Programmet skickar inga uppgifter någonstans: allt finns i databasfilen och nyckelfilen på den dator där det körs.",
