@@ -10,6 +10,7 @@ mod org;
 pub mod paths;
 mod remote;
 pub mod report;
+mod review;
 mod rights;
 pub mod screens;
 mod serve;

@@ -16,6 +16,7 @@ pub mod personnummer;
 pub mod planning;
 pub mod questionnaire;
 pub mod report;
+pub mod review;
 pub mod sshkey;
 pub mod unlock;
 pub mod user;

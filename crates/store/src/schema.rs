@@ -21,7 +21,9 @@ use redb::TableDefinition;
 /// - 8: the aggregates name options by a 64-bit code instead of their keys (rebuilt).
 /// - 9: [`OUTCOMES_BY_YEAR`] rolls the outcomes up per budget year.
 /// - 10: [`UNLOCK_CODES`] keeps each user's idle-lock unlock code as an argon2 hash.
-pub const SCHEMA_VERSION: u32 = 10;
+/// - 11: the log review: [`REVIEW_SETTINGS`], [`REVIEW_RUNS`], [`REVIEW_ITEMS`] (with
+///   [`REVIEW_ITEMS_BY_ASSOCIATION`]) and [`REVIEW_VERDICTS`].
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -120,6 +122,19 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 pub const AUDIT_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("audit_by_intervention");
 
+/// association → its review rules (`insats_domain::review::ReviewSettings`).
+pub const REVIEW_SETTINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_settings");
+/// run → a run of the review rules or a drawn sample (`insats_domain::review::Run`).
+pub const REVIEW_RUNS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_runs");
+/// item → a finding or a sampled entry in the review queue (`insats_domain::review::Item`).
+pub const REVIEW_ITEMS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_items");
+/// (association, item)
+pub const REVIEW_ITEMS_BY_ASSOCIATION: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("review_items_by_association");
+/// (item, verdict number) → a verdict; a changed verdict is a new row.
+pub const REVIEW_VERDICTS: TableDefinition<(u64, u64), &[u8]> =
+    TableDefinition::new("review_verdicts");
+
 /// Creates every table (a no-op for tables that exist), so read transactions can open them all.
 pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(META)?;
@@ -151,5 +166,10 @@ pub fn create_all(tx: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     tx.open_table(STARTS)?;
     tx.open_table(AUDIT)?;
     tx.open_table(AUDIT_BY_INTERVENTION)?;
+    tx.open_table(REVIEW_SETTINGS)?;
+    tx.open_table(REVIEW_RUNS)?;
+    tx.open_table(REVIEW_ITEMS)?;
+    tx.open_table(REVIEW_ITEMS_BY_ASSOCIATION)?;
+    tx.open_table(REVIEW_VERDICTS)?;
     Ok(())
 }
