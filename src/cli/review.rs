@@ -384,13 +384,18 @@ pub(super) fn queue_line(r: &QueueRow, sv: bool, who: &dyn Fn(Option<UserId>) ->
         Some(v) => v.kind.label(sv).to_owned(),
     };
     format!(
-        "{:<5} {:<18} {:<36} {:<8} {} {} {}",
+        "{:<5} {:<18} {:<38} {:<8} {} {} {}",
         r.item.id,
         status,
         r.item.source.label(sv),
         who(r.item.user),
         r.item.day,
         r.item.matched,
-        if sv { "poster" } else { "entries" }
+        match (sv, r.item.matched) {
+            (true, 1) => "post",
+            (true, _) => "poster",
+            (false, 1) => "entry",
+            (false, _) => "entries",
+        }
     )
 }

@@ -63,6 +63,8 @@ contexts! {
     Report = report,
     /// The information to a participant.
     Information = information,
+    /// The log reviewer's queue and a finding in it.
+    Review = review,
 }
 
 /// A condition on the selected row under which a binding applies.

@@ -48,6 +48,12 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             || commands
                 .iter()
                 .any(|c| c.action == crate::ui::action::Action::UnusedConsents && c.enabled());
+        // So is the review queue (log reviewers, from the audit pane).
+        let reachable = reachable
+            && (context != Context::Review
+                || commands
+                    .iter()
+                    .any(|c| c.action == crate::ui::action::Action::ReviewQueue && c.enabled()));
         if bindings.is_empty() || !reachable {
             continue;
         }
@@ -66,6 +72,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 "Information to the participant",
                 "Information till deltagaren",
             ),
+            Context::Review => tr(lang, "Log review", "Logggranskning"),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

@@ -11,6 +11,7 @@ mod information;
 mod lock;
 mod lookup;
 mod report;
+mod review;
 mod roles;
 
 pub use confirm::confirm;
@@ -21,6 +22,7 @@ pub use information::information;
 pub use lock::{code_form, lock};
 pub use lookup::lookup;
 pub use report::report;
+pub use review::review;
 pub use roles::roles;
 
 use crate::ui::app::{App, Overlay};
@@ -39,6 +41,7 @@ pub fn context(overlay: &Overlay) -> Context {
         Overlay::Consents(_) => Context::Consents,
         Overlay::Report(_) => Context::Report,
         Overlay::Information(_) => Context::Information,
+        Overlay::Review(_) => Context::Review,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

@@ -37,8 +37,8 @@ pub struct ItemDetail {
 }
 
 impl Session {
-    /// The review queue of the association (log reviewer): every item, open ones first when
-    /// `open_only` is false too (then oldest first within each group).
+    /// The review queue (log reviewer): the items of `association`, or of every association
+    /// the reviewer reviews when `None`; open ones first, then oldest first.
     pub fn review_queue(
         &self,
         association: Option<AssociationId>,
@@ -47,13 +47,19 @@ impl Session {
         let tx = self.service.store().read()?;
         let tx = &*tx;
         self.live(tx)?;
-        let a = self.reviewed_association(tx, association)?;
+        let first = self.reviewed_association(tx, association)?;
+        let associations = match association {
+            Some(_) => vec![first],
+            None => self.assigned_associations(tx)?,
+        };
         let mut rows = Vec::new();
-        for item in review::items_of(tx, a)? {
-            let latest = review::verdicts_of(tx, item.id)?.pop();
-            let row = QueueRow { item, latest };
-            if !open_only || row.is_open() {
-                rows.push(row);
+        for a in associations {
+            for item in review::items_of(tx, a)? {
+                let latest = review::verdicts_of(tx, item.id)?.pop();
+                let row = QueueRow { item, latest };
+                if !open_only || row.is_open() {
+                    rows.push(row);
+                }
             }
         }
         rows.sort_by_key(|r| (!r.is_open(), r.item.id));

@@ -99,12 +99,18 @@ impl Session {
 impl ReviewRecord {
     /// The title and the lines under it.
     pub fn head(&self, sv: bool) -> Vec<String> {
-        let entries: u64 = self.runs.iter().map(|r| r.run.entries_checked).sum();
+        // Runs over the same days look at the same entries: the most any run looked at.
+        let entries: u64 = self
+            .runs
+            .iter()
+            .map(|r| r.run.entries_checked)
+            .max()
+            .unwrap_or(0);
         if sv {
             vec![
                 format!("Logggranskning {} – {}", self.association, self.period),
                 format!(
-                    "{} körningar, {} loggposter granskade, {} öppna poster",
+                    "{} körningar över {} loggposter, {} öppna poster",
                     self.runs.len(),
                     entries,
                     self.open.len()
@@ -114,7 +120,7 @@ impl ReviewRecord {
             vec![
                 format!("Log review {} – {}", self.association, self.period),
                 format!(
-                    "{} runs, {} log entries checked, {} open items",
+                    "{} runs over {} log entries, {} open items",
                     self.runs.len(),
                     entries,
                     self.open.len()
@@ -173,7 +179,9 @@ impl ReviewRecord {
                 u64::from(r.unauthorised),
                 u64::from(r.not_judged),
             ];
-            for (s, c) in sums.iter_mut().zip(counts) {
+            // Entries: the most any run looked at (runs over the same days share them).
+            sums[0] = sums[0].max(counts[0]);
+            for (s, c) in sums.iter_mut().zip(counts).skip(1) {
                 *s += c;
             }
             let mut cells = vec![
