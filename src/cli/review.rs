@@ -385,7 +385,7 @@ pub(super) fn queue_line(r: &QueueRow, sv: bool, who: &dyn Fn(Option<UserId>) ->
     };
     format!(
         "{:<5} {:<18} {:<38} {:<8} {} {} {}",
-        r.item.id,
+        r.item.id.to_string(),
         status,
         r.item.source.label(sv),
         who(r.item.user),
