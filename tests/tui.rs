@@ -1236,11 +1236,8 @@ fn a_log_reviewer_judges_a_finding_from_the_audit_pane() {
         typed(&mut app, "gäller 19900101-0017");
         press(&mut app, &["ctrl-s"]);
         let s = screen(&app);
-        let words = match lang {
-            Lang::En => "personnummer",
-            Lang::Sv => "personnummer",
-        };
-        assert!(s.contains(words), "{s}");
+        // The refusal names the personnummer in both languages.
+        assert!(s.contains("personnummer"), "{s}");
         assert!(matches!(
             app.overlay,
             Some(insats::ui::app::Overlay::Form(_))

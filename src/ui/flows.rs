@@ -236,10 +236,9 @@ impl App {
                 self.say(saved(lang, &fields));
                 Ok(None)
             }
-            // Saved by the report screen (see `submit_report_filter`).
-            Purpose::ReportFilter => Ok(None),
-            // Saved by the review queue (see `submit_verdict`).
-            Purpose::Verdict { .. } => Ok(None),
+            // Saved by the report screen (see `submit_report_filter`) and the review queue
+            // (see `submit_verdict`).
+            Purpose::ReportFilter | Purpose::Verdict { .. } => Ok(None),
             Purpose::Anonymous { intervention } => {
                 let Some((year, women, men)) = build::anonymous_input(form) else {
                     return Ok(None);
