@@ -169,7 +169,8 @@ fn every_action_reachable_in_the_default_keymap_appears_in_help() {
         let opts = screens::options(lang, false).unwrap();
         let keymap = opts.keymap.clone();
         let mut text = String::new();
-        for user in ["hanna", "maja", "agnes"] {
+        // Lars, the log reviewer, reaches the review queue from the audit pane.
+        for user in ["hanna", "maja", "agnes", "lars"] {
             let session = insats::service::Session::sign_in(&service, user, None).unwrap();
             let mut app = App::new(session, opts.clone(), Instant::now()).unwrap();
             if user == "maja" {
@@ -1286,4 +1287,75 @@ fn the_processing_record_is_shown_in_either_language_to_every_role_and_follows_i
         "{text}"
     );
     assert!(text.contains("Säkerhetsåtgärder"), "{text}");
+}
+
+/// The log reviewer's queue from the audit pane: `R` opens it, Enter shows a finding (its
+/// entries as pseudonyms), `v` opens the verdict form; a comment holding a personnummer is
+/// refused in words in the form and nothing is saved; a plain one is saved, the queue shows the
+/// verdict and the log its entry. Other roles are told the queue is for log reviewers.
+#[test]
+fn a_log_reviewer_judges_a_finding_from_the_audit_pane() {
+    for lang in [Lang::En, Lang::Sv] {
+        let (_dir, service) = fresh_demo();
+        let mut app = app_for(&service, "lars", lang);
+        press(&mut app, &["tab", "tab", "R"]);
+        let s = screen(&app);
+        let (queue, refused, justified) = match lang {
+            Lang::En => ("Log review: the queue", "Refused access", "justified"),
+            Lang::Sv => ("Logggranskning: kön", "Nekad åtkomst", "befogad"),
+        };
+        assert!(s.contains(queue), "{s}");
+        assert!(s.contains(refused), "{s}");
+        // The refused opening is the second item: its finding names a pseudonym, no one.
+        press(&mut app, &["down", "enter"]);
+        let s = screen(&app);
+        assert!(s.contains("ps-"), "{s}");
+        press(&mut app, &["v"]);
+        assert!(matches!(
+            app.overlay,
+            Some(insats::ui::app::Overlay::Form(_))
+        ));
+        press(&mut app, &["space", "tab"]);
+        typed(&mut app, "gäller 19900101-0017");
+        press(&mut app, &["ctrl-s"]);
+        let s = screen(&app);
+        // The refusal names the personnummer in both languages.
+        assert!(s.contains("personnummer"), "{s}");
+        assert!(matches!(
+            app.overlay,
+            Some(insats::ui::app::Overlay::Form(_))
+        ));
+        for _ in 0.."gäller 19900101-0017".chars().count() {
+            press(&mut app, &["backspace"]);
+        }
+        typed(&mut app, "en behörig kontroll");
+        press(&mut app, &["ctrl-s"]);
+        // Back to the finding, with its verdict.
+        let s = screen(&app);
+        assert!(s.contains("G2"), "{s}");
+        assert!(
+            s.contains(&format!("lars: {justified} — en behörig kontroll")),
+            "{s}"
+        );
+        // The queue shows it judged, after the open items; the log's newest entry is the
+        // verdict.
+        press(&mut app, &["esc"]);
+        let s = screen(&app);
+        assert!(s.contains(queue), "{s}");
+        assert!(s.contains(justified), "{s}");
+        press(&mut app, &["esc"]);
+        let s = screen(&app);
+        let entry =
+            insats::ui::i18n::audit_action(insats::domain::audit::Action::ReviewVerdict, lang);
+        assert!(s.contains(entry), "{s}");
+        if lang == Lang::Sv {
+            let mut hanna = app_for(&service, "hanna", Lang::Sv);
+            press(&mut hanna, &["tab", "tab", "R"]);
+            assert!(
+                screen(&hanna).contains("För logggranskare"),
+                "{}",
+                screen(&hanna)
+            );
+        }
+    }
 }

@@ -266,6 +266,7 @@ fn a_schema_9_file_gets_an_empty_table_of_unlock_codes_and_its_users_are_asked_f
             .unwrap();
         tx.commit().unwrap();
     }
+    const { assert!(SCHEMA_VERSION >= 10) };
     let service = screens::demo_service(&path).unwrap();
     assert_eq!(
         insats_store::migrate::stored_version(service.store()).unwrap(),

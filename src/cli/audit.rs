@@ -27,6 +27,11 @@ pub enum AuditCommand {
     },
     /// Print the chain's head as one line to keep outside the server (mail it, print it)
     Checkpoint,
+    /// The log review: rules, random samples, the queue, verdicts and the review record
+    Review {
+        #[command(subcommand)]
+        command: super::review::ReviewCommand,
+    },
     /// Show the newest entries in your scope
     List {
         #[arg(long, default_value_t = 30)]
@@ -109,6 +114,9 @@ pub(super) fn audit_in(s: &Session, c: AuditCommand, out: &mut dyn Write) -> Res
             }
             Ok(())
         }
+        AuditCommand::Review { .. } => Err(CliError::Usage(
+            "audit review runs through the command table".into(),
+        )),
         AuditCommand::List {
             limit,
             intervention,

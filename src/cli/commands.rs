@@ -8,6 +8,7 @@
 use super::admin::{self, Files};
 use super::audit::{self, AuditCommand};
 use super::org::{self, AssociationCommand, InterventionCommand};
+use super::review::ReviewCommand;
 use super::users;
 use super::{CliError, Command, Global, rights};
 use crate::domain::user::Role;
@@ -53,6 +54,13 @@ pub(super) const TABLE: &[Row] = &[
     row("audit verify", &[SystemAdmin, LogReviewer], true),
     row("audit checkpoint", &[SystemAdmin, LogReviewer], true),
     row("audit list", &[LogReviewer, SystemAdmin], true),
+    row("audit review rules", &[LogReviewer, AssociationAdmin], true),
+    row("audit review run", &[LogReviewer], true),
+    row("audit review sample", &[LogReviewer], true),
+    row("audit review queue", &[LogReviewer], true),
+    row("audit review show", &[LogReviewer], true),
+    row("audit review judge", &[LogReviewer], true),
+    row("audit review record", &[LogReviewer], true),
     row("check", &[SystemAdmin], true),
     row("extract", &[SystemAdmin], true),
     row("correct-identity", &[SystemAdmin], true),
@@ -87,6 +95,15 @@ pub(super) fn row_of(c: &Command) -> Option<&'static Row> {
         Command::Audit(AuditCommand::Verify { .. }) => "audit verify",
         Command::Audit(AuditCommand::Checkpoint) => "audit checkpoint",
         Command::Audit(AuditCommand::List { .. }) => "audit list",
+        Command::Audit(AuditCommand::Review { command }) => match command {
+            ReviewCommand::Rules { .. } => "audit review rules",
+            ReviewCommand::Run(_) => "audit review run",
+            ReviewCommand::Sample { .. } => "audit review sample",
+            ReviewCommand::Queue { .. } => "audit review queue",
+            ReviewCommand::Show { .. } => "audit review show",
+            ReviewCommand::Judge { .. } => "audit review judge",
+            ReviewCommand::Record { .. } => "audit review record",
+        },
         Command::Check => "check",
         Command::Extract(_) => "extract",
         Command::CorrectIdentity(_) => "correct-identity",
@@ -183,6 +200,9 @@ pub(super) fn dispatch(
         Command::Assign(a) => users::assign_in(s, &a, out),
         Command::Unassign(a) => users::unassign_in(s, &a),
         Command::Association(c) => org::association_in(s, c, l, ctx.files, out),
+        Command::Audit(AuditCommand::Review { command }) => {
+            super::review::review_in(s, command, l, out)
+        }
         Command::Audit(c) => audit::audit_in(s, c, out),
         Command::Check => audit::check_in(s, out),
         Command::Extract(a) => rights::extract_in(s, &a, l, out),
@@ -249,6 +269,19 @@ mod tests {
             &["audit", "verify"],
             &["audit", "checkpoint"],
             &["audit", "list"],
+            &["audit", "review", "rules"],
+            &[
+                "audit", "review", "run", "--from", "2026-06", "--to", "2026-06",
+            ],
+            &[
+                "audit", "review", "sample", "--from", "2026-06", "--to", "2026-06",
+            ],
+            &["audit", "review", "queue"],
+            &["audit", "review", "show", "G1"],
+            &["audit", "review", "judge", "G1", "--verdict", "justified"],
+            &[
+                "audit", "review", "record", "--from", "2026-06", "--to", "2026-06",
+            ],
             &["check"],
             &["extract", "19121212-1212", "--reason", "r"],
             &[

@@ -37,6 +37,7 @@ pub const DEMO_UNLOCK_CODE: &str = "demo1234";
 mod activity;
 mod cast;
 mod follow_up;
+mod review;
 
 use activity::live_activity;
 use cast::{INTERVENTIONS, Place, SUPPLEMENTARY, USERS};
@@ -162,6 +163,7 @@ fn build(path: &Path) -> Result<Summary, ServiceError> {
     sys.import(synth::rows(2026, 2_700, &targets, &catalogue, today))?;
     live_activity(&service, &interventions, associations, today)?;
     follow_up(&service, &interventions, associations, today)?;
+    review::review(&service, &interventions, associations, today)?;
     // From now on Norrvik also asks one supplementary question (kompletterande fråga).
     let agnes = Session::sign_in(&service, "agnes", Some(Role::AssociationAdmin))?;
     agnes.set_supplementary(

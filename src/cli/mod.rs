@@ -12,6 +12,7 @@ pub mod paths;
 mod record;
 mod remote;
 pub mod report;
+mod review;
 mod rights;
 mod schedule;
 pub mod screens;

@@ -7,7 +7,7 @@ use super::admin::io;
 use crate::domain::follow_up::AGE_GROUPS;
 use crate::domain::ids::{AssociationId, InterventionId};
 use crate::domain::person::Gender;
-use crate::service::reports::{Cell, Report, ReportFilter, ReportKind};
+use crate::service::reports::{Cell, Report, ReportFilter, ReportKind, Table};
 use crate::service::{Lang, Session};
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -216,12 +216,17 @@ fn head_lines(r: &Report, sv: bool) -> Vec<String> {
 
 /// The report as aligned text tables.
 pub fn text(r: &Report, sv: bool) -> String {
+    text_of(&head_lines(r, sv), &r.tables, &r.notes, sv)
+}
+
+/// Lines, then aligned text tables, then notes (a report, or the log review's record).
+pub fn text_of(head: &[String], tables: &[Table], notes: &[String], sv: bool) -> String {
     let mut out = String::new();
-    for line in head_lines(r, sv) {
-        out.push_str(&line);
+    for line in head {
+        out.push_str(line);
         out.push('\n');
     }
-    for t in &r.tables {
+    for t in tables {
         out.push('\n');
         out.push_str(&t.title);
         out.push('\n');
@@ -263,7 +268,7 @@ pub fn text(r: &Report, sv: bool) -> String {
             out.push('\n');
         }
     }
-    for note in &r.notes {
+    for note in notes {
         out.push('\n');
         out.push_str(note);
         out.push('\n');
@@ -275,6 +280,16 @@ pub fn text(r: &Report, sv: bool) -> String {
 /// comma in Swedish. The head, then each table — its title on a line, its header row, its rows —
 /// separated by an empty line; then the notes.
 pub fn csv(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
+    csv_of(&head_lines(r, sv), &r.tables, &r.notes, sv)
+}
+
+/// [`csv`] of lines, tables and notes.
+pub fn csv_of(
+    head: &[String],
+    tables: &[Table],
+    notes: &[String],
+    sv: bool,
+) -> Result<Vec<u8>, CliError> {
     let fail = |e: csv::Error| CliError::Io(format!("cannot write the report as CSV: {e}"));
     // Each section through its own writer, joined by an empty line (a record of one empty
     // field would be written as `""`).
@@ -290,10 +305,8 @@ pub fn csv(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
         w.into_inner()
             .map_err(|e| CliError::Io(format!("cannot write the report as CSV: {e}")))
     };
-    let mut sections = vec![section(
-        head_lines(r, sv).into_iter().map(|l| vec![l]).collect(),
-    )?];
-    for t in &r.tables {
+    let mut sections = vec![section(head.iter().map(|l| vec![l.clone()]).collect())?];
+    for t in tables {
         let mut records = vec![vec![t.title.clone()]];
         records.push(
             std::iter::once(if sv { "Rad" } else { "Row" }.to_owned())
@@ -309,8 +322,8 @@ pub fn csv(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
         }
         sections.push(section(records)?);
     }
-    if !r.notes.is_empty() {
-        sections.push(section(r.notes.iter().map(|n| vec![n.clone()]).collect())?);
+    if !notes.is_empty() {
+        sections.push(section(notes.iter().map(|n| vec![n.clone()]).collect())?);
     }
     let mut buf = vec![0xEF, 0xBB, 0xBF];
     for (i, s) in sections.iter().enumerate() {
@@ -347,6 +360,17 @@ fn sheet_name(title: &str, taken: &[String]) -> String {
 /// An Excel workbook: a first sheet with the head and the notes, then a sheet per table, with
 /// numbers as numbers.
 pub fn xlsx(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
+    xlsx_of(&r.title, &head_lines(r, sv), &r.tables, &r.notes, sv)
+}
+
+/// [`xlsx`] of a title (the first sheet's name), lines, tables and notes.
+pub fn xlsx_of(
+    title: &str,
+    head: &[String],
+    tables: &[Table],
+    notes: &[String],
+    sv: bool,
+) -> Result<Vec<u8>, CliError> {
     use rust_xlsxwriter::{Format as XFormat, Workbook};
     let fail =
         |e: rust_xlsxwriter::XlsxError| CliError::Io(format!("cannot write the workbook: {e}"));
@@ -354,11 +378,11 @@ pub fn xlsx(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
     let bold = XFormat::new().set_bold();
     let mut taken = Vec::new();
     {
-        let name = sheet_name(&r.title, &taken);
+        let name = sheet_name(title, &taken);
         taken.push(name.clone());
         let sheet = book.add_worksheet().set_name(&name).map_err(fail)?;
         let mut at = 0u32;
-        for (i, line) in head_lines(r, sv).iter().enumerate() {
+        for (i, line) in head.iter().enumerate() {
             if i == 0 {
                 sheet.write_with_format(at, 0, line, &bold).map_err(fail)?;
             } else {
@@ -366,12 +390,12 @@ pub fn xlsx(r: &Report, sv: bool) -> Result<Vec<u8>, CliError> {
             }
             at += 1;
         }
-        for note in &r.notes {
+        for note in notes {
             at += 1;
             sheet.write(at, 0, note).map_err(fail)?;
         }
     }
-    for t in &r.tables {
+    for t in tables {
         let name = sheet_name(&t.title, &taken);
         taken.push(name.clone());
         let sheet = book.add_worksheet().set_name(&name).map_err(fail)?;

@@ -83,6 +83,17 @@ pub const SCENES: &[Scene] = &[
     scene("report-filter-form", "rut", &["r", "f", "tab", "tab"]),
     scene("report-period", "rut", REPORT_PERIOD),
     scene("log-reviewer-audit", "lars", &["tab", "tab"]),
+    scene("review-queue", "lars", &["tab", "tab", "R"]),
+    scene(
+        "review-finding",
+        "lars",
+        &["tab", "tab", "R", "down", "enter"],
+    ),
+    scene(
+        "review-verdict-form",
+        "lars",
+        &["tab", "tab", "R", "down", "v"],
+    ),
     scene("switch-role-demo", "hanna", &["ctrl-r"]),
 ];
 

@@ -118,6 +118,12 @@ actions! {
         label("The other language (Swedish or English)", "Det andra språket (svenska eller engelska)");
     ExportInformation = "export_information",
         label("Save it as a text file to print", "Spara den som textfil att skriva ut");
+    ReviewQueue = "review_queue",
+        label("Log review: findings and samples to judge", "Logggranskning: fynd och stickprov att bedöma"),
+        hint("review", "granska");
+    JudgeItem = "judge_item",
+        label("Judge: justified, needs follow-up or unauthorised", "Bedöm: befogad, kräver uppföljning eller obehörig"),
+        hint("judge", "bedöm");
     ExportReport = "export_report",
         label("Export the report (CSV and Excel)", "Exportera rapporten (CSV och Excel)"),
         hint("export", "exportera");

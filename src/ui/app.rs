@@ -127,6 +127,18 @@ pub enum Overlay {
     /// The information to a participant (GDPR art. 13), in the participant's language; or the
     /// association's record of processing activities (GDPR art. 30).
     Information(Box<InformationView>),
+    /// The log reviewer's queue, or one finding of it.
+    Review(Box<ReviewView>),
+}
+
+/// The log reviewer's queue as shown: its rows (open ones first), the chosen one, and the
+/// finding opened from it (its entries and verdicts), scrolled.
+#[derive(Debug)]
+pub struct ReviewView {
+    pub rows: Vec<crate::service::QueueRow>,
+    pub selected: usize,
+    pub detail: Option<crate::service::ItemDetail>,
+    pub scroll: u16,
 }
 
 /// Which text an [`InformationView`] shows.
@@ -202,6 +214,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// The report screen while its filter form is open over it (back to it on save or cancel).
     pub report_behind: Option<Box<ReportView>>,
+    /// The review queue behind an open verdict form (back to it on save or Esc).
+    pub review_behind: Option<Box<ReviewView>>,
     /// While set, `/` input for the focused list.
     pub filtering: Option<TextArea<'static>>,
     pub mask: bool,
@@ -253,6 +267,7 @@ impl App {
             association: None,
             overlay: None,
             report_behind: None,
+            review_behind: None,
             reload_due: None,
             last_reload: None,
             reloads: 0,

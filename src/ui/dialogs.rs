@@ -91,6 +91,9 @@ impl App {
             Some(Action::Cancel) if form.purpose == Purpose::ReportFilter => {
                 self.cancel_report_filter();
             }
+            Some(Action::Cancel) if matches!(form.purpose, Purpose::Verdict { .. }) => {
+                self.cancel_verdict();
+            }
             Some(Action::Cancel) => self.overlay = None,
             Some(Action::Advance) if !form.is_last() => form.next(),
             Some(Action::Advance | Action::Submit) => self.submit_form(),

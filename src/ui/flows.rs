@@ -111,6 +111,10 @@ impl App {
             self.submit_report_filter();
             return;
         }
+        if let Purpose::Verdict { item } = purpose {
+            self.submit_verdict(item);
+            return;
+        }
         let result = self.send(purpose, today);
         match result {
             Ok(Some(next)) => self.overlay = Some(Overlay::Form(Box::new(next))),
@@ -232,8 +236,9 @@ impl App {
                 self.say(saved(lang, &fields));
                 Ok(None)
             }
-            // Saved by the report screen (see `submit_report_filter`).
-            Purpose::ReportFilter => Ok(None),
+            // Saved by the report screen (see `submit_report_filter`) and the review queue
+            // (see `submit_verdict`).
+            Purpose::ReportFilter | Purpose::Verdict { .. } => Ok(None),
             Purpose::Anonymous { intervention } => {
                 let Some((year, women, men)) = build::anonymous_input(form) else {
                     return Ok(None);

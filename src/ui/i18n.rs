@@ -61,6 +61,10 @@ pub fn audit_action(action: crate::domain::audit::Action, lang: Lang) -> &'stati
         A::ResetUnlockCode => ("unlock code reset", "upplåsningskod återställd"),
         A::UnlockFailed => ("wrong unlock code", "fel upplåsningskod"),
         A::UpdateProcessingRecord => ("processing record changed", "registerförteckning ändrad"),
+        A::AccessRefused => ("access refused", "åtkomst nekad"),
+        A::ReviewRun => ("log review run", "logggranskning körd"),
+        A::ReviewVerdict => ("review verdict", "granskningsbedömning"),
+        A::SetReviewRules => ("review rules changed", "granskningsregler ändrade"),
     };
     tr(lang, en, sv)
 }

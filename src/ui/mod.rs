@@ -17,6 +17,7 @@ mod lists;
 mod overlays;
 mod panes;
 mod reports;
+mod review;
 mod revoke;
 pub mod screenshot;
 pub mod theme;

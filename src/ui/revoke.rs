@@ -159,10 +159,16 @@ impl App {
                 .is_some_and(|h| h.iter().any(|hit| is_lost(hit.intervention))),
             // A report sums what the session reached when it ran: run it again.
             Some(Overlay::Report(_)) => !lost.is_empty(),
+            // The queue is the association's: closed when the session may no longer read it.
+            Some(Overlay::Review(_)) => matches!(
+                self.session.review_queue(None, true),
+                Err(ServiceError::Denied(_))
+            ),
         };
         if close {
             self.overlay = None;
             self.report_behind = None;
+            self.review_behind = None;
         }
         close
     }
@@ -212,6 +218,6 @@ fn scope_of(purpose: Purpose) -> (Option<InterventionId>, Option<AssociationId>)
         | Purpose::Volume { intervention } => (Some(intervention), None),
         Purpose::Association { association } => (None, Some(association)),
         // Aggregates only (closed above when the session loses an intervention).
-        Purpose::ReportFilter => (None, None),
+        Purpose::ReportFilter | Purpose::Verdict { .. } => (None, None),
     }
 }

@@ -105,6 +105,7 @@ impl App {
             Some(Overlay::Consents(_)) => self.consents_key(k),
             Some(Overlay::Report(_)) => self.report_key(k),
             Some(Overlay::Information(_)) => self.information_key(k),
+            Some(Overlay::Review(_)) => self.review_key(k),
             Some(Overlay::Roles { .. }) => self.roles_key(k),
             Some(Overlay::UnlockCode(_)) => self.code_key(key, k),
             Some(Overlay::Help { .. }) => {
@@ -226,6 +227,7 @@ impl App {
             Action::UnusedConsents => self.open_consents(),
             Action::ParticipantInformation => self.open_information(),
             Action::ProcessingRecord => self.open_record(),
+            Action::ReviewQueue => self.open_review(),
             Action::Report => self.open_report(),
             Action::EditIntervention
             | Action::SetPlan
@@ -256,6 +258,7 @@ impl App {
             | Action::ReportAge
             | Action::ReportFilter
             | Action::InformationLanguage
+            | Action::JudgeItem
             | Action::ExportInformation
             | Action::ExportReport => Ok(()),
         };

@@ -58,6 +58,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         }
         Some(Overlay::UnlockCode(form)) => overlays::code_form(f, body, app, form),
         Some(Overlay::Information(i)) => overlays::information(f, body, app, i),
+        Some(Overlay::Review(r)) => overlays::review(f, body, app, r),
     }
 }
 

@@ -63,10 +63,21 @@ pub enum Action {
     /// The register was restored from a backup (in the restored file: when the backup was
     /// taken, what was re-applied from the erasure journal).
     Restore,
+    /// An access to personal data was refused (a participant outside the user's assignments,
+    /// or a look-up in a role that sees no individuals); the note says what was refused.
+    AccessRefused,
+    /// A log reviewer ran the review rules, or drew a random sample, over a period (the run's
+    /// id, period and seed in the note).
+    ReviewRun,
+    /// A log reviewer judged a finding or a sampled entry (the item and the verdict in the
+    /// note; the comment is kept with the verdict, not in the log).
+    ReviewVerdict,
+    /// An association administrator changed the association's review rules.
+    SetReviewRules,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 42] = [
         Action::Init,
         Action::CreateAssociation,
         Action::UpdateAssociation,
@@ -105,6 +116,10 @@ impl Action {
         Action::UpdateProcessingRecord,
         Action::Backup,
         Action::Restore,
+        Action::AccessRefused,
+        Action::ReviewRun,
+        Action::ReviewVerdict,
+        Action::SetReviewRules,
     ];
 
     /// Stable key for filters and exports.
@@ -148,6 +163,10 @@ impl Action {
             Action::ResetUnlockCode => "reset-unlock-code",
             Action::UnlockFailed => "unlock-failed",
             Action::UpdateProcessingRecord => "update-processing-record",
+            Action::AccessRefused => "access-refused",
+            Action::ReviewRun => "review-run",
+            Action::ReviewVerdict => "review-verdict",
+            Action::SetReviewRules => "set-review-rules",
         }
     }
 
@@ -165,6 +184,36 @@ impl Action {
                 | Action::RevealIdentity
         )
     }
+}
+
+impl Action {
+    /// Whether the action views or changes a person's data: what the random sample of a log
+    /// review draws from, and what the office-hours rule looks at.
+    pub fn touches_personal_data(self) -> bool {
+        self.is_view()
+            || matches!(
+                self,
+                Action::RecordConsent
+                    | Action::RegisterIn
+                    | Action::RegisterOut
+                    | Action::CorrectAnswers
+                    | Action::WithdrawConsent
+                    | Action::ProtectedIdentity
+                    | Action::Misregistration
+                    | Action::CorrectIdentity
+                    | Action::RemoveConsent
+            )
+    }
+}
+
+/// The note of a personnummer look-up: how many participations it found.
+pub fn lookup_note(hits: usize) -> String {
+    format!("{hits} hits")
+}
+
+/// Whether a look-up's note says it matched no one.
+pub fn lookup_matched_none(note: &str) -> bool {
+    note == "0 hits"
 }
 
 /// The content of an entry, before it is chained.

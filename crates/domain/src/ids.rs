@@ -38,6 +38,10 @@ id_type!(/// A person record (identity, encrypted at rest).
     PersonId, "P");
 id_type!(/// One participation of a person in an intervention.
     ParticipationId, "D");
+id_type!(/// An item of the log reviewer's queue: a rule's finding or a sampled entry.
+    ReviewItemId, "G");
+id_type!(/// One run of the review rules, or one drawn sample, over a period.
+    ReviewRunId, "R");
 id_type!(/// A consent record (form 9443 evidence) for one participation.
     ConsentId, "S");
 id_type!(/// A supplementary question of an association.

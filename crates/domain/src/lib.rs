@@ -17,6 +17,7 @@ pub mod planning;
 pub mod questionnaire;
 pub mod record;
 pub mod report;
+pub mod review;
 pub mod sshkey;
 pub mod unlock;
 pub mod user;

@@ -203,6 +203,20 @@ impl Service {
         Ok(())
     }
 
+    /// Appends an audit entry and returns it (its sequence number and time).
+    pub(crate) fn audit_entry(
+        &self,
+        tx: &WriteTransaction,
+        draft: Draft,
+    ) -> Result<insats_domain::audit::Entry, ServiceError> {
+        Ok(audit::append(
+            tx,
+            self.store().crypto(),
+            self.clock().now_ms(),
+            draft,
+        )?)
+    }
+
     /// Commits and publishes the notices.
     pub(crate) fn commit(
         &self,

@@ -75,6 +75,9 @@ pub enum ServiceError {
     /// A record of processing activities that was refused (its field named).
     #[error("processing record: {0}")]
     Record(#[from] insats_domain::record::RecordError),
+    /// A review setting, verdict or period that could not be taken.
+    #[error("{0}")]
+    Review(#[from] insats_domain::review::ReviewError),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -109,6 +112,7 @@ impl ServiceError {
             ServiceError::Checkpoint(e) => e.message_sv(),
             ServiceError::UnlockCode(e) => e.message_sv(),
             ServiceError::Record(e) => format!("registerförteckning: {}", e.message_sv()),
+            ServiceError::Review(e) => review_sv(*e),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -147,6 +151,7 @@ fn what_sv(what: &str) -> &str {
         "scope" => "omfattningen",
         "user" => "användaren",
         "unlock code" => "upplåsningskoden",
+        "review item" => "granskningsposten",
         other => other,
     }
 }
@@ -170,6 +175,7 @@ fn field_sv(field: &str) -> &str {
         "controller" => "personuppgiftsansvarig",
         "data-protection officer" => "dataskyddsombud",
         "end" => "slutdatum",
+        "comment" => "kommentar",
         other => other,
     }
 }
@@ -198,6 +204,9 @@ fn denied_sv(what: &str) -> &'static str {
         DENIED_LOG_REVIEWER => "kräver logggranskare med uppdrag i förbundet",
         DENIED_REVIEW_SCOPE => "pseudonymen hör inte till något förbund du granskar",
         DENIED_ASSOCIATION_SCOPE => "förbundet ligger utanför dina uppdrag",
+        DENIED_OWN_ACCESS => {
+            "en granskare får inte bedöma poster om sina egna åtkomster; låt en annan logggranskare göra det"
+        }
         _ => "saknar behörighet",
     }
 }
@@ -227,6 +236,8 @@ pub(crate) const DENIED_UNLOCK_CODE: &str = "wrong unlock code";
 pub(crate) const DENIED_NO_UNLOCK_CODE: &str = "no unlock code is set";
 pub(crate) const DENIED_LOG_REVIEWER: &str = "requires a log reviewer assigned to the association";
 pub(crate) const DENIED_ASSOCIATION_SCOPE: &str = "the association is outside your assignments";
+pub(crate) const DENIED_OWN_ACCESS: &str =
+    "a reviewer may not judge entries of their own accesses; another log reviewer must";
 pub(crate) const DENIED_REVIEW_SCOPE: &str = "the pseudonym belongs to no association you review";
 
 /// Why a data-subject request, a retention run or a reveal was refused. Never carries the
@@ -266,6 +277,19 @@ impl RightsError {
                 format!("personuppgifterna måste sparas minst {min} år efter utskrivning")
             }
         }
+    }
+}
+
+fn review_sv(e: insats_domain::review::ReviewError) -> String {
+    use insats_domain::review::ReviewError as R;
+    match e {
+        R::BadSetting => "skriv en inställning som NYCKEL=VÄRDE: office-hours, weekends, max-participants, lookups-per-day, refused-per-day, old-after-days, sample, eller en regels nyckel med on/off".into(),
+        R::BadValue { lo, hi } => format!("värdet ska vara ett heltal från {lo} till {hi}"),
+        R::BadOfficeHours => "kontorstid skrivs FRÅN-TILL i hela timmar, t.ex. 7-18".into(),
+        R::BadWeekends => "weekends är off (utanför kontorstid) eller office".into(),
+        R::BadOnOff => "en regel slås på eller av: REGEL=on eller REGEL=off".into(),
+        R::BadVerdict => "bedömningen är en av: befogad (justified), uppföljning (follow-up), obehörig (unauthorised)".into(),
+        R::BadPeriod => "perioden måste börja senast på sin sista dag".into(),
     }
 }
 

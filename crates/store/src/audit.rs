@@ -204,6 +204,50 @@ pub fn scan(
     Ok(out)
 }
 
+/// The sequence number of the first entry stamped at or after `at_ms`, found by halving (entries
+/// are appended in time order); one past the head when there is none.
+pub fn first_at_or_after(tx: &impl Tx, at_ms: i64) -> Result<u64, StoreError> {
+    let (last, _) = head(tx)?;
+    let table = tx.table(AUDIT)?;
+    let (mut lo, mut hi) = (1u64, last + 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let before = match table.get(mid)? {
+            Some(v) => decode::<Entry>(v.value())?.at_ms < at_ms,
+            // A gap (never in an intact chain): look later.
+            None => true,
+        };
+        if before {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(lo)
+}
+
+/// Streams the entries stamped from `from_ms` to `to_ms` (inclusive) to `each`, oldest first,
+/// one at a time: the whole log is never held in memory. Starts where [`first_at_or_after`]
+/// finds `from_ms` and stops at the first entry after `to_ms`.
+pub fn stream<E: From<StoreError>>(
+    tx: &impl Tx,
+    from_ms: i64,
+    to_ms: i64,
+    mut each: impl FnMut(&Entry) -> Result<(), E>,
+) -> Result<(), E> {
+    let start = first_at_or_after(tx, from_ms)?;
+    let table = tx.table(AUDIT)?;
+    for row in table.range(start..).map_err(StoreError::from)? {
+        let row = row.map_err(StoreError::from)?;
+        let e: Entry = decode(row.1.value()).map_err(StoreError::from)?;
+        if e.at_ms > to_ms {
+            break;
+        }
+        each(&e)?;
+    }
+    Ok(())
+}
+
 /// Compares two MACs without an early exit.
 fn macs_equal(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

@@ -17,6 +17,7 @@ pub mod migrate;
 pub mod org;
 pub mod people;
 pub mod pseudonym;
+pub mod review;
 pub mod schema;
 pub mod summary;
 

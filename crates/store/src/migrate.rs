@@ -71,9 +71,9 @@ fn step(store: &Store, tx: &redb::WriteTransaction, from: u32) -> Result<(), Sto
         4 => plans_settings_and_split_volumes(tx),
         5 => participation_ages(store, tx),
         6..=8 => follow_up_aggregates(tx),
-        // 9 → 10: the unlock codes' table; 10 → 11: the processing records' table. Both start
-        // empty (`schema::create_all` makes them).
-        9 | 10 => Ok(()),
+        // 9 → 10: the unlock codes' table; 10 → 11: the processing records' table; 11 → 12:
+        // the log review's tables. All start empty (`schema::create_all` makes them).
+        9..=11 => Ok(()),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),

@@ -22,7 +22,9 @@ use redb::{TableDefinition, TableHandle};
 /// - 9: [`OUTCOMES_BY_YEAR`] rolls the outcomes up per budget year.
 /// - 10: [`UNLOCK_CODES`] keeps each user's idle-lock unlock code as an argon2 hash.
 /// - 11: [`PROCESSING_RECORDS`] keeps each association's record of processing activities.
-pub const SCHEMA_VERSION: u32 = 11;
+/// - 12: the log review: [`REVIEW_SETTINGS`], [`REVIEW_RUNS`], [`REVIEW_ITEMS`] (with
+///   [`REVIEW_ITEMS_BY_ASSOCIATION`]) and [`REVIEW_VERDICTS`].
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -125,6 +127,19 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 pub const AUDIT_BY_INTERVENTION: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("audit_by_intervention");
 
+/// association → its review rules (`insats_domain::review::ReviewSettings`).
+pub const REVIEW_SETTINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_settings");
+/// run → a run of the review rules or a drawn sample (`insats_domain::review::Run`).
+pub const REVIEW_RUNS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_runs");
+/// item → a finding or a sampled entry in the review queue (`insats_domain::review::Item`).
+pub const REVIEW_ITEMS: TableDefinition<u64, &[u8]> = TableDefinition::new("review_items");
+/// (association, item)
+pub const REVIEW_ITEMS_BY_ASSOCIATION: TableDefinition<(u64, u64), ()> =
+    TableDefinition::new("review_items_by_association");
+/// (item, verdict number) → a verdict; a changed verdict is a new row.
+pub const REVIEW_VERDICTS: TableDefinition<(u64, u64), &[u8]> =
+    TableDefinition::new("review_verdicts");
+
 /// Something done with every table of the database, the same way whatever its key and value
 /// types: creating them, copying them into a backup. See [`for_each_table`].
 pub trait TableVisitor {
@@ -170,6 +185,11 @@ pub fn for_each_table<T: TableVisitor>(v: &mut T) -> Result<(), T::Error> {
     v.table(STARTS)?;
     v.table(AUDIT)?;
     v.table(AUDIT_BY_INTERVENTION)?;
+    v.table(REVIEW_SETTINGS)?;
+    v.table(REVIEW_RUNS)?;
+    v.table(REVIEW_ITEMS)?;
+    v.table(REVIEW_ITEMS_BY_ASSOCIATION)?;
+    v.table(REVIEW_VERDICTS)?;
     Ok(())
 }
 

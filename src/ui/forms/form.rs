@@ -56,6 +56,10 @@ pub enum Purpose {
     },
     /// The report screen's period and filters; saving runs the report anew.
     ReportFilter,
+    /// A log reviewer's verdict on a finding or sampled entry; saving returns to the queue.
+    Verdict {
+        item: crate::domain::ids::ReviewItemId,
+    },
 }
 
 /// An open form.

@@ -65,6 +65,8 @@ contexts! {
     Information = information,
     /// The association's record of processing activities.
     Record = record,
+    /// The log reviewer's queue and a finding in it.
+    Review = review,
 }
 
 /// A condition on the selected row under which a binding applies.

@@ -48,6 +48,12 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             || commands
                 .iter()
                 .any(|c| c.action == crate::ui::action::Action::UnusedConsents && c.enabled());
+        // So is the review queue (log reviewers, from the audit pane).
+        let reachable = reachable
+            && (context != Context::Review
+                || commands
+                    .iter()
+                    .any(|c| c.action == crate::ui::action::Action::ReviewQueue && c.enabled()));
         if bindings.is_empty() || !reachable {
             continue;
         }
@@ -71,6 +77,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
                 "Record of processing activities",
                 "Register över behandling",
             ),
+            Context::Review => tr(lang, "Log review", "Logggranskning"),
         };
         lines.push(Line::styled(heading.to_owned(), theme.heading(true)));
         for b in bindings {

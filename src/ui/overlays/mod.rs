@@ -11,6 +11,7 @@ mod information;
 mod lock;
 mod lookup;
 mod report;
+mod review;
 mod roles;
 
 pub use confirm::confirm;
@@ -21,6 +22,7 @@ pub use information::information;
 pub use lock::{code_form, lock};
 pub use lookup::lookup;
 pub use report::report;
+pub use review::review;
 pub use roles::roles;
 
 use crate::ui::app::{App, Overlay};
@@ -42,6 +44,7 @@ pub fn context(overlay: &Overlay) -> Context {
             crate::ui::app::Shown::Participant => Context::Information,
             crate::ui::app::Shown::Record(_) => Context::Record,
         },
+        Overlay::Review(_) => Context::Review,
         // The record offers the participant commands.
         Overlay::Detail(..) => Context::Participants,
     }

@@ -27,7 +27,11 @@ impl PaneView for Audit {
     }
 
     fn commands(&self, app: &App) -> Vec<CommandInfo> {
-        let _ = app;
+        let review = if app.session.role() == crate::domain::user::Role::LogReviewer {
+            Ok(())
+        } else {
+            Err(tr(app.lang(), "For log reviewers", "För logggranskare").to_owned())
+        };
         moving(&[
             Action::Up,
             Action::Down,
@@ -38,6 +42,10 @@ impl PaneView for Audit {
             Action::Filter,
             Action::Back,
         ])
+        .chain(std::iter::once(CommandInfo::when(
+            Action::ReviewQueue,
+            review,
+        )))
         .collect()
     }
 

@@ -224,7 +224,26 @@ impl Session {
             what: "participation",
             id: id.to_string(),
         })?;
-        let (intervention, association) = self.individual(&tx, p.intervention)?;
+        let (intervention, association) = match self.individual(&tx, p.intervention) {
+            Ok(found) => found,
+            Err(ServiceError::Denied(why)) => {
+                // A refused access is itself an entry, under the intervention's association,
+                // for its log reviewers (the refusal's reason in the note).
+                let association = org::intervention(&tx, p.intervention)?.map(|i| i.association);
+                let draft = self.draft(
+                    Action::AccessRefused,
+                    association,
+                    Some(p.intervention),
+                    Some(p.pseudonym),
+                    &[],
+                    format!("view-participant: {why}"),
+                );
+                self.service.audit(&tx, draft)?;
+                self.service.commit(tx, &[])?;
+                return Err(ServiceError::Denied(why));
+            }
+            Err(e) => return Err(e),
+        };
         let row = people::person(&tx, p.person)?.ok_or(ServiceError::NotFound {
             what: "person",
             id: p.person.to_string(),

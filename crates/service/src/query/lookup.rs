@@ -43,8 +43,29 @@ impl Session {
     /// session may see individuals. Every search is an audit entry, found or not; the hits are
     /// returned only once that entry is durable.
     pub fn lookup(&self, pnr: &str) -> Result<Vec<LookupHit>, ServiceError> {
-        let found = self.find_pnr(pnr)?;
-        let note = format!("{} hits", found.hits.len());
+        let found = match self.find_pnr(pnr) {
+            Ok(found) => found,
+            Err(ServiceError::Denied(why)) => {
+                // A refused look-up is an entry of its own (never the number typed), under each
+                // association the user works in, for its log reviewers.
+                let tx = self.service.store().write()?;
+                for association in crate::login::associations_of(&tx, self.user.id)? {
+                    let draft = self.draft(
+                        Action::AccessRefused,
+                        association,
+                        None,
+                        None,
+                        &[],
+                        format!("lookup-personnummer: {why}"),
+                    );
+                    self.service.audit(&tx, draft)?;
+                }
+                self.service.commit(tx, &[])?;
+                return Err(ServiceError::Denied(why));
+            }
+            Err(e) => return Err(e),
+        };
+        let note = insats_domain::audit::lookup_note(found.hits.len());
         let draft = self.draft(
             Action::LookupPersonnummer,
             found.association,

@@ -9,6 +9,7 @@ mod consent;
 mod keeping;
 mod registration;
 mod report;
+mod verdict;
 
 pub use anonymous::{anonymous, anonymous_input};
 pub use association::{association, association_edit};
@@ -19,3 +20,4 @@ pub use registration::{
     registration_input,
 };
 pub use report::{report_filter, report_filter_input};
+pub use verdict::{verdict, verdict_input};

@@ -1,0 +1,165 @@
+//! The queue, one item with its entries, and verdicts. A verdict is kept with its own audit
+//! entry in one write transaction; a changed verdict is a new verdict and a new entry; a
+//! reviewer never judges an item that holds an entry of their own.
+
+use crate::error::{DENIED_OWN_ACCESS, ServiceError};
+use crate::session::Session;
+use insats_domain::audit::{Action, Entry};
+use insats_domain::ids::{AssociationId, ReviewItemId};
+use insats_domain::person::clean_text;
+use insats_domain::personnummer::Personnummer;
+use insats_domain::review::{Item, Verdict, VerdictKind};
+use insats_store::{Tx, audit, review};
+
+/// Longest verdict comment, in characters.
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// One row of the queue: the item and its latest verdict (`None`: not judged yet).
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub item: Item,
+    pub latest: Option<Verdict>,
+}
+
+impl QueueRow {
+    /// Whether the item is still to be dealt with: not judged, or judged "needs follow-up".
+    pub fn is_open(&self) -> bool {
+        self.latest.as_ref().is_none_or(|v| v.kind.keeps_open())
+    }
+}
+
+/// An item with its entries (pseudonyms only) and every verdict on it, oldest first.
+#[derive(Debug, Clone)]
+pub struct ItemDetail {
+    pub item: Item,
+    pub entries: Vec<Entry>,
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Session {
+    /// The review queue (log reviewer): the items of `association`, or of every association
+    /// the reviewer reviews when `None`; open ones first, then oldest first.
+    pub fn review_queue(
+        &self,
+        association: Option<AssociationId>,
+        open_only: bool,
+    ) -> Result<Vec<QueueRow>, ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        self.live(tx)?;
+        let first = self.reviewed_association(tx, association)?;
+        let associations = match association {
+            Some(_) => vec![first],
+            None => self.assigned_associations(tx)?,
+        };
+        let mut rows = Vec::new();
+        for a in associations {
+            for item in review::items_of(tx, a)? {
+                let latest = review::verdicts_of(tx, item.id)?.pop();
+                let row = QueueRow { item, latest };
+                if !open_only || row.is_open() {
+                    rows.push(row);
+                }
+            }
+        }
+        rows.sort_by_key(|r| (!r.is_open(), r.item.id));
+        Ok(rows)
+    }
+
+    /// One item of the queue with its entries and verdicts (log reviewer of its association).
+    pub fn review_item(&self, id: ReviewItemId) -> Result<ItemDetail, ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        let item = self.item_in_scope(tx, id)?;
+        let mut entries = Vec::with_capacity(item.entries.len());
+        for seq in &item.entries {
+            if let Some(e) = audit::entry(tx, *seq)? {
+                entries.push(e);
+            }
+        }
+        let verdicts = review::verdicts_of(tx, id)?;
+        Ok(ItemDetail {
+            item,
+            entries,
+            verdicts,
+        })
+    }
+
+    /// Judges an item (log reviewer): the verdict, with the comment, the reviewer and the time,
+    /// kept with its audit entry in one transaction. An item holding an entry of the reviewer's
+    /// own is refused; so is a comment that holds a personnummer. A later verdict on the same
+    /// item is a new verdict (the earlier ones are kept).
+    pub fn judge(
+        &self,
+        id: ReviewItemId,
+        kind: VerdictKind,
+        comment: &str,
+    ) -> Result<Verdict, ServiceError> {
+        let comment = clean_comment(comment, self.service.clock().today())?;
+        let tx = self.service.store().write()?;
+        let item = self.item_in_scope(&tx, id)?;
+        let me = Some(self.user.id);
+        let mut own = item.user == me;
+        for seq in &item.entries {
+            if own {
+                break;
+            }
+            own = audit::entry(&tx, *seq)?.is_some_and(|e| e.draft.user == me);
+        }
+        if own {
+            return Err(ServiceError::Denied(DENIED_OWN_ACCESS));
+        }
+        let draft = self.draft(
+            Action::ReviewVerdict,
+            Some(item.association),
+            None,
+            None,
+            &[],
+            format!("{id}: {}", kind.key()),
+        );
+        let entry = self.service.audit_entry(&tx, draft)?;
+        let verdict = Verdict {
+            item: id,
+            kind,
+            comment,
+            reviewer: self.user.id,
+            at_ms: entry.at_ms,
+            audit_seq: entry.seq,
+        };
+        review::add_verdict(&tx, &verdict)?;
+        self.service.commit(tx, &[])?;
+        Ok(verdict)
+    }
+
+    /// An item of an association this log reviewer reviews.
+    fn item_in_scope(&self, tx: &impl Tx, id: ReviewItemId) -> Result<Item, ServiceError> {
+        self.live(tx)?;
+        // Refuses any role but a log reviewer with an association assignment.
+        self.reviewed_association(tx, None)?;
+        let reviewed = self.assigned_associations(tx)?;
+        review::item(tx, id)?
+            .filter(|i| reviewed.contains(&i.association))
+            .ok_or_else(|| ServiceError::NotFound {
+                what: "review item",
+                id: id.to_string(),
+            })
+    }
+}
+
+/// A verdict comment: may be empty; else trimmed, without control characters, at most
+/// [`MAX_COMMENT_CHARS`], and without anything that reads as a personnummer (the comment goes
+/// into the review record, which is kept for years).
+fn clean_comment(comment: &str, today: chrono::NaiveDate) -> Result<String, ServiceError> {
+    if comment.trim().is_empty() {
+        return Ok(String::new());
+    }
+    let text = clean_text(comment, MAX_COMMENT_CHARS).map_err(ServiceError::text("comment"))?;
+    let reads_as_pnr = text.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
+        w.len() >= 10 && Personnummer::parse(w, today).is_ok()
+    });
+    if reads_as_pnr {
+        return Err(crate::error::RightsError::ReasonHasPersonalData.into());
+    }
+    Ok(text)
+}
