@@ -158,18 +158,15 @@ fn build(path: &std::path::Path, n: u64) {
                 },
             )
             .unwrap();
-        let id = h
-            .register_in(&RegisterInInput {
-                consent,
-                in_date: "2023-02-01".into(),
-                gender: None,
-                answers: insats::service::synth::answers(
-                    &mut rng,
-                    service.catalogue(),
-                    first_day(),
-                ),
-            })
-            .unwrap();
+        // The generator may draw a person twice: the second is refused, as a handler would be.
+        let Ok(id) = h.register_in(&RegisterInInput {
+            consent,
+            in_date: "2023-02-01".into(),
+            gender: None,
+            answers: insats::service::synth::answers(&mut rng, service.catalogue(), first_day()),
+        }) else {
+            continue;
+        };
         if p % 10 == 0 {
             h.register_out(
                 id,
