@@ -136,7 +136,8 @@ pub(super) fn backup_in(
         report.took.as_secs_f64()
     );
     // The bytes may be on standard output: the summary goes to the terminal's other stream.
-    eprintln!("insats: {summary}");
+    // A closed standard error (a server whose supervisor went away) must not cost the backup.
+    let _ = writeln!(std::io::stderr(), "insats: {summary}");
     Ok(())
 }
 
