@@ -195,9 +195,7 @@ impl Connection {
             }
         };
         match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
-                rt.spawn_blocking(write);
-            }
+            Ok(rt) => self.shared.audit_later(&rt, write),
             Err(_) => write(),
         }
     }

@@ -164,6 +164,7 @@ pub fn serve(
             signed_in: Arc::new(Semaphore::new(max_sessions.saturating_mul(2))),
             max_sessions,
             timeouts,
+            pending_audit: Mutex::new(JoinSet::new()),
         });
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
@@ -236,6 +237,15 @@ pub fn serve(
         let _ = stop_tx.send(true);
         let all_closed = async { while connections.join_next().await.is_some() {} };
         let _ = tokio::time::timeout(Duration::from_secs(3), all_closed).await;
+        // Refused sign-ins of connections that just went are written before the process ends.
+        let mut pending = shared.take_pending_audit();
+        let written = async { while pending.join_next().await.is_some() {} };
+        if tokio::time::timeout(Duration::from_secs(10), written)
+            .await
+            .is_err()
+        {
+            tracing::error!("stopping with refused sign-ins not yet written to the audit log");
+        }
         match storage_failed {
             Some(cause) => Err(SshError::Storage(cause)),
             None => Ok(()),

@@ -9,6 +9,7 @@ use crate::service::Service;
 use crate::ui::Options;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 /// What every connection of the server shares.
 pub struct Shared {
@@ -24,6 +25,9 @@ pub struct Shared {
     pub signed_in: Arc<Semaphore>,
     pub max_sessions: usize,
     pub timeouts: Timeouts,
+    /// Audit writes started when a connection went (refused sign-ins): a stop waits for them,
+    /// so that no refusal is lost to a shutdown.
+    pub pending_audit: Mutex<JoinSet<()>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -35,6 +39,26 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// Runs the audit write `write` on the blocking pool, tracked so that a stop waits for it.
+    pub fn audit_later(&self, rt: &tokio::runtime::Handle, write: impl FnOnce() + Send + 'static) {
+        let mut pending = self
+            .pending_audit
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while pending.try_join_next().is_some() {}
+        pending.spawn_blocking_on(write, rt);
+    }
+
+    /// The audit writes still running, taken out to be waited for at a stop.
+    pub fn take_pending_audit(&self) -> JoinSet<()> {
+        std::mem::take(
+            &mut *self
+                .pending_audit
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
     /// What a session refused for want of room is told.
     pub fn full_message(&self) -> String {
         let sv = self.ui.lang == crate::service::Lang::Sv;
