@@ -363,7 +363,7 @@ fn run_lines(
         } else {
             "entries checked"
         },
-        r.items.len(),
+        r.run.items,
         if sv { "att bedöma" } else { "to judge" },
     )
     .map_err(io)?;
@@ -373,6 +373,15 @@ fn run_lines(
             latest: None,
         };
         writeln!(out, "{}", queue_line(&row, sv, who)).map_err(io)?;
+    }
+    let more = u64::from(r.run.items).saturating_sub(r.items.len() as u64);
+    if more > 0 {
+        let text = if sv {
+            format!("… och {more} till: `audit review queue` listar alla")
+        } else {
+            format!("… and {more} more: `audit review queue` lists them all")
+        };
+        writeln!(out, "{text}").map_err(io)?;
     }
     Ok(())
 }

@@ -78,6 +78,9 @@ pub enum ServiceError {
     /// A review setting, verdict or period that could not be taken.
     #[error("{0}")]
     Review(#[from] insats_domain::review::ReviewError),
+    /// The temporary file a long review run keeps its findings in could not be written or read.
+    #[error("the review run's temporary file: {0}")]
+    Scratch(std::io::Error),
     #[error(transparent)]
     Store(#[from] DatabaseError),
 }
@@ -113,6 +116,7 @@ impl ServiceError {
             ServiceError::UnlockCode(e) => e.message_sv(),
             ServiceError::Record(e) => format!("registerförteckning: {}", e.message_sv()),
             ServiceError::Review(e) => review_sv(*e),
+            ServiceError::Scratch(e) => format!("granskningskörningens tillfälliga fil: {e}"),
             ServiceError::Store(e) => e.to_string(),
         }
     }
@@ -122,7 +126,8 @@ impl ServiceError {
         !matches!(
             self,
             ServiceError::Store(e) if e.is_system_failure()
-        ) && !matches!(self, ServiceError::UnlockCode(UnlockCodeError::Hashing))
+        ) && !matches!(self, ServiceError::Scratch(_))
+            && !matches!(self, ServiceError::UnlockCode(UnlockCodeError::Hashing))
     }
 
     /// A date the user typed into `field` could not be read (forms check as they are typed).

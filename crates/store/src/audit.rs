@@ -16,6 +16,18 @@ impl Stored for Draft {
     const WHAT: &'static str = "audit draft";
 }
 
+/// The front of a stored entry, as [`stream`] reads it: the encoding of [`Entry`] without its
+/// two chain links, which come last and are not decoded.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Head {
+    seq: u64,
+    at_ms: i64,
+    draft: Draft,
+}
+impl Stored for Head {
+    const WHAT: &'static str = "audit entry";
+}
+
 /// The last entry's sequence number and MAC (`(0, GENESIS)` for an empty log).
 pub fn head(tx: &impl Tx) -> Result<(u64, [u8; 32]), StoreError> {
     let meta = tx.table(META)?;
@@ -229,6 +241,10 @@ pub fn first_at_or_after(tx: &impl Tx, at_ms: i64) -> Result<u64, StoreError> {
 /// Streams the entries stamped from `from_ms` to `to_ms` (inclusive) to `each`, oldest first,
 /// one at a time: the whole log is never held in memory. Starts where [`first_at_or_after`]
 /// finds `from_ms` and stops at the first entry after `to_ms`.
+///
+/// For reading what happened, not for checking the chain: the entries' `prev` and `mac` are
+/// not read (they are left as zeros), which spares a third of the decoding ([`verify`] reads
+/// them).
 pub fn stream<E: From<StoreError>>(
     tx: &impl Tx,
     from_ms: i64,
@@ -239,10 +255,17 @@ pub fn stream<E: From<StoreError>>(
     let table = tx.table(AUDIT)?;
     for row in table.range(start..).map_err(StoreError::from)? {
         let row = row.map_err(StoreError::from)?;
-        let e: Entry = decode(row.1.value()).map_err(StoreError::from)?;
-        if e.at_ms > to_ms {
+        let h: Head = decode(row.1.value()).map_err(StoreError::from)?;
+        if h.at_ms > to_ms {
             break;
         }
+        let e = Entry {
+            seq: h.seq,
+            at_ms: h.at_ms,
+            draft: h.draft,
+            prev: [0; 32],
+            mac: [0; 32],
+        };
         each(&e)?;
     }
     Ok(())
@@ -260,6 +283,46 @@ mod tests {
     use crate::crypto::KeyFile;
     use insats_domain::audit::Action;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_stream_reads_each_entry_as_stored_but_its_chain_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let crypto = KeyFile::create(&dir.path().join("k")).unwrap().crypto();
+        let db = redb::Database::create(dir.path().join("a.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        for n in 0..20i64 {
+            let draft = Draft {
+                user: Some(insats_domain::ids::UserId(7)),
+                role: None,
+                session: 3,
+                association: None,
+                intervention: Some(InterventionId(1)),
+                subject: None,
+                action: Action::ViewParticipant,
+                fields: vec![format!("f{n}")],
+                note: format!("note {n}"),
+            };
+            append(&tx, &crypto, 1_000 * n, draft).unwrap();
+        }
+        tx.commit().unwrap();
+        let tx = redb::ReadableDatabase::begin_read(&db).unwrap();
+        let mut seen = Vec::new();
+        stream(&tx, 5_000, 12_000, |e: &Entry| -> Result<(), StoreError> {
+            seen.push(e.clone());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 8);
+        for e in seen {
+            let stored = entry(&tx, e.seq).unwrap().unwrap();
+            assert_eq!(
+                (e.seq, e.at_ms, &e.draft),
+                (stored.seq, stored.at_ms, &stored.draft)
+            );
+            assert_eq!((e.prev, e.mac), ([0; 32], [0; 32]));
+            assert_ne!(stored.mac, [0; 32]);
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]

@@ -21,4 +21,4 @@ pub mod review;
 pub mod schema;
 pub mod summary;
 
-pub use db::{Reader, Store, StoreError, Tx, storage_failure};
+pub use db::{CACHE_BYTES, Reader, Store, StoreError, Tx, storage_failure};

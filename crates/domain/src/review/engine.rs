@@ -1,13 +1,14 @@
 //! The review rules over a stream of audit entries, oldest first. The state is per user and
 //! day and is emptied as the days pass, so a run's memory does not grow with the log's length:
-//! only with one day's activity (and with what it finds).
+//! only with one day's activity. What it finds is handed out as the days settle
+//! ([`RuleRun::take_settled`]), so a caller can keep it elsewhere than in memory.
 
-use super::time::{swedish_day, swedish_local};
+use super::time::SwedishClock;
 use super::{Period, ReviewSettings, RuleKind};
 use crate::audit::{Action, Entry, lookup_matched_none};
 use crate::ids::{Pseudonym, UserId};
-use chrono::{Datelike, NaiveDate, Timelike, Weekday};
-use std::collections::{HashMap, HashSet};
+use chrono::{NaiveDate, Weekday};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The most entries a finding links to; `matched` counts them all.
 pub const MAX_LINKED: usize = 200;
@@ -36,7 +37,7 @@ struct Group {
     entries: Vec<u64>,
     matched: u32,
     /// The different participants opened (for the many-participants rule only).
-    distinct: HashSet<Pseudonym>,
+    distinct: FxHashSet<Pseudonym>,
 }
 
 type GroupKey = (RuleKind, Option<UserId>, NaiveDate);
@@ -46,11 +47,13 @@ type GroupKey = (RuleKind, Option<UserId>, NaiveDate);
 pub struct RuleRun {
     settings: ReviewSettings,
     period: Period,
-    groups: HashMap<GroupKey, Group>,
-    /// The latest day seen: groups of earlier days are settled when a later day begins.
+    groups: FxHashMap<GroupKey, Group>,
+    /// The day of the last entry: when it changes, groups of days further away are settled.
     day: Option<NaiveDate>,
+    /// Findings settled and not yet taken, by day, rule and user.
     findings: Vec<Finding>,
     checked: u64,
+    clock: SwedishClock,
 }
 
 impl RuleRun {
@@ -58,32 +61,34 @@ impl RuleRun {
         RuleRun {
             settings: settings.clone(),
             period,
-            groups: HashMap::new(),
+            groups: FxHashMap::default(),
             day: None,
             findings: Vec::new(),
             checked: 0,
+            clock: SwedishClock::default(),
         }
     }
 
     /// Whether [`Self::feed`] needs the [`SubjectFacts`] of this entry (the service looks them
     /// up only then).
-    pub fn needs_facts(&self, e: &Entry) -> bool {
+    pub fn needs_facts(&mut self, e: &Entry) -> bool {
         e.draft.action == Action::ViewParticipant
             && e.draft.subject.is_some()
             && e.draft.user.is_some()
             && (self.settings.enabled(RuleKind::SharedSurname)
                 || self.settings.enabled(RuleKind::OldParticipation))
-            && self.period.contains(swedish_day(e.at_ms))
+            && self.period.contains(self.clock.at(e.at_ms).day)
     }
 
     /// Looks at one entry (oldest first; entries outside the period are passed over).
     pub fn feed(&mut self, e: &Entry, facts: Option<SubjectFacts>) {
-        let day = swedish_day(e.at_ms);
+        let local = self.clock.at(e.at_ms);
+        let day = local.day;
         if !self.period.contains(day) {
             return;
         }
         self.checked += 1;
-        if self.day.is_none_or(|d| day > d) {
+        if self.day != Some(day) {
             self.settle(Some(day));
             self.day = Some(day);
         }
@@ -91,9 +96,8 @@ impl RuleRun {
         let on = |r: RuleKind| self.settings.enabled(r);
         let mut hits: Vec<RuleKind> = Vec::new();
         if d.user.is_some() && d.action.touches_personal_data() && on(RuleKind::OffHours) {
-            let local = swedish_local(e.at_ms);
-            let weekend = matches!(local.weekday(), Weekday::Sat | Weekday::Sun);
-            let hour = local.hour();
+            let weekend = matches!(local.weekday, Weekday::Sat | Weekday::Sun);
+            let hour = local.hour;
             if (weekend && self.settings.weekends_off)
                 || hour < u32::from(self.settings.office_start_hour)
                 || hour >= u32::from(self.settings.office_end_hour)
@@ -144,14 +148,19 @@ impl RuleRun {
         }
     }
 
-    /// Settles the groups of days before `before` (all when `None`) into findings.
-    fn settle(&mut self, before: Option<NaiveDate>) {
-        let done: Vec<GroupKey> = self
+    /// Settles into findings, in the order of day, rule and user, the groups of days more than
+    /// a day away from `near` (all when `None`). The log's times only grow, but a clock set back
+    /// a little around midnight may still add to yesterday, and one set wrong for a while (a
+    /// day in the future) must not keep every later group open: at most three days' groups are
+    /// open at a time.
+    fn settle(&mut self, near: Option<NaiveDate>) {
+        let mut done: Vec<GroupKey> = self
             .groups
             .keys()
-            .filter(|k| before.is_none_or(|b| k.2 < b))
+            .filter(|k| near.is_none_or(|d| (k.2 - d).num_days().abs() > 1))
             .copied()
             .collect();
+        done.sort_by_key(|k| (k.2, k.0, k.1));
         for key in done {
             let Some(g) = self.groups.remove(&key) else {
                 continue;
@@ -179,10 +188,20 @@ impl RuleRun {
         }
     }
 
-    /// The findings, by day, rule and user, and how many entries of the period were looked at.
+    /// The findings settled since the last call (days that are over), by day, rule and user.
+    pub fn take_settled(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.findings)
+    }
+
+    /// How many settled findings wait to be taken.
+    pub fn settled(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// The findings not yet taken, by day, rule and user, and how many entries of the period
+    /// were looked at.
     pub fn finish(mut self) -> (Vec<Finding>, u64) {
         self.settle(None);
-        self.findings.sort_by_key(|f| (f.day, f.rule, f.user));
         (self.findings, self.checked)
     }
 

@@ -4,7 +4,7 @@
 //! the sample and see that it was not picked by hand. Memory: `per` entries per user and month.
 
 use super::Period;
-use super::time::swedish_day;
+use super::time::SwedishClock;
 use crate::audit::Entry;
 use crate::ids::UserId;
 use chrono::{Datelike, NaiveDate};
@@ -48,6 +48,7 @@ pub struct SampleDraw {
     /// (user, year, month) → the lowest scores so far.
     kept: HashMap<(UserId, i32, u32), Kept>,
     checked: u64,
+    clock: SwedishClock,
 }
 
 impl SampleDraw {
@@ -58,11 +59,12 @@ impl SampleDraw {
             period,
             kept: HashMap::new(),
             checked: 0,
+            clock: SwedishClock::default(),
         }
     }
 
     pub fn feed(&mut self, e: &Entry) {
-        let day = swedish_day(e.at_ms);
+        let day = self.clock.at(e.at_ms).day;
         if !self.period.contains(day) {
             return;
         }

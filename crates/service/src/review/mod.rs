@@ -8,6 +8,7 @@
 mod judge;
 mod record;
 mod run;
+mod spill;
 
 pub use judge::{ItemDetail, QueueRow};
 pub use record::{RecordRun, ReviewRecord};

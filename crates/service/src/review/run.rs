@@ -1,28 +1,64 @@
 //! Running the review rules and drawing the random sample: the audit log of the period streamed
-//! once (one entry in memory at a time), the findings put in the queue with the run's record
-//! and its audit entry in one write transaction.
+//! once (one entry in memory at a time), the findings kept aside as the days settle (in a
+//! temporary file once they are many) and put in the queue with the run's record and its audit
+//! entry in one write transaction.
 
 use super::RuleNote;
+use super::spill::Spill;
 use crate::error::ServiceError;
 use crate::session::Session;
 use chrono::{Duration, NaiveDate};
 use insats_domain::audit::{Action, Entry};
 use insats_domain::ids::{AssociationId, Pseudonym, ReviewRunId, Subject, UserId};
-use insats_domain::review::engine::{RuleRun, SubjectFacts};
+use insats_domain::review::engine::{Finding, RuleRun, SubjectFacts};
 use insats_domain::review::sample::SampleDraw;
 use insats_domain::review::{Item, ItemSource, Period, Run, RunKind};
 use insats_store::{Tx, audit, org, people, review};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::{BuildHasher, RandomState};
 
-/// An item before it has an id: its source, user, day, linked entries and how many matched.
-type Found = (ItemSource, Option<UserId>, NaiveDate, Vec<u64>, u32);
+/// How many of a run's items its report carries (the queue lists them all).
+pub const REPORTED_ITEMS: usize = 100;
 
 /// What a run put in the queue.
 #[derive(Debug, Clone)]
 pub struct RunReport {
     pub run: Run,
+    /// The run's first items, at most [`REPORTED_ITEMS`]; `run.items` counts them all.
     pub items: Vec<Item>,
+}
+
+/// A finding as kept until it is written: its id, run and association come with the write.
+fn found(
+    source: ItemSource,
+    user: Option<UserId>,
+    day: NaiveDate,
+    entries: Vec<u64>,
+    matched: u32,
+) -> Item {
+    Item {
+        id: insats_domain::ids::ReviewItemId(0),
+        run: ReviewRunId(0),
+        association: AssociationId(0),
+        source,
+        user,
+        day,
+        entries,
+        matched,
+    }
+}
+
+fn keep_findings(spill: &mut Spill, findings: Vec<Finding>) -> Result<(), ServiceError> {
+    for f in findings {
+        spill.push(found(
+            ItemSource::Rule(f.rule),
+            f.user,
+            f.day,
+            f.entries,
+            f.matched,
+        ))?;
+    }
+    Ok(())
 }
 
 /// How many participants' facts a rule run keeps at once; the cache is emptied when full, so
@@ -71,18 +107,19 @@ impl Session {
         association: Option<AssociationId>,
         period: Period,
     ) -> Result<RunReport, ServiceError> {
-        let (a, settings, findings, checked) = {
+        let (a, settings, spill, checked) = {
             let tx = self.service.store().read()?;
             let tx = &*tx;
             let a = self.reviewed_association(tx, association)?;
             let settings = review::settings(tx, a)?.unwrap_or_default();
             let hasher = RandomState::new();
-            let users: HashMap<UserId, Vec<u64>> = org::users(tx)?
+            let users: FxHashMap<UserId, Vec<u64>> = org::users(tx)?
                 .into_iter()
                 .map(|u| (u.id, surname_parts(&hasher, &u.display_name)))
                 .collect();
-            let mut known: HashMap<Pseudonym, Option<Known>> = HashMap::new();
+            let mut known: FxHashMap<Pseudonym, Option<Known>> = FxHashMap::default();
             let mut engine = RuleRun::new(&settings, period);
+            let mut spill = Spill::default();
             let (from, to) = period_ms(period);
             audit::stream(tx, from, to, |e: &Entry| -> Result<(), ServiceError> {
                 if e.draft.association != Some(a) {
@@ -109,30 +146,22 @@ impl Session {
                     _ => None,
                 };
                 engine.feed(e, facts);
+                if engine.settled() >= 256 {
+                    keep_findings(&mut spill, engine.take_settled())?;
+                }
                 Ok(())
             })?;
-            let (findings, checked) = engine.finish();
-            (a, settings, findings, checked)
+            let (rest, checked) = engine.finish();
+            keep_findings(&mut spill, rest)?;
+            (a, settings, spill, checked)
         };
-        let items = findings
-            .into_iter()
-            .map(|f| {
-                (
-                    ItemSource::Rule(f.rule),
-                    f.user,
-                    f.day,
-                    f.entries,
-                    f.matched,
-                )
-            })
-            .collect();
         let note = format!("rules {period}: {}", RuleNote(&settings));
         self.keep_run(
             a,
             period,
             RunKind::Rules { settings },
             checked,
-            items,
+            spill,
             &note,
         )
     }
@@ -172,10 +201,16 @@ impl Session {
             let (sampled, checked) = draw.finish();
             (a, per, sampled, checked)
         };
-        let items = sampled
-            .into_iter()
-            .map(|s| (ItemSource::Sample, Some(s.user), s.day, vec![s.seq], 1))
-            .collect();
+        let mut items = Spill::default();
+        for s in sampled {
+            items.push(found(
+                ItemSource::Sample,
+                Some(s.user),
+                s.day,
+                vec![s.seq],
+                1,
+            ))?;
+        }
         let note = format!("sample {period}: seed {seed}, {per} per user and month");
         self.keep_run(
             a,
@@ -224,25 +259,24 @@ impl Session {
         period: Period,
         kind: RunKind,
         checked: u64,
-        found: Vec<Found>,
+        found: Spill,
         note: &str,
     ) -> Result<RunReport, ServiceError> {
+        let count = found.len();
         let tx = self.service.store().write()?;
         let id: ReviewRunId = review::next_run_id(&tx)?;
-        let mut items = Vec::with_capacity(found.len());
-        for (source, user, day, entries, matched) in found {
+        let mut items = Vec::with_capacity(REPORTED_ITEMS);
+        for item in found.drain()? {
             let item = Item {
                 id: review::next_item_id(&tx)?,
                 run: id,
                 association: a,
-                source,
-                user,
-                day,
-                entries,
-                matched,
+                ..item?
             };
             review::put_item(&tx, &item)?;
-            items.push(item);
+            if items.len() < REPORTED_ITEMS {
+                items.push(item);
+            }
         }
         let draft = self.draft(
             Action::ReviewRun,
@@ -250,11 +284,7 @@ impl Session {
             None,
             None,
             &[],
-            format!(
-                "{id} {note}; {} entries checked, {} items",
-                checked,
-                items.len()
-            ),
+            format!("{id} {note}; {checked} entries checked, {count} items"),
         );
         let entry = self.service.audit_entry(&tx, draft)?;
         let run = Run {
@@ -265,7 +295,7 @@ impl Session {
             by: self.user.id,
             at_ms: entry.at_ms,
             entries_checked: checked,
-            items: u32::try_from(items.len()).unwrap_or(u32::MAX),
+            items: u32::try_from(count).unwrap_or(u32::MAX),
             audit_seq: entry.seq,
         };
         review::put_run(&tx, &run)?;

@@ -73,11 +73,19 @@ pub fn quiet_panic_hook() {
     }));
 }
 
+/// The most memory redb keeps for pages read and pages written but not yet committed (redb's
+/// own default is 1 GiB). The register's hot pages (the upper levels of every table, the follow-up
+/// aggregates, the log's newest pages) fit many times over; a scan of the whole audit log (a
+/// review run, a verify) then costs at most this much, however long the log, instead of
+/// keeping every page it read.
+pub const CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 /// Opens the redb file. redb can panic on a file whose pages are garbage rather than return an
 /// error; that panic is caught here and becomes a clear "damaged" error.
 fn open_guarded(path: &Path) -> Result<Database, StoreError> {
     QUIET_PANICS.with(|q| q.set(true));
-    let result = std::panic::catch_unwind(|| Database::builder().open(path));
+    let result =
+        std::panic::catch_unwind(|| Database::builder().set_cache_size(CACHE_BYTES).open(path));
     QUIET_PANICS.with(|q| q.set(false));
     match result {
         Ok(opened) => opened.map_err(|e| map_open_error(path, e)),
@@ -125,6 +133,7 @@ impl Store {
         // it (redb takes an empty file as a new database).
         create_private_file(path).map_err(|e| map_open_error(path, e.into()))?;
         let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
             .create(path)
             .map_err(|e| map_open_error(path, e))?;
         let tx = db.begin_write()?;
