@@ -329,6 +329,21 @@ fn the_demo_database_is_made_once_reused_and_marked_as_demo() {
     let list = ok(&insats(&db, &["--as", "hanna", "intervention", "list"]));
     assert!(list.starts_with("DEMO DATA"), "{list}");
     ok(&insats(&db, &["--as", "admin", "check"]));
+    // A small page cache answers the same, slower; no cache at all is a clear mistake.
+    let small = ok(&insats(
+        &db,
+        &["--cache-mib", "2", "--as", "hanna", "intervention", "list"],
+    ));
+    assert_eq!(small, list);
+    ok(&insats(
+        &db,
+        &["--cache-mib", "2", "--as", "admin", "audit", "verify"],
+    ));
+    let err = fails(&insats(
+        &db,
+        &["--cache-mib", "0", "--as", "hanna", "intervention", "list"],
+    ));
+    assert!(err.contains("--cache-mib"), "{err}");
 }
 
 #[test]

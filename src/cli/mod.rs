@@ -67,6 +67,10 @@ pub struct Global {
     /// The erasure journal, kept apart from backups [default: the database path + ".erasures"]
     #[arg(long, global = true, value_name = "PATH")]
     pub erasure_journal: Option<PathBuf>,
+    /// The most memory the database may keep for pages it has read, in MiB [default: 1024]; a
+    /// lower limit saves memory on a small server and costs speed
+    #[arg(long, global = true, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub cache_mib: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,9 +230,32 @@ pub fn parse() -> Result<Option<Cli>, CliError> {
                 .map_err(|e| CliError::Io(format!("cannot write the help: {e}")))?;
             Ok(None)
         }
-        Err(e) => Err(CliError::Usage(
-            usage_problem(e.kind(), paths::lang(None)).into(),
-        )),
+        Err(e) => {
+            let lang = paths::lang(None);
+            let mut problem = usage_problem(e.kind(), lang).to_owned();
+            // A refused value names the option it was given to (the option as declared, never
+            // the value typed).
+            if matches!(
+                e.kind(),
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation
+            ) && let Some(clap::error::ContextValue::String(arg)) =
+                e.get(clap::error::ContextKind::InvalidArg)
+            {
+                let arg: String = arg.chars().filter(|c| !c.is_control()).take(60).collect();
+                problem = format!(
+                    "{} ({arg})",
+                    problem
+                        .trim_end_matches(" (add --help)")
+                        .trim_end_matches(" (lägg till --help)")
+                );
+                problem.push_str(if lang == Lang::Sv {
+                    "; lägg till --help"
+                } else {
+                    "; add --help"
+                });
+            }
+            Err(CliError::Usage(problem))
+        }
     }
 }
 
@@ -236,6 +263,13 @@ pub fn parse() -> Result<Option<Cli>, CliError> {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let g = cli.global;
     paths::check_lang(g.lang.as_deref())?;
+    if let Some(mib) = g.cache_mib {
+        crate::service::set_cache_limit(
+            usize::try_from(mib)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024),
+        );
+    }
     match cli.command {
         None => {
             let opts = tui::options(&g)?;

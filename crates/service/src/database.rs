@@ -48,6 +48,12 @@ pub fn storage_failure() -> Option<&'static str> {
     insats_store::storage_failure()
 }
 
+/// Sets the most memory each database this process opens from now on may keep for its pages
+/// (redb's cache; 1 GiB unless set): see [`insats_store::set_cache_limit`].
+pub fn set_cache_limit(bytes: usize) {
+    insats_store::set_cache_limit(bytes);
+}
+
 /// Wraps the process's panic hook so that a panic deep inside redb while it opens a damaged
 /// file (caught, and reported as a damaged database) prints no crash report.
 pub fn quiet_panic_hook() {

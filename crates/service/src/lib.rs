@@ -42,7 +42,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use core::{Notice, NoticeScope, Service};
 pub use database::{
     DatabaseError, Holdings, default_journal_path, default_key_path, quiet_panic_hook,
-    storage_failure,
+    set_cache_limit, storage_failure,
 };
 pub use directory::{ChainState, CheckReport};
 pub use error::{Lang, RightsError, ServiceError};

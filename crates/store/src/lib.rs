@@ -21,4 +21,6 @@ pub mod review;
 pub mod schema;
 pub mod summary;
 
-pub use db::{CACHE_BYTES, Reader, Store, StoreError, Tx, storage_failure};
+pub use db::{
+    CACHE_BYTES, Reader, Store, StoreError, Tx, cache_limit, set_cache_limit, storage_failure,
+};

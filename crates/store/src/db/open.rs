@@ -8,6 +8,7 @@ use crate::schema::{self, META, META_DEMO, META_KEY_CHECK, META_SCHEMA, SCHEMA_V
 use redb::{Database, DatabaseError, ReadableDatabase};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The open database and its key. One per process.
 pub struct Store {
@@ -73,19 +74,35 @@ pub fn quiet_panic_hook() {
     }));
 }
 
-/// The most memory redb keeps for pages read and pages written but not yet committed (redb's
-/// own default is 1 GiB). The register's hot pages (the upper levels of every table, the follow-up
-/// aggregates, the log's newest pages) fit many times over; a scan of the whole audit log (a
-/// review run, a verify) then costs at most this much, however long the log, instead of
-/// keeping every page it read.
-pub const CACHE_BYTES: usize = 128 * 1024 * 1024;
+/// The most memory redb keeps by default for pages read and pages written but not yet committed:
+/// redb's own default, 1 GiB. At 1,000,000 participations the register's file is about 570 MB, so
+/// the hot part of the register stays in memory; what a long scan reads (a log review over a
+/// year, `audit verify`) stays there too until the limit is reached.
+pub const CACHE_BYTES: usize = 1024 * 1024 * 1024;
+
+/// The limit set for this process by [`set_cache_limit`] (0: [`CACHE_BYTES`]).
+static CACHE_LIMIT: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the most memory redb may keep for each database this process opens from now on (the
+/// CLI's `--cache-mib`): a server with little memory trades speed for it. At least 1 MiB.
+pub fn set_cache_limit(bytes: usize) {
+    CACHE_LIMIT.store(bytes.max(1024 * 1024), Ordering::Relaxed);
+}
+
+/// The cache limit databases are opened with.
+pub fn cache_limit() -> usize {
+    match CACHE_LIMIT.load(Ordering::Relaxed) {
+        0 => CACHE_BYTES,
+        n => n,
+    }
+}
 
 /// Opens the redb file. redb can panic on a file whose pages are garbage rather than return an
 /// error; that panic is caught here and becomes a clear "damaged" error.
 fn open_guarded(path: &Path) -> Result<Database, StoreError> {
     QUIET_PANICS.with(|q| q.set(true));
     let result =
-        std::panic::catch_unwind(|| Database::builder().set_cache_size(CACHE_BYTES).open(path));
+        std::panic::catch_unwind(|| Database::builder().set_cache_size(cache_limit()).open(path));
     QUIET_PANICS.with(|q| q.set(false));
     match result {
         Ok(opened) => opened.map_err(|e| map_open_error(path, e)),
@@ -133,7 +150,7 @@ impl Store {
         // it (redb takes an empty file as a new database).
         create_private_file(path).map_err(|e| map_open_error(path, e.into()))?;
         let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
+            .set_cache_size(cache_limit())
             .create(path)
             .map_err(|e| map_open_error(path, e))?;
         let tx = db.begin_write()?;
