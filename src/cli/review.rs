@@ -184,14 +184,22 @@ pub(super) fn review_in(
             association: a,
             open,
         } => {
-            let rows = s.review_queue(association(a.as_deref(), l)?, open)?;
-            if rows.is_empty() {
-                writeln!(out, "{}", t(l, "the queue is empty", "kön är tom")).map_err(io)?;
+            // Read and written a stretch at a time: a year's queue is never held whole.
+            let a = association(a.as_deref(), l)?;
+            let mut start = 0;
+            loop {
+                let page = s.review_queue_page(a, open, start, 2_000)?;
+                if page.total == 0 {
+                    writeln!(out, "{}", t(l, "the queue is empty", "kön är tom")).map_err(io)?;
+                }
+                for r in &page.rows {
+                    writeln!(out, "{}", queue_line(r, sv, &who)).map_err(io)?;
+                }
+                start += page.rows.len();
+                if page.rows.is_empty() || start >= page.total {
+                    return Ok(());
+                }
             }
-            for r in &rows {
-                writeln!(out, "{}", queue_line(r, sv, &who)).map_err(io)?;
-            }
-            Ok(())
         }
         ReviewCommand::Show { item: i } => {
             let d = s.review_item(item(&i, l)?)?;

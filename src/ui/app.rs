@@ -131,14 +131,29 @@ pub enum Overlay {
     Review(Box<ReviewView>),
 }
 
-/// The log reviewer's queue as shown: its rows (open ones first), the chosen one, and the
-/// finding opened from it (its entries and verdicts), scrolled.
+/// The log reviewer's queue as shown: a stretch of its rows (open ones first) read around the
+/// chosen one, the chosen one's place in the whole queue, and the finding opened from it (its
+/// entries and verdicts), scrolled.
 #[derive(Debug)]
 pub struct ReviewView {
-    pub rows: Vec<crate::service::QueueRow>,
+    /// The rows read, from place `page.start` of the whole queue, and the queue's counts.
+    pub page: crate::service::QueuePage,
+    /// The chosen row's place in the whole queue.
     pub selected: usize,
     pub detail: Option<crate::service::ItemDetail>,
     pub scroll: u16,
+}
+
+/// Rows of the review queue read at a time.
+pub const QUEUE_WINDOW: usize = 200;
+
+impl ReviewView {
+    /// The chosen row, when it is read.
+    pub fn chosen(&self) -> Option<&crate::service::QueueRow> {
+        self.selected
+            .checked_sub(self.page.start)
+            .and_then(|i| self.page.rows.get(i))
+    }
 }
 
 /// Which text an [`InformationView`] shows.

@@ -4,6 +4,7 @@
 //! (`insats audit review run|sample`), where the period and the seed are typed.
 
 use super::action::Action;
+use super::app::QUEUE_WINDOW;
 use super::app::{App, Overlay, ReviewView};
 use super::forms::build;
 use super::i18n::{Lang, tr};
@@ -14,14 +15,42 @@ use crate::service::ServiceError;
 impl App {
     /// `R` on the audit pane: the queue (a log reviewer's; the service refuses other roles).
     pub(super) fn open_review(&mut self) -> Result<(), ServiceError> {
-        let rows = self.session.review_queue(None, false)?;
+        let page = self
+            .session
+            .review_queue_page(None, false, 0, QUEUE_WINDOW)?;
         self.overlay = Some(Overlay::Review(Box::new(ReviewView {
-            rows,
+            page,
             selected: 0,
             detail: None,
             scroll: 0,
         })));
         Ok(())
+    }
+
+    /// Reads the stretch of the queue around `selected` when the rows on screen up to it are
+    /// not all read (a long queue is never read whole).
+    fn follow_selection(&mut self) {
+        let room = self.page_rows.get().max(1);
+        let Some(Overlay::Review(v)) = &mut self.overlay else {
+            return;
+        };
+        let first = v.selected.saturating_sub(room);
+        let end = v.page.start + v.page.rows.len();
+        let inside = first >= v.page.start && (v.selected < end || v.page.rows.is_empty());
+        if inside {
+            return;
+        }
+        let start = v.selected.saturating_sub(QUEUE_WINDOW / 2);
+        match self
+            .session
+            .review_queue_page(None, false, start, QUEUE_WINDOW)
+        {
+            Ok(page) => {
+                v.selected = v.selected.min(page.total.saturating_sub(1));
+                v.page = page;
+            }
+            Err(e) => self.fail(&e),
+        }
     }
 
     /// A key in the queue or a shown finding.
@@ -41,7 +70,7 @@ impl App {
         let Some(Overlay::Review(v)) = &mut self.overlay else {
             return;
         };
-        let last = v.rows.len().saturating_sub(1);
+        let last = v.page.total.saturating_sub(1);
         let step = u16::try_from(page).unwrap_or(u16::MAX);
         match (action, v.detail.is_some()) {
             (Some(Action::Up), false) => v.selected = v.selected.saturating_sub(1),
@@ -53,7 +82,7 @@ impl App {
             (Some(Action::PageUp), true) => v.scroll = v.scroll.saturating_sub(step),
             (Some(Action::PageDown), true) => v.scroll = v.scroll.saturating_add(step),
             (Some(Action::Open), _) => {
-                let Some(id) = v.rows.get(v.selected).map(|r| r.item.id) else {
+                let Some(id) = v.chosen().map(|r| r.item.id) else {
                     self.say(tr(lang, "The queue is empty", "Kön är tom"));
                     return;
                 };
@@ -75,6 +104,7 @@ impl App {
                 self.refuse(text);
             }
         }
+        self.follow_selection();
     }
 
     /// `v`: the verdict form for the chosen (or shown) item; the queue waits behind it.
@@ -83,7 +113,7 @@ impl App {
         let Some(Overlay::Review(v)) = &self.overlay else {
             return;
         };
-        let Some(row) = v.rows.get(v.selected) else {
+        let Some(row) = v.chosen() else {
             self.say(tr(lang, "The queue is empty", "Kön är tom"));
             return;
         };
@@ -149,16 +179,23 @@ impl App {
     /// The queue read afresh after a verdict, on the same item (and its finding, if shown).
     fn reopen_review(&mut self, behind: Option<Box<ReviewView>>, item: ReviewItemId) {
         let shown = behind.as_ref().is_some_and(|b| b.detail.is_some());
-        match self.session.review_queue(None, false) {
-            Ok(rows) => {
-                let selected = rows.iter().position(|r| r.item.id == item).unwrap_or(0);
+        let place = self.session.review_queue_place(None, item);
+        let page = place.and_then(|p| {
+            let selected = p.unwrap_or(0);
+            let start = selected.saturating_sub(QUEUE_WINDOW / 2);
+            self.session
+                .review_queue_page(None, false, start, QUEUE_WINDOW)
+                .map(|page| (page, selected))
+        });
+        match page {
+            Ok((page, selected)) => {
                 let detail = if shown {
                     self.session.review_item(item).ok()
                 } else {
                     None
                 };
                 self.overlay = Some(Overlay::Review(Box::new(ReviewView {
-                    rows,
+                    page,
                     selected,
                     detail,
                     scroll: 0,

@@ -161,7 +161,7 @@ impl App {
             Some(Overlay::Report(_)) => !lost.is_empty(),
             // The queue is the association's: closed when the session may no longer read it.
             Some(Overlay::Review(_)) => matches!(
-                self.session.review_queue(None, true),
+                self.session.review_queue_page(None, true, 0, 0),
                 Err(ServiceError::Denied(_))
             ),
         };

@@ -292,6 +292,7 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         &expected,
         &tx.table(ASSIGNMENTS_BY_USER)?,
     )?;
+    problems.extend(crate::review::check_indexes(tx)?);
     Ok(problems)
 }
 

@@ -74,6 +74,7 @@ fn step(store: &Store, tx: &redb::WriteTransaction, from: u32) -> Result<(), Sto
         // 9 → 10: the unlock codes' table; 10 → 11: the processing records' table; 11 → 12:
         // the log review's tables. All start empty (`schema::create_all` makes them).
         9..=11 => Ok(()),
+        12 => crate::review::build_queue(tx),
         _ => Err(StoreError::Missing {
             what: "migration step",
         }),

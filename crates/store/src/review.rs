@@ -5,11 +5,13 @@
 use super::codec::{Stored, decode, encode};
 use super::db::{StoreError, Tx, get, next_id, put};
 use super::schema::{
-    REVIEW_ITEMS, REVIEW_ITEMS_BY_ASSOCIATION, REVIEW_RUNS, REVIEW_SETTINGS, REVIEW_VERDICTS,
+    QUEUE_CLOSED, QUEUE_OPEN, REVIEW_ITEMS, REVIEW_ITEMS_BY_ASSOCIATION, REVIEW_QUEUE, REVIEW_RUNS,
+    REVIEW_SETTINGS, REVIEW_VERDICTS,
 };
 use insats_domain::ids::{AssociationId, ReviewItemId, ReviewRunId};
 use insats_domain::review::{Item, ReviewSettings, Run, Verdict};
 use redb::{ReadableTable, WriteTransaction};
+use std::collections::BTreeSet;
 
 impl Stored for ReviewSettings {
     const WHAT: &'static str = "review settings";
@@ -65,11 +67,93 @@ pub fn run(tx: &impl Tx, id: ReviewRunId) -> Result<Option<Run>, StoreError> {
     get(&tx.table(REVIEW_RUNS)?, id.0)
 }
 
+/// Keeps a new item: it is open, at the end of the open part of its association's queue.
 pub fn put_item(tx: &WriteTransaction, i: &Item) -> Result<(), StoreError> {
     put(&mut tx.open_table(REVIEW_ITEMS)?, i.id.0, i)?;
     tx.open_table(REVIEW_ITEMS_BY_ASSOCIATION)?
         .insert((i.association.0, i.id.0), ())?;
+    tx.open_table(REVIEW_QUEUE)?
+        .insert((i.association.0, QUEUE_OPEN, i.id.0), ())?;
     Ok(())
+}
+
+/// The item ids of one part of an association's queue ([`QUEUE_OPEN`] or [`QUEUE_CLOSED`]),
+/// oldest first: only the part's keys are read.
+pub fn queue_ids(tx: &impl Tx, a: AssociationId, part: u8) -> Result<Vec<u64>, StoreError> {
+    let mut out = Vec::new();
+    for row in tx
+        .table(REVIEW_QUEUE)?
+        .range((a.0, part, 0)..=(a.0, part, u64::MAX))?
+    {
+        out.push(row?.0.value().2);
+    }
+    Ok(out)
+}
+
+/// Puts an item in the open or the closed part of its association's queue.
+fn place_in_queue(tx: &WriteTransaction, i: &Item, open: bool) -> Result<(), StoreError> {
+    let mut queue = tx.open_table(REVIEW_QUEUE)?;
+    let (from, to) = if open {
+        (QUEUE_CLOSED, QUEUE_OPEN)
+    } else {
+        (QUEUE_OPEN, QUEUE_CLOSED)
+    };
+    queue.remove((i.association.0, from, i.id.0))?;
+    queue.insert((i.association.0, to, i.id.0), ())?;
+    Ok(())
+}
+
+/// Schema 12 → 13: the queue's order, from the items and their latest verdicts.
+pub(crate) fn build_queue(tx: &WriteTransaction) -> Result<(), StoreError> {
+    let mut ids = Vec::new();
+    for row in tx.open_table(REVIEW_ITEMS)?.range(0..)? {
+        ids.push(ReviewItemId(row?.0.value()));
+    }
+    for id in ids {
+        let Some(item) = item(tx, id)? else { continue };
+        let open = verdicts_of(tx, id)?
+            .pop()
+            .is_none_or(|v| v.kind.keeps_open());
+        place_in_queue(tx, &item, open)?;
+    }
+    Ok(())
+}
+
+/// What `insats check` finds wrong with the queue's indexes: every item once in its
+/// association's index and once in the part of the queue its latest verdict puts it in.
+pub fn check_indexes(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
+    let mut by_association = BTreeSet::new();
+    let mut queue = BTreeSet::new();
+    for row in tx.table(REVIEW_ITEMS)?.range(0..)? {
+        let i: Item = decode(row?.1.value())?;
+        let open = verdicts_of(tx, i.id)?
+            .pop()
+            .is_none_or(|v| v.kind.keeps_open());
+        by_association.insert((i.association.0, i.id.0));
+        let part = if open { QUEUE_OPEN } else { QUEUE_CLOSED };
+        queue.insert((i.association.0, part, i.id.0));
+    }
+    let mut problems = Vec::new();
+    let mut found = BTreeSet::new();
+    for row in tx
+        .table(REVIEW_ITEMS_BY_ASSOCIATION)?
+        .range::<(u64, u64)>(..)?
+    {
+        found.insert(row?.0.value());
+    }
+    if found != by_association {
+        problems.push("review_items_by_association does not match review_items".to_owned());
+    }
+    let mut found = BTreeSet::new();
+    for row in tx.table(REVIEW_QUEUE)?.range::<(u64, u8, u64)>(..)? {
+        found.insert(row?.0.value());
+    }
+    if found != queue {
+        problems.push(
+            "review_queue does not match the review items and their latest verdicts".to_owned(),
+        );
+    }
+    Ok(problems)
 }
 
 pub fn item(tx: &impl Tx, id: ReviewItemId) -> Result<Option<Item>, StoreError> {
@@ -92,12 +176,16 @@ pub fn items_of(tx: &impl Tx, a: AssociationId) -> Result<Vec<Item>, StoreError>
     Ok(out)
 }
 
-/// Adds a verdict (never replaces one).
+/// Adds a verdict (never replaces one), and moves the item to the open or the closed part of
+/// the queue as the verdict says.
 pub fn add_verdict(tx: &WriteTransaction, v: &Verdict) -> Result<(), StoreError> {
     let n = next_id(tx, "review_verdict")?;
     let bytes = encode(v)?;
     tx.open_table(REVIEW_VERDICTS)?
         .insert((v.item.0, n), bytes.as_slice())?;
+    if let Some(i) = item(tx, v.item)? {
+        place_in_queue(tx, &i, v.kind.keeps_open())?;
+    }
     Ok(())
 }
 

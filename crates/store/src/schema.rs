@@ -24,7 +24,9 @@ use redb::{TableDefinition, TableHandle};
 /// - 11: [`PROCESSING_RECORDS`] keeps each association's record of processing activities.
 /// - 12: the log review: [`REVIEW_SETTINGS`], [`REVIEW_RUNS`], [`REVIEW_ITEMS`] (with
 ///   [`REVIEW_ITEMS_BY_ASSOCIATION`]) and [`REVIEW_VERDICTS`].
-pub const SCHEMA_VERSION: u32 = 12;
+/// - 13: [`REVIEW_QUEUE`] keeps the queue in its order, open items first, so a screen of it is
+///   read without reading the rest.
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// Small named values: schema version, key check, demo flag, id sequences, audit head.
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -136,6 +138,12 @@ pub const REVIEW_ITEMS: TableDefinition<u64, &[u8]> = TableDefinition::new("revi
 /// (association, item)
 pub const REVIEW_ITEMS_BY_ASSOCIATION: TableDefinition<(u64, u64), ()> =
     TableDefinition::new("review_items_by_association");
+/// (association, [`QUEUE_OPEN`] or [`QUEUE_CLOSED`], item): the queue in its order, open items
+/// first, each part oldest first. An item is open until a verdict other than "needs follow-up"
+/// closes it.
+pub const REVIEW_QUEUE: TableDefinition<(u64, u8, u64), ()> = TableDefinition::new("review_queue");
+pub const QUEUE_OPEN: u8 = 0;
+pub const QUEUE_CLOSED: u8 = 1;
 /// (item, verdict number) → a verdict; a changed verdict is a new row.
 pub const REVIEW_VERDICTS: TableDefinition<(u64, u64), &[u8]> =
     TableDefinition::new("review_verdicts");
@@ -190,6 +198,7 @@ pub fn for_each_table<T: TableVisitor>(v: &mut T) -> Result<(), T::Error> {
     v.table(REVIEW_ITEMS)?;
     v.table(REVIEW_ITEMS_BY_ASSOCIATION)?;
     v.table(REVIEW_VERDICTS)?;
+    v.table(REVIEW_QUEUE)?;
     Ok(())
 }
 

@@ -96,15 +96,15 @@ fn queue(f: &mut Frame, body: Rect, app: &App, v: &ReviewView) {
     let lang = app.lang();
     let theme = &app.opts.theme;
     let width = usize::from(body.width.max(1));
-    let open = v.rows.iter().filter(|r| r.is_open()).count();
+    let open = v.page.open;
     let intro = match lang {
         Lang::En => format!(
             "{open} open of {}: findings of the review rules and sampled entries. Rules run and samples are drawn with insats audit review run / sample.",
-            v.rows.len()
+            v.page.total
         ),
         Lang::Sv => format!(
             "{open} öppna av {}: fynd från granskningsreglerna och stickprov. Regler körs och stickprov dras med insats audit review run / sample.",
-            v.rows.len()
+            v.page.total
         ),
     };
     let mut lines: Vec<Line> = wrap_words(&intro, width)
@@ -112,7 +112,7 @@ fn queue(f: &mut Frame, body: Rect, app: &App, v: &ReviewView) {
         .map(|l| Line::styled(l, theme.dim()))
         .collect();
     lines.push(Line::raw(""));
-    if v.rows.is_empty() {
+    if v.page.total == 0 {
         lines.push(Line::raw(tr(lang, "The queue is empty.", "Kön är tom.")));
     }
     let head = lines.len();
@@ -120,7 +120,13 @@ fn queue(f: &mut Frame, body: Rect, app: &App, v: &ReviewView) {
     let start = v.selected.saturating_sub(room.saturating_sub(1));
     // Narrow (80 columns): the source cut shorter, the day without its year.
     let narrow = width < 90;
-    for (i, row) in v.rows.iter().enumerate().skip(start).take(room) {
+    let rows = v
+        .page
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (v.page.start + i, r));
+    for (i, row) in rows.skip_while(|(i, _)| *i < start).take(room) {
         let selected = i == v.selected;
         let day = if narrow {
             row.item.day.format("%m-%d").to_string()

@@ -9,6 +9,7 @@ use insats_domain::ids::{AssociationId, ReviewItemId};
 use insats_domain::person::clean_text;
 use insats_domain::personnummer::Personnummer;
 use insats_domain::review::{Item, Verdict, VerdictKind};
+use insats_store::schema::{QUEUE_CLOSED, QUEUE_OPEN};
 use insats_store::{Tx, audit, review};
 
 /// Longest verdict comment, in characters.
@@ -36,34 +37,118 @@ pub struct ItemDetail {
     pub verdicts: Vec<Verdict>,
 }
 
+/// A stretch of the queue: its rows, where it starts, and how many items the whole queue and
+/// its open part hold.
+#[derive(Debug, Clone, Default)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    /// The place in the whole queue of the first row.
+    pub start: usize,
+    pub total: usize,
+    pub open: usize,
+}
+
 impl Session {
-    /// The review queue (log reviewer): the items of `association`, or of every association
-    /// the reviewer reviews when `None`; open ones first, then oldest first.
+    /// The associations a queue request reaches: `association`, or every one the reviewer
+    /// reviews when `None` (refused for anyone else).
+    fn queue_associations(
+        &self,
+        tx: &impl Tx,
+        association: Option<AssociationId>,
+    ) -> Result<Vec<AssociationId>, ServiceError> {
+        self.live(tx)?;
+        let first = self.reviewed_association(tx, association)?;
+        Ok(match association {
+            Some(_) => vec![first],
+            None => self.assigned_associations(tx)?,
+        })
+    }
+
+    /// The queue's order: the ids of the open items of every association reached, oldest
+    /// first, then (unless `open_only`) those of the closed ones; and how many are open. Only
+    /// the queue index's keys are read.
+    fn queue_order(
+        tx: &impl Tx,
+        associations: &[AssociationId],
+        open_only: bool,
+    ) -> Result<(Vec<u64>, usize), ServiceError> {
+        let mut order = Vec::new();
+        let mut open = 0;
+        for part in [QUEUE_OPEN, QUEUE_CLOSED] {
+            if part == QUEUE_CLOSED && open_only {
+                break;
+            }
+            let from = order.len();
+            for &a in associations {
+                order.extend(review::queue_ids(tx, a, part)?);
+            }
+            order[from..].sort_unstable();
+            if part == QUEUE_OPEN {
+                open = order.len();
+            }
+        }
+        Ok((order, open))
+    }
+
+    /// A stretch of the review queue (log reviewer): at most `limit` rows from place `start`,
+    /// of `association` or of every association the reviewer reviews when `None`; open items
+    /// first (only those when `open_only`), each part oldest first. Besides the queue index's
+    /// keys, only the rows returned are read, however long the queue.
+    pub fn review_queue_page(
+        &self,
+        association: Option<AssociationId>,
+        open_only: bool,
+        start: usize,
+        limit: usize,
+    ) -> Result<QueuePage, ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        let associations = self.queue_associations(tx, association)?;
+        let (order, open) = Self::queue_order(tx, &associations, open_only)?;
+        let mut rows = Vec::new();
+        for &id in order.iter().skip(start).take(limit) {
+            let id = ReviewItemId(id);
+            if let Some(item) = review::item(tx, id)? {
+                let latest = review::verdicts_of(tx, id)?.pop();
+                rows.push(QueueRow { item, latest });
+            }
+        }
+        Ok(QueuePage {
+            rows,
+            start,
+            total: order.len(),
+            open,
+        })
+    }
+
+    /// Where `item` stands in the whole queue as [`Session::review_queue_page`] orders it
+    /// (`None`: not in a queue the reviewer reads).
+    pub fn review_queue_place(
+        &self,
+        association: Option<AssociationId>,
+        item: ReviewItemId,
+    ) -> Result<Option<usize>, ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        let associations = self.queue_associations(tx, association)?;
+        let (order, open) = Self::queue_order(tx, &associations, false)?;
+        let (opened, closed) = order.split_at(open);
+        Ok(opened
+            .binary_search(&item.0)
+            .ok()
+            .or_else(|| closed.binary_search(&item.0).ok().map(|i| open + i)))
+    }
+
+    /// The whole review queue (log reviewer), in the order of [`Session::review_queue_page`].
+    /// For a short queue; a long one is read a page at a time.
     pub fn review_queue(
         &self,
         association: Option<AssociationId>,
         open_only: bool,
     ) -> Result<Vec<QueueRow>, ServiceError> {
-        let tx = self.service.store().read()?;
-        let tx = &*tx;
-        self.live(tx)?;
-        let first = self.reviewed_association(tx, association)?;
-        let associations = match association {
-            Some(_) => vec![first],
-            None => self.assigned_associations(tx)?,
-        };
-        let mut rows = Vec::new();
-        for a in associations {
-            for item in review::items_of(tx, a)? {
-                let latest = review::verdicts_of(tx, item.id)?.pop();
-                let row = QueueRow { item, latest };
-                if !open_only || row.is_open() {
-                    rows.push(row);
-                }
-            }
-        }
-        rows.sort_by_key(|r| (!r.is_open(), r.item.id));
-        Ok(rows)
+        Ok(self
+            .review_queue_page(association, open_only, 0, usize::MAX)?
+            .rows)
     }
 
     /// One item of the queue with its entries and verdicts (log reviewer of its association).

@@ -10,7 +10,7 @@ mod record;
 mod run;
 mod spill;
 
-pub use judge::{ItemDetail, QueueRow};
+pub use judge::{ItemDetail, QueuePage, QueueRow};
 pub use record::{RecordRun, ReviewRecord};
 pub use run::RunReport;
 
