@@ -290,6 +290,22 @@ fn run_once(path: &std::path::Path, from: NaiveDate) {
         vm_hwm_kib().saturating_sub(hwm_before),
         rss_before,
     );
+    // The queue as a reviewer opens it afterwards: the first screen, and one in the middle.
+    let t = Instant::now();
+    let first = lars.review_queue_page(None, false, 0, 200).unwrap();
+    let open_first = t.elapsed();
+    let t = Instant::now();
+    let middle = lars
+        .review_queue_page(None, false, first.total / 2, 200)
+        .unwrap();
+    println!(
+        "  the queue ({} items, {} open): first 200 rows in {:.1} ms, 200 from the middle in {:.1} ms",
+        first.total,
+        first.open,
+        open_first.as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3,
+    );
+    assert_eq!(middle.rows.len(), 200.min(first.total - first.total / 2));
 }
 
 fn main() {
