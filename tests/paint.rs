@@ -96,3 +96,55 @@ fn scrolling_with_scroll_regions_shows_exactly_the_rendered_screen() {
     }
     assert!(scrolled > 50, "only {scrolled} steps scrolled by region");
 }
+
+/// Moving between a participant registered in and one registered out keeps the footer's hints
+/// where they are ("o out" greyed, not taken away), so a move sends the two rows and a few
+/// cells, not a rewritten footer; and `o` on the one registered out says why not.
+#[test]
+fn a_selection_move_keeps_the_footer_in_place_and_a_greyed_key_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = screens::demo_service(&dir.path().join("demo.redb")).unwrap();
+    for lang in [Lang::En, Lang::Sv] {
+        let session = Session::sign_in(&service, "hanna", None).unwrap();
+        let mut app = App::new(
+            session,
+            screens::options(lang, false).unwrap(),
+            Instant::now(),
+        )
+        .unwrap();
+        let press = |app: &mut App, k: &str| {
+            app.on_key(Key::parse(k).unwrap().to_event(), Instant::now());
+        };
+        press(&mut app, "enter");
+        let (w, h) = (160u16, 48u16);
+        let footer = |app: &App| expected(app, w, h).pop().unwrap();
+        let out = match lang {
+            Lang::En => "o out",
+            Lang::Sv => "o utskrivning",
+        };
+        // Walk down over rows of both states, reading the footer at each.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut states = std::collections::BTreeSet::new();
+        for _ in 0..60 {
+            let f = footer(&app);
+            assert!(f.contains(out), "{f}");
+            seen.insert(f);
+            states.insert(format!("{:?}", app.selected_state()));
+            press(&mut app, "down");
+        }
+        assert!(states.len() >= 2, "{states:?}");
+        // `o` on one registered out: the reason, in the footer; nothing opens.
+        while app.selected_state() != Some(insats::domain::participation::State::RegisteredOut) {
+            press(&mut app, "up");
+        }
+        press(&mut app, "o");
+        let why = match lang {
+            Lang::En => "Already registered out",
+            Lang::Sv => "Redan utskriven",
+        };
+        assert!(footer(&app).contains(why), "{}", footer(&app));
+        assert!(app.overlay.is_none());
+        // The footer's text is the same whichever row is chosen (only its style differs).
+        assert_eq!(seen.len(), 1, "{seen:?}");
+    }
+}

@@ -95,14 +95,18 @@ impl App {
         self.commands().into_iter().find(|c| c.action == action)
     }
 
-    /// The enabled commands the footer shows for the pane in focus, in its order.
-    pub fn footer_actions(&self) -> Vec<Action> {
+    /// The commands the footer shows for the pane in focus, in its order: the enabled ones
+    /// (`true`), and those the pane keeps in place, greyed, while the chosen row does not
+    /// allow them (`false`).
+    pub fn footer_actions(&self) -> Vec<(Action, bool)> {
         let commands = self.commands();
-        panes::of(self.focus)
-            .footer()
+        let pane = panes::of(self.focus);
+        pane.footer()
             .iter()
-            .copied()
-            .filter(|a| commands.iter().any(|c| c.action == *a && c.enabled()))
+            .filter_map(|&a| {
+                let enabled = commands.iter().any(|c| c.action == a && c.enabled());
+                (enabled || pane.keeps_slot(a, self)).then_some((a, enabled))
+            })
             .collect()
     }
 }

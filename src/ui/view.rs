@@ -107,16 +107,22 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App) {
 
 /// Key hints for `context`, generated from the keymap so they never go stale.
 pub fn hint_line(app: &App, context: Context, actions: &[Action]) -> Line<'static> {
-    fitting_hints(app, context, actions, usize::MAX)
+    let shown: Vec<(Action, bool)> = actions.iter().map(|&a| (a, true)).collect();
+    fitting_hints(app, context, &shown, usize::MAX)
 }
 
 /// As [`hint_line`], with only the hints that fit whole in `width` characters (the first ones
 /// are the most used).
-fn fitting_hints(app: &App, context: Context, actions: &[Action], width: usize) -> Line<'static> {
+fn fitting_hints(
+    app: &App,
+    context: Context,
+    actions: &[(Action, bool)],
+    width: usize,
+) -> Line<'static> {
     let theme = &app.opts.theme;
     let mut spans = Vec::new();
     let mut used = 0;
-    for a in actions {
+    for (a, enabled) in actions {
         if let Some(k) = app.opts.keymap.key_for(context, *a) {
             let (key, hint) = (k.to_string(), format!(" {}", a.hint(app.lang())));
             let gap = if spans.is_empty() { 0 } else { 2 };
@@ -128,8 +134,14 @@ fn fitting_hints(app: &App, context: Context, actions: &[Action], width: usize) 
             if gap > 0 {
                 spans.push(Span::raw("  "));
             }
-            spans.push(Span::styled(key, theme.key()));
-            spans.push(Span::raw(hint));
+            if *enabled {
+                spans.push(Span::styled(key, theme.key()));
+                spans.push(Span::raw(hint));
+            } else {
+                // Kept in its place, greyed: the chosen row does not allow it (the key says
+                // why when pressed).
+                spans.push(Span::styled(format!("{key}{hint}"), theme.dim()));
+            }
         }
     }
     Line::from(spans)

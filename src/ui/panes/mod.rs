@@ -28,6 +28,12 @@ pub trait PaneView: Sync {
     fn commands(&self, app: &App) -> Vec<CommandInfo>;
     /// The commands its footer shows (when enabled), most used first.
     fn footer(&self) -> &'static [Action];
+    /// Whether the footer keeps `action` in its place, greyed, while the chosen row does not
+    /// allow it (though the user's role would): moving the selection then does not shift the
+    /// rest of the footer, and a remote terminal is sent a few cells instead of the whole line.
+    fn keeps_slot(&self, _action: Action, _app: &App) -> bool {
+        false
+    }
     fn draw(&self, f: &mut Frame, area: Rect, app: &App);
 }
 

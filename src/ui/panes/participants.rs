@@ -43,6 +43,13 @@ impl PaneView for Participants {
         ]
     }
 
+    fn keeps_slot(&self, action: Action, app: &App) -> bool {
+        action == Action::RegisterOut
+            && app
+                .selected_intervention()
+                .is_some_and(|v| v.require_handler().is_ok())
+    }
+
     fn draw(&self, f: &mut Frame, area: Rect, app: &App) {
         draw_pane(f, area, app);
     }
