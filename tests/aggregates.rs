@@ -294,7 +294,9 @@ impl World {
                     .collect();
                 f.admin.import(rows).is_ok()
             }
-            Cmd::Retention { unused_days } => f.admin.retention_with(5, *unused_days, true).is_ok(),
+            Cmd::Retention { unused_days } => {
+                f.admin.retention_with(Some(5), *unused_days, true).is_ok()
+            }
             Cmd::UnusedConsent { who } => h
                 .record_consent(
                     f.intervention,

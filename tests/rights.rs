@@ -448,7 +448,7 @@ fn a_retention_dry_run_changes_nothing_and_reports_counts() {
     let before = head(&f);
     let r = f.admin.retention(5, false).unwrap();
     assert!(!r.applied);
-    assert_eq!(r.cutoff, date(2021, 6, 15));
+    assert_eq!(r.rules[0].cutoff, date(2021, 6, 15));
     assert_eq!(r.interventions.len(), 1);
     assert_eq!(r.interventions[0].intervention, a.old);
     assert_eq!(r.interventions[0].name, "Tidiga steg");
@@ -557,6 +557,64 @@ fn retention_is_for_the_system_administrator_and_keeps_at_least_a_year() {
             min: 1
         }))
     ));
+}
+
+/// Without `--years`, each association's own retention setting (the one its participants are
+/// told) decides; years given apply to every association.
+#[test]
+fn retention_follows_the_associations_own_setting_unless_years_are_given() {
+    let f = Fixture::new();
+    let a = aged(&f);
+    let assoc_admin =
+        insats::service::Session::sign_in(&f.service, "admin", Some(Role::AssociationAdmin))
+            .unwrap();
+    let set = |years: &str| {
+        assoc_admin
+            .edit_association(
+                f.association,
+                &insats::service::AssociationEdit {
+                    retention_years: Some(years.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    };
+    // Seven years: nothing ended before 2019-06-15, so nothing goes; five given: two go.
+    set("7");
+    let r = f.admin.retention_with(None, 30, false).unwrap();
+    assert_eq!(r.years, None);
+    let rule = r
+        .rules
+        .iter()
+        .find(|x| x.association == f.association)
+        .unwrap();
+    assert_eq!((rule.years, rule.cutoff), (7, date(2019, 6, 15)));
+    assert_eq!(r.total(), 0);
+    let r = f.admin.retention_with(Some(5), 30, false).unwrap();
+    assert!(r.rules.iter().all(|x| x.years == 5));
+    assert_eq!(r.total(), 2);
+    // Two years: also the one ended 2023-05-01, not the one ended 2024-12-01.
+    set("2");
+    let r = f.admin.retention_with(None, 30, true).unwrap();
+    assert_eq!(r.total(), 3);
+    for p in [a.gone, a.shared, a.recent] {
+        assert!(participation(&f, p).is_none());
+    }
+    for p in [a.shared_open, a.open, a.other] {
+        assert!(participation(&f, p).is_some());
+    }
+    // Each purge's audit entry names the limit it applied.
+    let notes: Vec<String> = entries(&f)
+        .into_iter()
+        .filter(|e| e.draft.action == Action::RetentionPurge)
+        .map(|e| e.draft.note)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("registered out before 2024-06-15")),
+        "{notes:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -876,7 +934,7 @@ fn retention_deletes_unused_consents_once_they_are_old_enough() {
     assert_eq!(r.unused_consents.days, insats::service::UNUSED_CONSENT_DAYS);
     assert_eq!(consents(&f), before);
     // Zero days: a dry run shows it, changing nothing.
-    let r = f.admin.retention_with(5, 0, false).unwrap();
+    let r = f.admin.retention_with(Some(5), 0, false).unwrap();
     assert_eq!(r.unused_consents.total(), 1);
     assert_eq!(
         r.unused_consents.interventions[0].intervention,
@@ -885,7 +943,7 @@ fn retention_deletes_unused_consents_once_they_are_old_enough() {
     assert_eq!(consents(&f), before);
     // Applied: the consent and its person are gone, with an audit entry for the intervention.
     let head_before = head(&f);
-    let r = f.admin.retention_with(5, 0, true).unwrap();
+    let r = f.admin.retention_with(Some(5), 0, true).unwrap();
     assert_eq!(r.unused_consents.total(), 1);
     assert_eq!(r.unused_consents.persons_deleted, 1);
     assert_eq!(consents(&f), before - 1);

@@ -40,9 +40,11 @@ pub struct CorrectIdentityArgs {
 
 #[derive(Debug, Args)]
 pub struct RetentionArgs {
-    /// Purge participations registered out more than this many years ago
-    #[arg(long, default_value_t = 5)]
-    pub years: u32,
+    /// Purge participations registered out more than this many years ago, in every association
+    /// [default: each association's own retention setting, as its processing record and its
+    /// participants' information state it]
+    #[arg(long)]
+    pub years: Option<u32>,
     /// Delete consents no registration uses this many days after they were recorded
     #[arg(long, default_value_t = crate::service::UNUSED_CONSENT_DAYS, value_name = "DAYS")]
     pub unused_consent_days: u32,
@@ -125,25 +127,43 @@ pub(super) fn retention_in(
 fn print_retention(r: &RetentionReport, l: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(
         out,
-        "{} {} ({} {})",
-        if r.applied {
-            t(
+        "{}",
+        match (r.applied, r.years.is_some()) {
+            (true, false) => t(
                 l,
-                "Gallrat: deltaganden utskrivna före",
-                "Purged: participations registered out before",
-            )
-        } else {
-            t(
+                "Gallrat: deltaganden utskrivna före varje förbunds gräns",
+                "Purged: participations registered out before each association's limit",
+            ),
+            (true, true) => t(
                 l,
-                "Provkörning, inget ändrat: deltaganden utskrivna före",
-                "Dry run, nothing changed: participations registered out before",
-            )
-        },
-        r.cutoff,
-        r.years,
-        t(l, "år", "years"),
+                "Gallrat: deltaganden utskrivna före gränsen som angavs",
+                "Purged: participations registered out before the limit given",
+            ),
+            (false, false) => t(
+                l,
+                "Provkörning, inget ändrat: deltaganden utskrivna före varje förbunds gräns",
+                "Dry run, nothing changed: participations registered out before each association's limit",
+            ),
+            (false, true) => t(
+                l,
+                "Provkörning, inget ändrat: deltaganden utskrivna före gränsen som angavs",
+                "Dry run, nothing changed: participations registered out before the limit given",
+            ),
+        }
     )
     .map_err(io)?;
+    for rule in &r.rules {
+        writeln!(
+            out,
+            "  {:<5} {:<32} {} ({} {})",
+            rule.association.to_string(),
+            rule.name,
+            rule.cutoff,
+            rule.years,
+            t(l, "år", "years"),
+        )
+        .map_err(io)?;
+    }
     for c in &r.interventions {
         writeln!(
             out,

@@ -55,7 +55,9 @@ pub use questions::parse_questions;
 pub use reason::MAX_REASON_CHARS;
 pub use record::RecordView;
 pub use register::{ConsentInput, IdentityInput, NewRegistration, RegisterInInput};
-pub use retention::{MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, RetentionReport};
+pub use retention::{
+    MIN_RETENTION_YEARS, RETENTION_BATCH, RetentionCount, RetentionReport, RetentionRule,
+};
 pub use review::{ItemDetail, QueuePage, QueueRow, RecordRun, ReviewRecord, RunReport};
 pub use rights::{Extract, ExtractConsent, ExtractEvent, ExtractParticipation, Revealed};
 pub use session::Session;

@@ -12,7 +12,7 @@ use super::register::{anonymise, delete_person_if_unreferenced};
 use super::session::Session;
 use chrono::{Months, NaiveDate};
 use insats_domain::audit::Action;
-use insats_domain::ids::InterventionId;
+use insats_domain::ids::{AssociationId, InterventionId};
 use insats_domain::user::Role;
 use insats_store::journal::{Kind, Step};
 use insats_store::{Tx, org, people};
@@ -25,12 +25,24 @@ pub const RETENTION_BATCH: usize = 5_000;
 /// The shortest retention accepted, in years.
 pub const MIN_RETENTION_YEARS: u32 = 1;
 
+/// How long one association keeps a participation's personal data after registration out, as
+/// a retention run applied it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionRule {
+    pub association: AssociationId,
+    pub name: String,
+    pub years: u32,
+    /// Its participations registered out before this day are purged.
+    pub cutoff: NaiveDate,
+}
+
 /// What a retention run purged, or in a dry run would purge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionReport {
-    pub years: u32,
-    /// Participations registered out before this day are purged.
-    pub cutoff: NaiveDate,
+    /// The years given for every association (`None`: each association's own setting).
+    pub years: Option<u32>,
+    /// The rule applied to each association.
+    pub rules: Vec<RetentionRule>,
     /// Whether the purge happened (`false`: a dry run, nothing changed).
     pub applied: bool,
     /// Per intervention with anything to purge, by id.
@@ -63,43 +75,82 @@ impl Session {
     /// [`RETENTION_BATCH`] participations, each batch with one audit entry per intervention
     /// (the count in the note), and the freed pages of the file are scrubbed once at the end.
     pub fn retention(&self, years: u32, apply: bool) -> Result<RetentionReport, ServiceError> {
-        self.retention_with(years, crate::UNUSED_CONSENT_DAYS, apply)
+        self.retention_with(Some(years), crate::UNUSED_CONSENT_DAYS, apply)
     }
 
-    /// [`Session::retention`], deleting unused consents `unused_consent_days` days after they
-    /// were recorded (instead of [`crate::UNUSED_CONSENT_DAYS`]).
+    /// [`Session::retention`] with `years` for every association, or each association's own
+    /// retention setting (the one its processing record and its participants' information
+    /// state) when `None`; deleting unused consents `unused_consent_days` days after they were
+    /// recorded (instead of [`crate::UNUSED_CONSENT_DAYS`]).
     pub fn retention_with(
         &self,
-        years: u32,
+        years: Option<u32>,
         unused_consent_days: u32,
         apply: bool,
     ) -> Result<RetentionReport, ServiceError> {
         self.require(Role::SystemAdmin, DENIED_ADMIN)?;
-        if years < MIN_RETENTION_YEARS {
+        if years.is_some_and(|y| y < MIN_RETENTION_YEARS) {
             return Err(RightsError::RetentionTooShort {
                 min: MIN_RETENTION_YEARS,
             }
             .into());
         }
-        let cutoff = years
-            .checked_mul(12)
-            .and_then(|m| {
-                self.service
-                    .clock()
-                    .today()
-                    .checked_sub_months(Months::new(m))
-            })
-            .unwrap_or(NaiveDate::MIN);
-        // The candidates come from a full scan (no index by out-date; a run is rare). The reader
-        // is dropped before any write, and must be before the scrub.
-        let (candidates, names) = {
-            let tx = self.service.store().read()?;
-            let candidates = people::ended_before(&*tx, cutoff)?;
-            let names = intervention_names(&*tx, &candidates)?;
-            (candidates, names)
+        let today = self.service.clock().today();
+        let cutoff_for = |years: u32| {
+            years
+                .checked_mul(12)
+                .and_then(|m| today.checked_sub_months(Months::new(m)))
+                .unwrap_or(NaiveDate::MIN)
         };
-        let (counts, persons_deleted) =
-            purge_in_batches(&candidates, apply, |batch| self.purge_batch(batch, cutoff))?;
+        // The candidates come from a full scan (no index by out-date; a run is rare), up to
+        // the latest cutoff of any association, then each is held to its own association's.
+        // The reader is dropped before any write, and must be before the scrub.
+        let (rules, cutoffs, candidates, names) = {
+            let tx = self.service.store().read()?;
+            let tx = &*tx;
+            let rules: Vec<RetentionRule> = org::associations(tx)?
+                .into_iter()
+                .map(|a| {
+                    let y = years.unwrap_or(a.retention_years).max(MIN_RETENTION_YEARS);
+                    RetentionRule {
+                        association: a.id,
+                        name: a.name,
+                        years: y,
+                        cutoff: cutoff_for(y),
+                    }
+                })
+                .collect();
+            let latest = rules
+                .iter()
+                .map(|r| r.cutoff)
+                .max()
+                .unwrap_or(NaiveDate::MIN);
+            let mut cutoffs: BTreeMap<InterventionId, NaiveDate> = BTreeMap::new();
+            let mut candidates = Vec::new();
+            for (p, i) in people::ended_before(tx, latest)? {
+                let cutoff = match cutoffs.get(&i) {
+                    Some(c) => *c,
+                    None => {
+                        let association = org::intervention(tx, i)?.map(|x| x.association);
+                        let c = rules
+                            .iter()
+                            .find(|r| Some(r.association) == association)
+                            .map_or(NaiveDate::MIN, |r| r.cutoff);
+                        cutoffs.insert(i, c);
+                        c
+                    }
+                };
+                let ended = people::participation(tx, p)?.and_then(|x| x.out_date);
+                if ended.is_some_and(|d| d < cutoff) {
+                    candidates.push((p, i));
+                }
+            }
+            let names = intervention_names(tx, &candidates)?;
+            (rules, cutoffs, candidates, names)
+        };
+        let (counts, persons_deleted) = purge_in_batches(&candidates, apply, |batch| {
+            self.purge_batch(batch, &cutoffs)
+        })?;
         let unused_consents = self.unused_consents(unused_consent_days, apply)?;
         if apply && (!counts.is_empty() || unused_consents.total() > 0) {
             self.service.store().scrub()?;
@@ -107,7 +158,7 @@ impl Session {
         Ok(RetentionReport {
             unused_consents,
             years,
-            cutoff,
+            rules,
             applied: apply,
             interventions: counts
                 .into_iter()
@@ -126,7 +177,7 @@ impl Session {
     fn purge_batch(
         &self,
         batch: &[(insats_domain::ids::ParticipationId, InterventionId)],
-        cutoff: NaiveDate,
+        cutoffs: &BTreeMap<InterventionId, NaiveDate>,
     ) -> Result<(BTreeMap<InterventionId, u64>, u64), ServiceError> {
         let tx = self.service.store().write()?;
         let mut counts: BTreeMap<InterventionId, u64> = BTreeMap::new();
@@ -136,7 +187,8 @@ impl Session {
             let Some(p) = people::participation(&tx, *id)? else {
                 continue;
             };
-            if p.out_date.is_none_or(|d| d >= cutoff) {
+            let cutoff = cutoffs.get(&p.intervention).copied();
+            if cutoff.is_none_or(|c| p.out_date.is_none_or(|d| d >= c)) {
                 continue;
             }
             erased.steps.extend([
@@ -151,9 +203,14 @@ impl Session {
             }
             *counts.entry(p.intervention).or_default() += 1;
         }
-        let notices = self.audit_purge(&tx, &counts, &["*"], |n| {
-            format!("{n} participations registered out before {cutoff} made anonymous")
-        })?;
+        let mut notices = Vec::new();
+        for (i, n) in &counts {
+            let cutoff = cutoffs.get(i).copied().unwrap_or(NaiveDate::MIN);
+            let one = BTreeMap::from([(*i, *n)]);
+            notices.extend(self.audit_purge(&tx, &one, &["*"], |n| {
+                format!("{n} participations registered out before {cutoff} made anonymous")
+            })?);
+        }
         self.service.commit_erasure(tx, &notices, erased)?;
         Ok((counts, persons_deleted))
     }
