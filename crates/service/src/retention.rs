@@ -128,17 +128,16 @@ impl Session {
             let mut cutoffs: BTreeMap<InterventionId, NaiveDate> = BTreeMap::new();
             let mut candidates = Vec::new();
             for (p, i) in people::ended_before(tx, latest)? {
-                let cutoff = match cutoffs.get(&i) {
-                    Some(c) => *c,
-                    None => {
-                        let association = org::intervention(tx, i)?.map(|x| x.association);
-                        let c = rules
-                            .iter()
-                            .find(|r| Some(r.association) == association)
-                            .map_or(NaiveDate::MIN, |r| r.cutoff);
-                        cutoffs.insert(i, c);
-                        c
-                    }
+                let cutoff = if let Some(c) = cutoffs.get(&i) {
+                    *c
+                } else {
+                    let association = org::intervention(tx, i)?.map(|x| x.association);
+                    let c = rules
+                        .iter()
+                        .find(|r| Some(r.association) == association)
+                        .map_or(NaiveDate::MIN, |r| r.cutoff);
+                    cutoffs.insert(i, c);
+                    c
                 };
                 let ended = people::participation(tx, p)?.and_then(|x| x.out_date);
                 if ended.is_some_and(|d| d < cutoff) {
