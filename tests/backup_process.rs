@@ -28,7 +28,8 @@ fn whole(path: &Path) -> u64 {
 }
 
 #[test]
-fn a_backup_killed_at_random_points_harms_nothing_and_never_leaves_a_file_with_its_final_name() {
+fn a_backup_killed_at_random_points_harms_nothing_and_never_leaves_a_half_backup_under_its_final_name()
+ {
     let f = Fixture::new();
     let targets = [synth::Target {
         intervention: f.intervention,
@@ -95,8 +96,15 @@ fn a_backup_killed_at_random_points_harms_nothing_and_never_leaves_a_file_with_i
             std::fs::remove_file(&target).unwrap();
             continue;
         }
-        assert!(!target.exists(), "kill {k}: a file with the final name");
-        mid += usize::from(was_writing);
+        if target.exists() {
+            // Killed between the rename and the exit: the name is only ever given to a whole
+            // backup, so the file must be one.
+            finished += 1;
+            is_whole_backup(&target);
+            std::fs::remove_file(&target).unwrap();
+        } else {
+            mid += usize::from(was_writing);
+        }
         // The live register is unharmed: it opens, checks clean, its chain verifies.
         assert_eq!(whole(&path), registered, "kill {k}");
     }
