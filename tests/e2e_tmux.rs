@@ -74,12 +74,12 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     // The newest audit entries, at the top of the log pane: registration and consent.
     assert!(
         s.contains(
-            ">2026-11-02 12:00 hanna    registered in [consent, in date, gender, answers in]"
+            ">2026-11-02 13:00 hanna    registered in [consent, in date, gender, answers in]"
         ),
         "{s}"
     );
     assert!(
-        s.contains(" 2026-11-02 12:00 hanna    consent recorded"),
+        s.contains(" 2026-11-02 13:00 hanna    consent recorded"),
         "{s}"
     );
     // Register out: the new participant is the newest, selected at the top.
@@ -88,12 +88,12 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     t.keys(&["Tab", "1", "C-s"]);
     let s = t.wait_for_line("Registered out");
     assert!(
-        s.contains(">2026-11-02 12:00 hanna    registered out"),
+        s.contains(">2026-11-02 13:00 hanna    registered out"),
         "{s}"
     );
     assert!(
         s.contains(
-            " 2026-11-02 12:00 hanna    registered in [consent, in date, gender, answers in]"
+            " 2026-11-02 13:00 hanna    registered in [consent, in date, gender, answers in]"
         ),
         "{s}"
     );
@@ -110,7 +110,7 @@ fn a_handler_registers_someone_in_and_out_and_the_audit_pane_shows_both() {
     t.keys(&["Tab", "1", "C-s"]);
     let s = t.wait_for_line("Registered out");
     assert!(
-        s.contains(">2026-11-02 12:00 hanna    registered out [out date, end reason]"),
+        s.contains(">2026-11-02 13:00 hanna    registered out [out date, end reason]"),
         "{s}"
     );
     t.keys(&["q"]);

@@ -854,7 +854,8 @@ fn at_80_columns_the_header_status_counts_and_audit_rows_are_whole_or_marked_cut
             assert!(s.contains(&n), "count {n} of {}:\n{s}", v.intervention.name);
         }
         // Audit rows: each fits, or ends in "…".
-        let audit_rows: Vec<&str> = s.lines().filter(|l| l.contains(" 12:00 ")).collect();
+        // The demo clock is 12:00 UTC: 13:00 in Swedish winter time.
+        let audit_rows: Vec<&str> = s.lines().filter(|l| l.contains(" 13:00 ")).collect();
         assert!(!audit_rows.is_empty(), "{s}");
         for row in audit_rows {
             let inside = row

@@ -147,8 +147,10 @@ pub(super) fn audit_in(s: &Session, c: AuditCommand, out: &mut dyn Write) -> Res
                 s.user_names()?.into_iter().collect();
             for e in s.audit_page(&filter, None, limit)? {
                 let d = &e.draft;
-                let at = chrono::DateTime::from_timestamp_millis(e.at_ms)
-                    .map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
+                // Swedish time, as the terminal UI and the review show it.
+                let at = crate::domain::review::time::swedish_local(e.at_ms)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string();
                 writeln!(
                     out,
                     "{:>6} {at} {:<8} {:<22} {:<20} {:<4} {:<16} {} {}",

@@ -6,7 +6,6 @@ use crate::ui::app::{App, Pane};
 use crate::ui::commands::{CommandInfo, moving};
 use crate::ui::i18n::{audit_action, tr};
 use crate::ui::keymap::Context;
-use chrono::DateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -118,8 +117,10 @@ fn draw_pane(f: &mut Frame, area: Rect, app: &App) {
             } else {
                 "%Y-%m-%d %H:%M"
             };
-            let when = DateTime::from_timestamp_millis(e.at_ms)
-                .map_or_else(String::new, |t| t.format(format).to_string());
+            // Swedish time, as the office reads its clocks (and as the review screens show it).
+            let when = crate::domain::review::time::swedish_local(e.at_ms)
+                .format(format)
+                .to_string();
             let who = e
                 .draft
                 .user
