@@ -476,6 +476,22 @@ fn a_broken_host_key_stops_the_server_naming_the_file_and_a_missing_one_is_made_
     assert!(!second.contains("a new host key was made"), "{second}");
 }
 
+/// A stop signal that comes the moment the server says it listens (a supervisor, or a test,
+/// that stops it at once) stops it in order: its log ends with "server stopped" and it exits
+/// with status 0, instead of being killed by the signal before its handler was installed.
+#[test]
+fn a_stop_right_after_the_start_stops_the_server_in_order() {
+    let (dir, db) = demo_db();
+    for round in 0..5 {
+        let mut server = Server::start(dir.path(), &db, &[]);
+        server.stop();
+        let status = server.try_status().expect("stopped");
+        assert_eq!(status.code(), Some(0), "round {round}: {status:?}");
+        let all = log(dir.path());
+        assert!(all.contains("server stopped"), "round {round}:\n{all}");
+    }
+}
+
 /// A supervisor that reads the first line of the server's output and closes its pipes (as the
 /// benchmark did) must not bring the server down: it keeps answering connections, and logs
 /// (now to nowhere) without a panic.

@@ -147,15 +147,6 @@ pub struct ReviewView {
 /// Rows of the review queue read at a time.
 pub const QUEUE_WINDOW: usize = 200;
 
-impl ReviewView {
-    /// The chosen row, when it is read.
-    pub fn chosen(&self) -> Option<&crate::service::QueueRow> {
-        self.selected
-            .checked_sub(self.page.start)
-            .and_then(|i| self.page.rows.get(i))
-    }
-}
-
 /// Which text an [`InformationView`] shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {

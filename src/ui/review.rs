@@ -10,7 +10,16 @@ use super::forms::build;
 use super::i18n::{Lang, tr};
 use super::keymap::{Context, Key};
 use crate::domain::ids::ReviewItemId;
-use crate::service::ServiceError;
+use crate::service::{QueueRow, ServiceError};
+
+impl ReviewView {
+    /// The chosen row, when it is read.
+    pub fn chosen(&self) -> Option<&QueueRow> {
+        self.selected
+            .checked_sub(self.page.start)
+            .and_then(|i| self.page.rows.get(i))
+    }
+}
 
 impl App {
     /// `R` on the audit pane: the queue (a log reviewer's; the service refuses other roles).

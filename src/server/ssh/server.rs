@@ -84,20 +84,30 @@ fn config(key: PrivateKey, hard_timeout: Duration) -> russh::server::Config {
     }
 }
 
-/// Waits for Ctrl-C or SIGTERM.
-async fn stop_signal() {
+/// Waits for Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled: a SIGTERM that comes while the server starts (a supervisor that
+/// stops it as soon as it says it listens) then stops it in order instead of killing it before
+/// it has written its log.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let signals = {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        if let (Some(mut term), Some(mut int)) = signals {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                _ = int.recv() => {}
                 _ = term.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Runs the SSH server on `service` until Ctrl-C or SIGTERM. `started` hears the address it
@@ -124,6 +134,8 @@ pub fn serve(
         .thread_name("insats-ssh")
         .build()?;
     let result = rt.block_on(async move {
+        // Before the server says it listens: from then on a stop signal is heard.
+        let stop = stop_signal();
         let listener = TcpListener::bind(&o.listen)
             .await
             .map_err(|e| SshError::Listen {
@@ -169,7 +181,6 @@ pub fn serve(
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut connections = JoinSet::new();
         let mut next_id: u64 = 0;
-        let stop = stop_signal();
         tokio::pin!(stop);
         let failed = super::storage::failed();
         tokio::pin!(failed);
