@@ -188,15 +188,7 @@ impl App {
     /// The queue read afresh after a verdict, on the same item (and its finding, if shown).
     fn reopen_review(&mut self, behind: Option<Box<ReviewView>>, item: ReviewItemId) {
         let shown = behind.as_ref().is_some_and(|b| b.detail.is_some());
-        let place = self.session.review_queue_place(None, item);
-        let page = place.and_then(|p| {
-            let selected = p.unwrap_or(0);
-            let start = selected.saturating_sub(QUEUE_WINDOW / 2);
-            self.session
-                .review_queue_page(None, false, start, QUEUE_WINDOW)
-                .map(|page| (page, selected))
-        });
-        match page {
+        match self.session.review_queue_around(None, item, QUEUE_WINDOW) {
             Ok((page, selected)) => {
                 let detail = if shown {
                     self.session.review_item(item).ok()

@@ -102,9 +102,8 @@ impl Session {
                 .and_then(|m| today.checked_sub_months(Months::new(m)))
                 .unwrap_or(NaiveDate::MIN)
         };
-        // The candidates come from a full scan (no index by out-date; a run is rare), up to
-        // the latest cutoff of any association, then each is held to its own association's.
-        // The reader is dropped before any write, and must be before the scrub.
+        // The candidates come from a full scan (no index by out-date; a run is rare), each held
+        // to its own association's cutoff. The reader is dropped before any write, and must be before the scrub.
         let (rules, cutoffs, candidates, names) = {
             let tx = self.service.store().read()?;
             let tx = &*tx;
@@ -120,30 +119,19 @@ impl Session {
                     }
                 })
                 .collect();
-            let latest = rules
-                .iter()
-                .map(|r| r.cutoff)
-                .max()
-                .unwrap_or(NaiveDate::MIN);
             let mut cutoffs: BTreeMap<InterventionId, NaiveDate> = BTreeMap::new();
-            let mut candidates = Vec::new();
-            for (p, i) in people::ended_before(tx, latest)? {
-                let cutoff = if let Some(c) = cutoffs.get(&i) {
-                    *c
-                } else {
-                    let association = org::intervention(tx, i)?.map(|x| x.association);
-                    let c = rules
-                        .iter()
-                        .find(|r| Some(r.association) == association)
-                        .map_or(NaiveDate::MIN, |r| r.cutoff);
-                    cutoffs.insert(i, c);
-                    c
-                };
-                let ended = people::participation(tx, p)?.and_then(|x| x.out_date);
-                if ended.is_some_and(|d| d < cutoff) {
-                    candidates.push((p, i));
+            let candidates = people::ended_before(tx, |i| {
+                if let Some(c) = cutoffs.get(&i) {
+                    return Ok(*c);
                 }
-            }
+                let association = org::intervention(tx, i)?.map(|x| x.association);
+                let c = rules
+                    .iter()
+                    .find(|r| Some(r.association) == association)
+                    .map_or(NaiveDate::MIN, |r| r.cutoff);
+                cutoffs.insert(i, c);
+                Ok(c)
+            })?;
             let names = intervention_names(tx, &candidates)?;
             (rules, cutoffs, candidates, names)
         };
@@ -202,14 +190,10 @@ impl Session {
             }
             *counts.entry(p.intervention).or_default() += 1;
         }
-        let mut notices = Vec::new();
-        for (i, n) in &counts {
-            let cutoff = cutoffs.get(i).copied().unwrap_or(NaiveDate::MIN);
-            let one = BTreeMap::from([(*i, *n)]);
-            notices.extend(self.audit_purge(&tx, &one, &["*"], |n| {
-                format!("{n} participations registered out before {cutoff} made anonymous")
-            })?);
-        }
+        let notices = self.audit_purge(&tx, &counts, &["*"], |i, n| {
+            let cutoff = cutoffs.get(&i).copied().unwrap_or(NaiveDate::MIN);
+            format!("{n} participations registered out before {cutoff} made anonymous")
+        })?;
         self.service.commit_erasure(tx, &notices, erased)?;
         Ok((counts, persons_deleted))
     }
@@ -221,7 +205,7 @@ impl Session {
         tx: &WriteTransaction,
         counts: &BTreeMap<InterventionId, u64>,
         fields: &[&str],
-        note: impl Fn(u64) -> String,
+        note: impl Fn(InterventionId, u64) -> String,
     ) -> Result<Vec<Notice>, ServiceError> {
         let mut notices = Vec::new();
         for (i, n) in counts {
@@ -232,7 +216,7 @@ impl Session {
                 Some(*i),
                 None,
                 fields,
-                note(*n),
+                note(*i, *n),
             );
             self.service.audit(tx, draft)?;
             notices.push(Notice::new(self.id, Action::RetentionPurge, None, Some(*i)));

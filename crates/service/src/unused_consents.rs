@@ -215,7 +215,7 @@ impl Session {
             }
             *counts.entry(c.intervention).or_default() += 1;
         }
-        let notices = self.audit_purge(&tx, &counts, &["consent"], |n| {
+        let notices = self.audit_purge(&tx, &counts, &["consent"], |_, n| {
             format!("{n} unused consents recorded on or before {cutoff} deleted")
         })?;
         self.service.commit_erasure(tx, &notices, erased)?;

@@ -8,8 +8,8 @@ use super::pseudonym::Pseudonyms;
 use super::schema::{
     ASSIGNMENTS, ASSIGNMENTS_BY_USER, CONSENTS, CONSENTS_BY_PERSON, COUNTERS, INTERVENTIONS,
     INTERVENTIONS_BY_ASSOCIATION, PARTICIPATIONS, PARTICIPATIONS_BY_INTERVENTION,
-    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS, UNUSED_CONSENTS, USERS,
-    USERS_BY_NAME,
+    PARTICIPATIONS_BY_PERSON, PERSONS, PERSONS_BY_PNR, PSEUDONYMS, REVIEW_ITEMS_BY_ASSOCIATION,
+    REVIEW_QUEUE, UNUSED_CONSENTS, USERS, USERS_BY_NAME,
 };
 use insats_domain::consent::Consent;
 use insats_domain::ids::Pseudonym;
@@ -292,7 +292,25 @@ pub fn check(reader: &Reader<'_>) -> Result<Vec<String>, StoreError> {
         &expected,
         &tx.table(ASSIGNMENTS_BY_USER)?,
     )?;
-    problems.extend(crate::review::check_indexes(tx)?);
+    // The review queue's indexes.
+    let (by_association, queue) = crate::review::expected_indexes(tx)?;
+    compare_index(
+        &mut problems,
+        "review_items_by_association",
+        &by_association,
+        &tx.table(REVIEW_ITEMS_BY_ASSOCIATION)?,
+    )?;
+    let mut found = BTreeSet::new();
+    for row in tx.table(REVIEW_QUEUE)?.range::<(u64, u8, u64)>(..)? {
+        found.insert(row?.0.value());
+    }
+    if found != queue {
+        problems.push(format!(
+            "review_queue: {} entries missing, {} entries wrong or pointing at nothing",
+            queue.difference(&found).count(),
+            found.difference(&queue).count()
+        ));
+    }
     Ok(problems)
 }
 

@@ -103,6 +103,13 @@ fn place_in_queue(tx: &WriteTransaction, i: &Item, open: bool) -> Result<(), Sto
     Ok(())
 }
 
+/// Whether the item is open: not judged, or judged "needs follow-up" last.
+fn is_open(tx: &impl Tx, id: ReviewItemId) -> Result<bool, StoreError> {
+    Ok(verdicts_of(tx, id)?
+        .pop()
+        .is_none_or(|v| v.kind.keeps_open()))
+}
+
 /// Schema 12 → 13: the queue's order, from the items and their latest verdicts.
 pub(crate) fn build_queue(tx: &WriteTransaction) -> Result<(), StoreError> {
     let mut ids = Vec::new();
@@ -111,49 +118,30 @@ pub(crate) fn build_queue(tx: &WriteTransaction) -> Result<(), StoreError> {
     }
     for id in ids {
         let Some(item) = item(tx, id)? else { continue };
-        let open = verdicts_of(tx, id)?
-            .pop()
-            .is_none_or(|v| v.kind.keeps_open());
-        place_in_queue(tx, &item, open)?;
+        place_in_queue(tx, &item, is_open(tx, id)?)?;
     }
     Ok(())
 }
 
-/// What `insats check` finds wrong with the queue's indexes: every item once in its
-/// association's index and once in the part of the queue its latest verdict puts it in.
-pub fn check_indexes(tx: &impl Tx) -> Result<Vec<String>, StoreError> {
+/// The keys of the two queue indexes: (association, item) and (association, part, item).
+pub(crate) type QueueIndexes = (BTreeSet<(u64, u64)>, BTreeSet<(u64, u8, u64)>);
+
+/// What `insats check` expects in the queue's two indexes: (association, item) for every item,
+/// and (association, part, item) with the part its latest verdict puts it in.
+pub(crate) fn expected_indexes(tx: &impl Tx) -> Result<QueueIndexes, StoreError> {
     let mut by_association = BTreeSet::new();
     let mut queue = BTreeSet::new();
     for row in tx.table(REVIEW_ITEMS)?.range(0..)? {
         let i: Item = decode(row?.1.value())?;
-        let open = verdicts_of(tx, i.id)?
-            .pop()
-            .is_none_or(|v| v.kind.keeps_open());
         by_association.insert((i.association.0, i.id.0));
-        let part = if open { QUEUE_OPEN } else { QUEUE_CLOSED };
+        let part = if is_open(tx, i.id)? {
+            QUEUE_OPEN
+        } else {
+            QUEUE_CLOSED
+        };
         queue.insert((i.association.0, part, i.id.0));
     }
-    let mut problems = Vec::new();
-    let mut found = BTreeSet::new();
-    for row in tx
-        .table(REVIEW_ITEMS_BY_ASSOCIATION)?
-        .range::<(u64, u64)>(..)?
-    {
-        found.insert(row?.0.value());
-    }
-    if found != by_association {
-        problems.push("review_items_by_association does not match review_items".to_owned());
-    }
-    let mut found = BTreeSet::new();
-    for row in tx.table(REVIEW_QUEUE)?.range::<(u64, u8, u64)>(..)? {
-        found.insert(row?.0.value());
-    }
-    if found != queue {
-        problems.push(
-            "review_queue does not match the review items and their latest verdicts".to_owned(),
-        );
-    }
-    Ok(problems)
+    Ok((by_association, queue))
 }
 
 pub fn item(tx: &impl Tx, id: ReviewItemId) -> Result<Option<Item>, StoreError> {

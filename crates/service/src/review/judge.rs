@@ -37,6 +37,16 @@ pub struct ItemDetail {
     pub verdicts: Vec<Verdict>,
 }
 
+/// Where `item` stands in `order`, whose first `open` ids (the open part) and the rest are each
+/// sorted.
+fn place_in(order: &[u64], open: usize, item: ReviewItemId) -> Option<usize> {
+    let (opened, closed) = order.split_at(open.min(order.len()));
+    opened
+        .binary_search(&item.0)
+        .ok()
+        .or_else(|| closed.binary_search(&item.0).ok().map(|i| open + i))
+}
+
 /// A stretch of the queue: its rows, where it starts, and how many items the whole queue and
 /// its open part hold.
 #[derive(Debug, Clone, Default)]
@@ -90,21 +100,14 @@ impl Session {
         Ok((order, open))
     }
 
-    /// A stretch of the review queue (log reviewer): at most `limit` rows from place `start`,
-    /// of `association` or of every association the reviewer reviews when `None`; open items
-    /// first (only those when `open_only`), each part oldest first. Besides the queue index's
-    /// keys, only the rows returned are read, however long the queue.
-    pub fn review_queue_page(
-        &self,
-        association: Option<AssociationId>,
-        open_only: bool,
+    /// The rows of `order` from place `start`, at most `limit`, each with its latest verdict.
+    fn queue_rows(
+        tx: &impl Tx,
+        order: &[u64],
+        open: usize,
         start: usize,
         limit: usize,
     ) -> Result<QueuePage, ServiceError> {
-        let tx = self.service.store().read()?;
-        let tx = &*tx;
-        let associations = self.queue_associations(tx, association)?;
-        let (order, open) = Self::queue_order(tx, &associations, open_only)?;
         let mut rows = Vec::new();
         for &id in order.iter().skip(start).take(limit) {
             let id = ReviewItemId(id);
@@ -121,6 +124,24 @@ impl Session {
         })
     }
 
+    /// A stretch of the review queue (log reviewer): at most `limit` rows from place `start`,
+    /// of `association` or of every association the reviewer reviews when `None`; open items
+    /// first (only those when `open_only`), each part oldest first. Besides the queue index's
+    /// keys, only the rows returned are read, however long the queue.
+    pub fn review_queue_page(
+        &self,
+        association: Option<AssociationId>,
+        open_only: bool,
+        start: usize,
+        limit: usize,
+    ) -> Result<QueuePage, ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        let associations = self.queue_associations(tx, association)?;
+        let (order, open) = Self::queue_order(tx, &associations, open_only)?;
+        Self::queue_rows(tx, &order, open, start, limit)
+    }
+
     /// Where `item` stands in the whole queue as [`Session::review_queue_page`] orders it
     /// (`None`: not in a queue the reviewer reads).
     pub fn review_queue_place(
@@ -132,11 +153,25 @@ impl Session {
         let tx = &*tx;
         let associations = self.queue_associations(tx, association)?;
         let (order, open) = Self::queue_order(tx, &associations, false)?;
-        let (opened, closed) = order.split_at(open);
-        Ok(opened
-            .binary_search(&item.0)
-            .ok()
-            .or_else(|| closed.binary_search(&item.0).ok().map(|i| open + i)))
+        Ok(place_in(&order, open, item))
+    }
+
+    /// The stretch of the whole queue around `item` (at most `limit` rows, the item near the
+    /// middle) and the item's place in it (0 when it is in no queue the reviewer reads): what a
+    /// screen shows again after a verdict, from one reading of the queue's order.
+    pub fn review_queue_around(
+        &self,
+        association: Option<AssociationId>,
+        item: ReviewItemId,
+        limit: usize,
+    ) -> Result<(QueuePage, usize), ServiceError> {
+        let tx = self.service.store().read()?;
+        let tx = &*tx;
+        let associations = self.queue_associations(tx, association)?;
+        let (order, open) = Self::queue_order(tx, &associations, false)?;
+        let place = place_in(&order, open, item).unwrap_or(0);
+        let start = place.saturating_sub(limit / 2);
+        Ok((Self::queue_rows(tx, &order, open, start, limit)?, place))
     }
 
     /// The whole review queue (log reviewer), in the order of [`Session::review_queue_page`].

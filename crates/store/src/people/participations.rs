@@ -203,17 +203,19 @@ fn person_of_participation(bytes: &[u8]) -> Result<PersonId, StoreError> {
     }
 }
 
-/// Every participation registered out before `cutoff`, as (participation, intervention), by id.
-/// A full scan of the table (there is no index by out-date): meant for rare runs such as
-/// retention, about a second per million participations.
+/// Every participation registered out before its intervention's cutoff (`cutoff` gives it), as
+/// (participation, intervention), by id. A full scan of the table (there is no index by
+/// out-date): meant for rare runs such as retention, about a second per million participations.
 pub fn ended_before(
     tx: &impl Tx,
-    cutoff: NaiveDate,
+    mut cutoff: impl FnMut(InterventionId) -> Result<NaiveDate, StoreError>,
 ) -> Result<Vec<(ParticipationId, InterventionId)>, StoreError> {
     let mut out = Vec::new();
     for row in tx.table(PARTICIPATIONS)?.range(0..)? {
         let p: Participation = decode(row?.1.value())?;
-        if p.out_date.is_some_and(|d| d < cutoff) {
+        if let Some(d) = p.out_date
+            && d < cutoff(p.intervention)?
+        {
             out.push((p.id, p.intervention));
         }
     }
